@@ -1,0 +1,3 @@
+from perfxl.cli import entry_point
+
+entry_point()

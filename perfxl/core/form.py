@@ -1,0 +1,95 @@
+"""One 自评表: its inputs, and everything computed and checked from them (rules.md §2–§5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from perfxl.core.budget import BudgetResult, Funds, evaluate_budget
+from perfxl.core.findings import Finding, Level, error, warning
+from perfxl.core.indicator import IndicatorInput, IndicatorResult, evaluate_indicator
+from perfxl.core.profile import Profile
+
+FULL_MARKS = Decimal(100)
+REQUIRED_HEADER = (("name", "项目名称"), ("department", "主管部门"), ("unit", "实施单位"))
+
+
+@dataclass(frozen=True)
+class FormInput:
+    name: str
+    department: str
+    unit: str
+    funds: Funds
+    indicators: Sequence[IndicatorInput]
+    goal_expected: str = ""
+    goal_actual: str = ""
+
+
+@dataclass(frozen=True)
+class FormResult:
+    form: FormInput
+    profile: Profile
+    budget: BudgetResult
+    indicators: tuple[IndicatorResult, ...]
+    total: Decimal | None
+    grade: str | None
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.budget.rate
+
+    @property
+    def budget_score(self) -> Decimal | None:
+        return self.budget.score
+
+    def count(self, level: Level) -> int:
+        return sum(1 for f in self.findings if f.level is level)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count(Level.ERROR) > 0
+
+    @property
+    def missed_indicators(self) -> int:
+        """三级指标 whose score is below their weight (未达成指标数 of the bureau's summary)."""
+        return sum(1 for r in self.indicators if r.score is not None and r.score < r.input.weight)
+
+
+def evaluate_form(form: FormInput, profile: Profile) -> FormResult:
+    """Compute 执行率, 预算得分, every indicator score, 总分 and 等级, and run every check."""
+    findings: list[Finding] = []
+    for key, label in REQUIRED_HEADER:
+        if not getattr(form, key).strip():
+            findings.append(error("missing_field", key, f"缺少{label}"))
+    budget = evaluate_budget(form.funds, profile)
+    findings.extend(budget.findings)
+    results = tuple(
+        evaluate_indicator(row, profile, where=f"indicators[{i}]") for i, row in enumerate(form.indicators)
+    )
+    for result in results:
+        findings.extend(result.findings)
+    findings.extend(_weight_findings(form.indicators, profile))
+    scores = [budget.score, *(r.score for r in results)]
+    total = None if any(s is None for s in scores) else sum(scores, Decimal(0))  # type: ignore[arg-type]
+    grade = None if total is None else profile.grade(total)
+    return FormResult(form, profile, budget, results, total, grade, tuple(findings))
+
+
+def _weight_findings(rows: Sequence[IndicatorInput], profile: Profile) -> list[Finding]:
+    if not rows:
+        return [error("no_indicators", "indicators", "没有填写绩效指标")]
+    findings = []
+    total = profile.budget_weight + sum((r.weight for r in rows), Decimal(0))
+    if total != FULL_MARKS:
+        findings.append(error(
+            "weights_total", "indicators.weight",
+            f"三级指标分值之和加预算执行率分值 {profile.budget_weight} 为 {total}，应为 {FULL_MARKS}"))
+    for level1, expected in profile.level1_weights.items():
+        actual = sum((r.weight for r in rows if r.level1.strip() == level1), Decimal(0))
+        if actual != expected:
+            findings.append(warning(
+                "level1_weight", "indicators.weight",
+                f"{level1}分值合计 {actual}，参考分值为 {expected}（可按规定调整，请确认）"))
+    return findings

@@ -1,0 +1,62 @@
+"""Decimal conversion and Excel-compatible rounding (rules.md §3).
+
+Every number entering the core passes through :func:`to_decimal`, so that a float coming from an
+Excel cell, a YAML number and a typed string all become the same exact decimal value.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# Excel keeps 15 significant digits; formatting a float to 15 digits recovers the decimal number the
+# officer typed (0.1 + 0.2 shows as 0.3) and makes ROUND behave like Excel's at .xx5 boundaries.
+_EXCEL_DIGITS = 15
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+
+
+class NotANumber(ValueError):
+    """Raised when a value cannot be read as a number."""
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert an int, float, Decimal or numeric text (thousands separators allowed) to Decimal."""
+    if isinstance(value, bool):
+        raise NotANumber(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NotANumber(str(value))
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NotANumber(repr(value))
+        return _normalise(Decimal(format(value, f".{_EXCEL_DIGITS}g")))
+    if isinstance(value, str):
+        text = value.strip()
+        if not _PLAIN_NUMBER.match(text):
+            raise NotANumber(value)
+        try:
+            return Decimal(text.replace(",", ""))
+        except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
+            raise NotANumber(value) from exc
+    raise NotANumber(repr(value))
+
+
+def _normalise(value: Decimal) -> Decimal:
+    """Drop an exponent form such as 1E+2 that format(..., 'g') produces for round floats."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value
+
+
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    """Round half away from zero, as Excel's ROUND does: 9.545 -> 9.55, -2.5 -> -3."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def to_float(value: Decimal | None) -> float | None:
+    """The float a spreadsheet cell or a JSON number should carry for a result."""
+    return None if value is None else float(value)

@@ -1,0 +1,42 @@
+"""Named scoring profiles, stored as TOML files beside this module (rules.md §6)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+from perfxl.core.profile import Profile, ProfileError, profile_from_mapping
+
+DEFAULT_PROFILE = "mof-2020"
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in resources.files(__name__).iterdir()
+                  if p.name.endswith(".toml"))
+
+
+@cache
+def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
+    """The named profile; ProfileError naming the choices when there is none of that name."""
+    source = resources.files(__name__) / f"{name}.toml"
+    if not source.is_file():
+        raise ProfileError("profile", f"没有名为「{name}」的评分配置，可选：{'、'.join(available_profiles())}")
+    return profile_from_mapping(tomllib.loads(source.read_text(encoding="utf-8")))
+
+
+def resolve_profile(selection: str | Mapping[str, object] | None) -> Profile:
+    """A project list's ``profile:``: a name, or ``{base: NAME, <setting>: <value>, …}``."""
+    if selection is None:
+        return load_profile()
+    if isinstance(selection, str):
+        return load_profile(selection)
+    if not isinstance(selection, Mapping):
+        raise ProfileError("profile", "应为评分配置名称，或包含 base 和要改动设置的对应表")
+    overrides = dict(selection)
+    base = overrides.pop("base", DEFAULT_PROFILE)
+    name = overrides.pop("name", None)
+    if not isinstance(base, str):
+        raise ProfileError("profile.base", "应为评分配置名称")
+    return load_profile(base).with_overrides(overrides, name=name or f"{base}+自定义")

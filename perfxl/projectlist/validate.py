@@ -1,0 +1,240 @@
+"""Check the plain data of a project list (spec-format.md) and build the typed model.
+
+Every reader (YAML, JSON, the 项目清单 workbook) produces the same plain structure; this module is
+the one place that decides what is acceptable. All problems are collected, not only the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
+from perfxl.core.form import FormInput
+from perfxl.core.grammar import parse_target
+from perfxl.core.indicator import IndicatorInput
+from perfxl.core.numbers import NotANumber, to_decimal
+from perfxl.core.profile import ProfileError
+from perfxl.errors import InputError, Problem
+from perfxl.profiles import resolve_profile
+from perfxl.projectlist.model import ProjectList
+
+FORMAT_VERSION = 1
+TOP_KEYS = {"perfxl": "格式版本", "year": "年度", "department": "主管部门", "unit": "实施单位",
+            "profile": "评分配置", "projects": "项目列表"}
+PROJECT_KEYS = {"name": "项目名称", "department": "主管部门", "unit": "实施单位", "funds": "项目资金",
+                "goal": "年度总体目标", "indicators": "绩效指标"}
+FUNDS_KEYS = {**dict(SOURCES), "total": "年度资金总额"}
+FUNDS_COLUMNS = dict(COLUMNS)
+GOAL_KEYS = {"expected": "预期目标", "actual": "实际完成情况"}
+INDICATOR_KEYS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
+                  "weight": "分值", "actual": "实际完成值", "score": "得分", "reason": "偏差原因分析及改进措施"}
+INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "weight")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class _Collector:
+    """Problems of one file, each naming the project and the field."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, project: str | None = None, field: str | None = None) -> None:
+        self.problems.append(Problem(self.file, message, project, field))
+
+
+def _label(keys: Mapping[str, str], key: str) -> str:
+    return f"{key}（{keys[key]}）" if key in keys else key
+
+
+def _unknown_keys(data: Mapping[str, object], keys: Mapping[str, str], out: _Collector,
+                  project: str | None, where: str) -> None:
+    for key in data:
+        if key not in keys:
+            out.add(f"未知的字段「{key}」，可用字段：{'、'.join(keys)}", project, where or None)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float, Decimal)) and not isinstance(value, bool):
+        return str(value).strip()
+    return None
+
+
+def _number(value: object, out: _Collector, project: str | None, field: str, *,
+            required: bool = False, negative_ok: bool = False) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            out.add("必须填写", project, field)
+        return None
+    try:
+        number = to_decimal(value)
+    except NotANumber:
+        out.add(f"应为数字，当前为「{value}」", project, field)
+        return None
+    if number < 0 and not negative_ok:
+        out.add(f"不能为负数，当前为 {number}", project, field)
+        return None
+    return number
+
+
+def _mapping(value: object, out: _Collector, project: str | None, field: str) -> Mapping[str, object] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        out.add("应为键值对（如 name: …）", project, field)
+        return None
+    return value
+
+
+def _funds(value: object, out: _Collector, project: str) -> Funds:
+    data = _mapping(value, out, project, "funds（项目资金）")
+    if data is None:
+        return Funds()
+    _unknown_keys(data, FUNDS_KEYS, out, project, "funds（项目资金）")
+    rows: dict[str, FundsRow] = {}
+    for key, label in FUNDS_KEYS.items():
+        row = _mapping(data.get(key), out, project, f"funds.{key}（{label}）")
+        if row is None:
+            continue
+        _unknown_keys(row, FUNDS_COLUMNS, out, project, f"funds.{key}（{label}）")
+        rows[key] = FundsRow(*(
+            _number(row.get(column), out, project, f"funds.{key}.{column}（{label}{column_label}）")
+            for column, column_label in COLUMNS
+        ))
+    funds = Funds(**{k: rows[k] for k, _ in SOURCES if k in rows}, stated_total=rows.get("total"))
+    if funds.stated_total is not None:
+        for column, column_label in COLUMNS:
+            given, computed = funds.stated_total.get(column), funds.source_sum(column)
+            if given is not None and computed is not None and given != computed:
+                out.add(f"年度资金总额的{column_label} {given} 不等于各资金来源之和 {computed}",
+                        project, f"funds.total.{column}")
+    return funds
+
+
+def _indicator(value: object, index: int, out: _Collector, project: str) -> IndicatorInput | None:
+    where = f"第{index + 1}个指标"
+    data = _mapping(value, out, project, where)
+    if data is None:
+        out.add("指标不能为空", project, where)
+        return None
+    name = _text(data.get("name"))
+    if name:
+        where = f"第{index + 1}个指标「{name}」"
+    _unknown_keys(data, INDICATOR_KEYS, out, project, where)
+    ok = True
+    for key in INDICATOR_REQUIRED:
+        if key != "weight" and not _text(data.get(key)):
+            out.add("必须填写", project, f"{where}的 {_label(INDICATOR_KEYS, key)}")
+            ok = False
+    weight = _number(data.get("weight"), out, project, f"{where}的 {_label(INDICATOR_KEYS, 'weight')}",
+                     required=True)
+    score = _number(data.get("score"), out, project, f"{where}的 {_label(INDICATOR_KEYS, 'score')}",
+                    negative_ok=True)
+    target = _text(data.get("target"))
+    if target:
+        parsed = parse_target(target)
+        if parsed.error:
+            out.add(f"年度指标值「{target}」无法识别：{parsed.error}", project,
+                    f"{where}的 {_label(INDICATOR_KEYS, 'target')}")
+            ok = False
+    actual = data.get("actual")
+    if actual is not None and (isinstance(actual, bool) or not isinstance(actual, (str, int, float))):
+        out.add(f"应为数值或文字，当前为「{actual}」", project, f"{where}的 {_label(INDICATOR_KEYS, 'actual')}")
+        ok = False
+    reason = data.get("reason")
+    if reason is not None and _text(reason) is None:
+        out.add("应为文字", project, f"{where}的 {_label(INDICATOR_KEYS, 'reason')}")
+        ok = False
+    if not ok or weight is None:
+        return None
+    return IndicatorInput(
+        level1=_text(data["level1"]) or "", level2=_text(data["level2"]) or "", name=name or "",
+        target=target or "", weight=weight,
+        actual=actual.strip() if isinstance(actual, str) and actual.strip() else (
+            None if isinstance(actual, str) else actual),
+        score=score, reason=_text(reason) or "",
+    )
+
+
+def _project(value: object, index: int, defaults: Mapping[str, str], out: _Collector,
+             seen: set[str]) -> FormInput | None:
+    data = _mapping(value, out, None, f"第{index + 1}个项目")
+    if data is None:
+        out.add("项目不能为空", None, f"第{index + 1}个项目")
+        return None
+    name = _text(data.get("name"))
+    project = name or f"第{index + 1}个项目"
+    if not name:
+        out.add("缺少必填字段 name（项目名称）", project)
+    elif name in seen:
+        out.add("项目名称重复：同一清单中每个项目名称只能出现一次", project, "name（项目名称）")
+    seen.add(name or "")
+    _unknown_keys(data, PROJECT_KEYS, out, project, "")
+    before = len(out.problems)
+    header = {}
+    for key in ("department", "unit"):
+        text = _text(data.get(key, defaults.get(key)))
+        if data.get(key) is not None and text is None:
+            out.add("应为文字", project, _label(PROJECT_KEYS, key))
+        header[key] = text or ""
+    funds = _funds(data.get("funds"), out, project)
+    goal = _mapping(data.get("goal"), out, project, "goal（年度总体目标）") or {}
+    _unknown_keys(goal, GOAL_KEYS, out, project, "goal（年度总体目标）")
+    raw_rows = data.get("indicators")
+    if raw_rows is None:
+        out.add("缺少必填字段 indicators（绩效指标）", project)
+        raw_rows = []
+    elif not isinstance(raw_rows, list):
+        out.add("应为指标列表", project, "indicators（绩效指标）")
+        raw_rows = []
+    rows = [_indicator(row, i, out, project) for i, row in enumerate(raw_rows)]
+    if len(out.problems) > before or not name:
+        return None
+    return FormInput(
+        name=name, department=header["department"], unit=header["unit"], funds=funds,
+        indicators=tuple(r for r in rows if r is not None),
+        goal_expected=_text(goal.get("expected")) or "", goal_actual=_text(goal.get("actual")) or "",
+    )
+
+
+def build_project_list(data: object, path: Path) -> ProjectList:
+    """The typed project list, or InputError listing every problem in the file."""
+    out = _Collector(path.name)
+    if not isinstance(data, Mapping):
+        out.add("文件内容应为项目清单（以 perfxl: 1 开头的键值对），请参照示例清单")
+        raise InputError(out.problems)
+    _unknown_keys(data, TOP_KEYS, out, None, "")
+    version = data.get("perfxl")
+    if version is None:
+        out.add("缺少必填字段 perfxl（格式版本），请在首行写 perfxl: 1")
+    elif version != FORMAT_VERSION:
+        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}")
+    year = data.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    if year is None:
+        out.add("缺少必填字段 year（年度）")
+    elif isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        out.add(f"year（年度）应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」")
+    profile = None
+    try:
+        profile = resolve_profile(data.get("profile"))  # type: ignore[arg-type]
+    except ProfileError as exc:
+        field = "profile（评分配置）" if exc.key == "profile" else f"profile（评分配置）的 {exc.key}"
+        out.add(exc.message, None, field)
+    defaults = {key: str(data[key]) for key in ("department", "unit") if data.get(key) is not None}
+    projects = data.get("projects")
+    forms: list[FormInput] = []
+    if not isinstance(projects, list) or not projects:
+        out.add("projects（项目列表）必须是至少包含一个项目的列表")
+    else:
+        seen: set[str] = set()
+        forms = [f for i, p in enumerate(projects) if (f := _project(p, i, defaults, out, seen)) is not None]
+    if out.problems:
+        raise InputError(out.problems)
+    assert profile is not None and isinstance(year, int)
+    return ProjectList(path=path, year=year, profile=profile, forms=tuple(forms))

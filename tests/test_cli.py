@@ -1,0 +1,81 @@
+"""``perfxl check`` as a user runs it: output, JSON, exit codes, and no traceback on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+
+def perfxl(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "perfxl", *args], capture_output=True, text=True, check=False)
+
+
+def test_check_on_the_bundled_example_prints_the_published_totals() -> None:
+    run = perfxl("check")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    row = {line.split()[0]: line.split() for line in lines[2:4]}
+    assert row["业务工作经历"][1:5] == ["59.58%", "5.96", "89.96", "良"]
+    assert row["鉴定考务经费"][1:5] == ["65.67%", "6.57", "92.57", "优"]
+    assert "问题清单" in run.stdout
+    assert "培训覆盖人次数" in run.stdout
+
+
+def test_check_json_matches_the_published_results(seed_list: Path, seed_expected: dict) -> None:
+    run = perfxl("check", str(seed_list), "--json")
+    assert run.returncode == 0, run.stderr
+    forms = {f["project"]: f for f in json.loads(run.stdout)["forms"]}
+    assert set(forms) == set(seed_expected)
+    for name, expected in seed_expected.items():
+        form = forms[name]
+        assert (form["rate"], form["budget_score"], form["total"], form["grade"]) == (
+            expected["rate"], expected["budget_score"], expected["total"], expected["grade"])
+        rows = {row["name"]: row for row in form["indicators"]}
+        for indicator, rule_score in expected["rule_scores"].items():
+            assert rows[indicator]["rule_score"] == rule_score
+        warned = {f["message"].split("「")[1].split("」")[0] for f in form["findings"] if f["level"] == "warning"}
+        assert warned == set(expected["warnings_expected"])
+    first = forms["业务工作经历"]["indicators"][0]
+    assert first == {"name": "工作人员培训场次数", "target": ">=3次", "actual": "18次", "weight": 10.0,
+                     "score": 10.0, "rule_score": 10.0, "tier": "达成"}
+    assert set(forms["业务工作经历"]["findings"][0]) == {"level", "code", "field", "message"}
+
+
+def test_exit_code_1_when_a_form_has_an_error(tmp_path: Path, seed_list: Path) -> None:
+    data = yaml.safe_load(seed_list.read_text(encoding="utf-8"))
+    del data["projects"][0]["indicators"][5]["reason"]  # 课题报告完成情况: 0 of 1 without a reason
+    path = tmp_path / "list.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    run = perfxl("check", str(path))
+    assert run.returncode == 1
+    assert "[错误] 业务工作经历 · 指标「课题报告完成情况」" in run.stdout
+
+
+@pytest.mark.parametrize("content", ["perfxl: 1\nyear: 2022\nprojects: [{name: a, indicators: [{weight: x}]}]\n",
+                                     "::: not yaml [", ""])
+def test_bad_input_exits_2_with_a_chinese_message_and_no_traceback(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "坏清单.yaml"
+    path.write_text(content, encoding="utf-8")
+    run = perfxl("check", str(path))
+    assert run.returncode == 2
+    assert "坏清单.yaml" in run.stderr
+    assert "输入有误" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout == ""
+
+
+def test_unknown_option_exits_2_in_chinese() -> None:
+    run = perfxl("check", "--colour")
+    assert run.returncode == 2
+    assert "参数错误" in run.stderr
+
+
+def test_console_script_is_installed() -> None:
+    run = subprocess.run(["perfxl", "--version"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0
+    assert run.stdout.startswith("perfxl ")

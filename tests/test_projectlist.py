@@ -1,0 +1,149 @@
+"""Project lists (spec-format.md): the seed loads; every kind of bad input is refused with a clear message."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from perfxl.errors import InputError
+from perfxl.projectlist import load_project_list
+
+
+def write(tmp_path: Path, data: object, name: str = "list.yaml") -> Path:
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def minimal(**project: object) -> dict:
+    base = {
+        "name": "示例项目",
+        "funds": {"fiscal": {"initial": 100, "annual": 100, "executed": 90}},
+        "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "培训场次", "target": ">=3次",
+                        "weight": 90, "actual": "3次"}],
+    }
+    base.update(project)
+    return {"perfxl": 1, "year": 2022, "department": "某局", "unit": "某中心", "projects": [base]}
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_project_list(path)
+    return [p.render() for p in caught.value.problems]
+
+
+def test_seed_list_loads_into_typed_forms(seed_list: Path) -> None:
+    project_list = load_project_list(seed_list)
+    assert project_list.year == 2022
+    assert project_list.profile.name == "mof-2020"
+    first = project_list.forms[0]
+    assert first.name == "业务工作经历"
+    assert first.department == "上海市人力资源和社会保障局"
+    assert first.funds.total.annual == Decimal("988374")
+    assert first.funds.carryover.executed is None
+    assert len(first.indicators) == 22
+    assert first.indicators[5].score == Decimal(0)
+    assert first.indicators[5].reason.startswith("原因：受疫情影响")
+    assert not project_list.is_blank
+
+
+def test_json_and_yaml_give_the_same_forms(tmp_path: Path, seed_list: Path) -> None:
+    data = yaml.safe_load(seed_list.read_text(encoding="utf-8"))
+    from_json = load_project_list(write(tmp_path, data, "list.json"))
+    assert from_json.forms == load_project_list(seed_list).forms
+
+
+def test_gb18030_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_bytes(yaml.safe_dump(minimal(), allow_unicode=True).encode("gb18030"))
+    assert load_project_list(path).forms[0].name == "示例项目"
+
+
+def test_blank_list_is_recognised(tmp_path: Path) -> None:
+    data = minimal(funds={"fiscal": {"initial": 100, "annual": 100}})
+    del data["projects"][0]["indicators"][0]["actual"]
+    assert load_project_list(write(tmp_path, data)).is_blank
+
+
+def test_profile_selected_by_name_and_overridden(tmp_path: Path) -> None:
+    data = minimal()
+    data["profile"] = {"base": "mof-2020", "over_achievement": 1.5, "reverse_rule": "linear"}
+    profile = load_project_list(write(tmp_path, data)).profile
+    assert profile.over_achievement == Decimal("1.5")
+    assert profile.reverse_rule == "linear"
+    assert profile.partial_share == Decimal("0.7")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["projects"][0].update(colour="红"), "未知的字段「colour」"),
+        (lambda d: d["projects"][0]["indicators"][0].update(weight="十分"), "分值）：应为数字，当前为「十分」"),
+        (lambda d: d["projects"][0]["indicators"][0].pop("weight"), "分值）：必须填写"),
+        (lambda d: d["projects"][0]["indicators"][0].pop("target"), "年度指标值）：必须填写"),
+        (lambda d: d["projects"][0]["indicators"][0].update(target=">=abc"), "年度指标值「>=abc」无法识别"),
+        (lambda d: d["projects"][0]["funds"].update(total={"annual": 999}), "年度资金总额的全年预算数 999 不等于各资金来源之和 100"),
+        (lambda d: d["projects"].append(dict(d["projects"][0])), "项目名称重复"),
+        (lambda d: d["projects"][0].pop("name"), "缺少必填字段 name（项目名称）"),
+        (lambda d: d.pop("perfxl"), "缺少必填字段 perfxl（格式版本）"),
+        (lambda d: d.update(perfxl=2), "不支持的格式版本"),
+        (lambda d: d.update(year="明年"), "year（年度）应为"),
+        (lambda d: d.update(profile="guangdong-2030"), "没有名为「guangdong-2030」的评分配置"),
+        (lambda d: d.update(profile={"partial_share": 7}), "partial_share：应为 0 到 1 之间的数"),
+        (lambda d: d["projects"][0]["funds"]["fiscal"].update(annual=-5), "不能为负数"),
+        (lambda d: d.update(projects=[]), "至少包含一个项目"),
+    ],
+)
+def test_bad_list_names_file_project_and_field(tmp_path: Path, change, expected: str) -> None:
+    data = minimal()
+    change(data)
+    messages = problems(write(tmp_path, data))
+    assert any(expected in m for m in messages), messages
+    assert all(m.startswith("list.yaml") for m in messages)
+
+
+def test_message_names_project_and_indicator(tmp_path: Path) -> None:
+    data = minimal()
+    data["projects"][0]["indicators"][0]["weight"] = "x"
+    assert problems(write(tmp_path, data)) == [
+        "list.yaml，项目「示例项目」，第1个指标「培训场次」的 weight（分值）：应为数字，当前为「x」"
+    ]
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    data = minimal()
+    data["projects"][0]["indicators"][0].update(weight="x", target="≥")
+    data["projects"][0]["colour"] = "红"
+    assert len(problems(write(tmp_path, data))) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("perfxl: 1\nyear: [2022\n", "YAML 格式错误（第"),
+        ("- 1\n- 2\n", "文件内容应为项目清单"),
+    ],
+)
+def test_unreadable_yaml(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert expected in problems(path)[0]
+
+
+def test_unreadable_json(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text('{"perfxl": 1,', encoding="utf-8")
+    assert "JSON 格式错误（第1行" in problems(path)[0]
+
+
+def test_missing_file_and_wrong_type(tmp_path: Path) -> None:
+    assert "文件不存在" in problems(tmp_path / "nowhere.yaml")[0]
+    (tmp_path / "list.txt").write_text("x", encoding="utf-8")
+    assert "不支持的文件类型「.txt」" in problems(tmp_path / "list.txt")[0]
