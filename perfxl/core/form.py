@@ -9,6 +9,7 @@ from decimal import Decimal
 from perfxl.core.budget import BudgetResult, Funds, evaluate_budget
 from perfxl.core.findings import Finding, Level, error, warning
 from perfxl.core.indicator import IndicatorInput, IndicatorResult, evaluate_indicator
+from perfxl.core.numbers import round_half_up
 from perfxl.core.profile import Profile
 
 FULL_MARKS = Decimal(100)
@@ -72,7 +73,9 @@ def evaluate_form(form: FormInput, profile: Profile) -> FormResult:
         findings.extend(result.findings)
     findings.extend(_weight_findings(form.indicators, profile))
     scores = [budget.score, *(r.score for r in results)]
-    total = None if any(s is None for s in scores) else sum(scores, Decimal(0))  # type: ignore[arg-type]
+    # Officer scores may carry more decimals than rule scores; 总分 is shown to the same 2 places.
+    total = None if any(s is None for s in scores) else round_half_up(
+        sum(scores, Decimal(0)), profile.score_decimals)  # type: ignore[arg-type]
     grade = None if total is None else profile.grade(total)
     return FormResult(form, profile, budget, results, total, grade, tuple(findings))
 

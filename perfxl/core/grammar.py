@@ -58,7 +58,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,])|[+-]?\
 # A unit is a short measure word; a longer tail or one naming a deadline means the text is a
 # qualitative statement that happens to hold a number ("2022年12月底前完成").
 _MAX_UNIT_LENGTH = 4
-_NOT_IN_UNITS = set("前后底完成日期")
+_NOT_IN_UNITS = set("前后底完成期")
 
 PERCENT = "%"
 

@@ -24,6 +24,9 @@ ACHIEVED_WORDS = frozenset(
 )
 NEGATION_PREFIXES = ("没有", "未", "不", "无")
 NEGATION_WORDS = frozenset({"否"})
+# The tier names themselves, as offered by the generated forms' dropdowns, mean what they say
+# whatever the target's wording.
+MISSED_WORDS = frozenset({"未达成", "未达到", "未完成"})
 # 不断/无偿… start with a negation character without negating anything.
 NOT_NEGATIONS = ("不断", "无偿", "无缝", "无障碍")
 PARTIAL_PREFIXES = ("大部分", "部分", "基本", "较")
@@ -37,6 +40,8 @@ def classify(target_text: str, actual_text: str) -> Tier | None:
         return None
     if actual == target or actual in ACHIEVED_WORDS:
         return Tier.ACHIEVED
+    if actual in MISSED_WORDS:
+        return Tier.MISSED
     # A target that is itself negative (无安全事故) is met by a negative actual (无事故): only the
     # officer can tell, so negation decides nothing there.
     if not _is_negated(target) and (actual in NEGATION_WORDS or _is_negated(actual)):
