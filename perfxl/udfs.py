@@ -19,7 +19,8 @@ from perfxl.core.findings import Level
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, evaluate_indicator, rule_score
 from perfxl.core.numbers import NotANumber, to_decimal, to_float
-from perfxl.profiles import load_profile
+from perfxl.core.profile import Profile, ProfileError
+from perfxl.profiles import profile_from_cell
 
 BLANK = ""
 NEEDS_OFFICER = "请人工评分"
@@ -87,6 +88,17 @@ def _text(value: object, label: str) -> str:
     return str(value).strip()
 
 
+def _profile(value: object) -> Profile:
+    """The scoring profile a form passes (a name or JSON); the default one when omitted."""
+    if _is_blank(value):
+        return profile_from_cell(None)
+    _check_plain(value, "评分配置")
+    try:
+        return profile_from_cell(str(value))
+    except ProfileError:
+        raise _Unusable("错误：评分配置无法识别") from None
+
+
 def _never_raise(compute: Callable[[], object]) -> object:
     try:
         return compute()
@@ -99,7 +111,8 @@ def _never_raise(compute: Callable[[], object]) -> object:
 @xw.func
 @xw.arg("budget", doc="全年预算数（年度资金总额行），单位元", err_to_str=True)
 @xw.arg("executed", doc="全年执行数（年度资金总额行），单位元", err_to_str=True)
-def PERF_RATE(budget, executed):
+@xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
+def PERF_RATE(budget, executed, profile=None):
     """预算执行率 = 全年执行数 ÷ 全年预算数，四舍五入到4位小数（0.9545 显示为 95.45%）。"""
 
     def compute() -> object:
@@ -108,7 +121,7 @@ def PERF_RATE(budget, executed):
         annual, spent = _number(budget, "全年预算数"), _number(executed, "全年执行数")
         if annual == 0:
             return "错误：全年预算数为0"
-        return to_float(execution_rate(annual, spent, load_profile()))
+        return to_float(execution_rate(annual, spent, _profile(profile)))
 
     return _never_raise(compute)
 
@@ -117,19 +130,20 @@ def PERF_RATE(budget, executed):
 @xw.arg("budget", doc="全年预算数（年度资金总额行），单位元", err_to_str=True)
 @xw.arg("executed", doc="全年执行数（年度资金总额行），单位元", err_to_str=True)
 @xw.arg("weight", doc="预算执行率的分值，省略时为10", err_to_str=True)
-def PERF_BUDGET_SCORE(budget, executed, weight=None):
+@xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
+def PERF_BUDGET_SCORE(budget, executed, weight=None, profile=None):
     """预算执行率得分 = 执行率（超过100%按100%）× 分值，四舍五入到2位小数。"""
 
     def compute() -> object:
         if _is_blank(budget) or _is_blank(executed):
             return BLANK
-        profile = load_profile()
+        rules = _profile(profile)
         annual, spent = _number(budget, "全年预算数"), _number(executed, "全年执行数")
         points = _optional_number(weight, "分值")
         if annual == 0:
             return "错误：全年预算数为0"
-        rate = execution_rate(annual, spent, profile)
-        return to_float(budget_score(rate, profile.budget_weight if points is None else points, profile))
+        rate = execution_rate(annual, spent, rules)
+        return to_float(budget_score(rate, rules.budget_weight if points is None else points, rules))
 
     return _never_raise(compute)
 
@@ -138,7 +152,8 @@ def PERF_BUDGET_SCORE(budget, executed, weight=None):
 @xw.arg("target", doc="年度指标值，如 >=90%、≥3次、不高于5%、顺利完成", err_to_str=True)
 @xw.arg("actual", doc="实际完成值：数值（88% 即 0.88）或文字，如 18次、较顺利", err_to_str=True)
 @xw.arg("weight", doc="该指标的分值", err_to_str=True)
-def PERF_SCORE(target, actual, weight):
+@xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
+def PERF_SCORE(target, actual, weight, profile=None):
     """按评分规则计算一个三级指标的得分；无法自动判定时显示“请人工评分”。"""
 
     def compute() -> object:
@@ -147,7 +162,7 @@ def PERF_SCORE(target, actual, weight):
         parsed = parse_target(_text(target, "年度指标值"))
         _check_plain(actual, "实际完成值")
         points = _number(weight, "分值")
-        rule = rule_score(parsed, parse_actual(actual, parsed), points, load_profile())
+        rule = rule_score(parsed, parse_actual(actual, parsed), points, _profile(profile))
         if rule.score is None:
             code = rule.problem.code if rule.problem is not None else ""
             return SHORT_PROBLEMS.get(code, "错误：无法计分")
@@ -158,13 +173,14 @@ def PERF_SCORE(target, actual, weight):
 
 @xw.func
 @xw.arg("total", doc="总分（0–100）", err_to_str=True)
-def PERF_GRADE(total):
+@xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
+def PERF_GRADE(total, profile=None):
     """由总分评定等级：优（≥90）、良（80–90）、中（60–80）、差（<60）。"""
 
     def compute() -> object:
         if _is_blank(total):
             return BLANK
-        return load_profile().grade(_number(total, "总分"))
+        return _profile(profile).grade(_number(total, "总分"))
 
     return _never_raise(compute)
 
@@ -175,7 +191,8 @@ def PERF_GRADE(total):
 @xw.arg("weight", doc="分值", err_to_str=True)
 @xw.arg("score", doc="得分（公式结果或人工填写的分数）", err_to_str=True)
 @xw.arg("reason", doc="偏差原因分析及改进措施", err_to_str=True)
-def PERF_CHECK(target, actual, weight, score, reason):
+@xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
+def PERF_CHECK(target, actual, weight, score, reason, profile=None):
     """检查一行指标：无问题时为空，否则列出问题（如缺少偏差原因、得分超过分值）。"""
 
     def compute() -> object:
@@ -188,7 +205,7 @@ def PERF_CHECK(target, actual, weight, score, reason):
             actual=None if _is_blank(actual) else actual, score=_score_cell(score),
             reason="" if _is_blank(reason) else _text(reason, "偏差原因"),
         )
-        result = evaluate_indicator(row, load_profile())
+        result = evaluate_indicator(row, _profile(profile))
         return SEPARATOR.join(f.message for f in result.findings if f.level is not Level.INFO)
 
     return _never_raise(compute)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from perfxl import udfs
 from perfxl.excel.udf_metadata import udf_metadata, vba_wrappers
+from perfxl.profiles import load_profile, profile_to_json
 from perfxl.udfs import PERF_BUDGET_SCORE, PERF_CHECK, PERF_GRADE, PERF_RATE, PERF_SCORE
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -124,6 +125,22 @@ class TestCheck:
         assert "超额完成" in PERF_CHECK(">=500人次", "1745人次", 10.0, 10.0, None)
 
 
+class TestProfileArgument:
+    """A form generated for a list with its own profile passes it to every UDF (a name or JSON)."""
+
+    def test_named_and_spelled_out_profiles(self) -> None:
+        assert PERF_SCORE("顺利完成", "较顺利", 4.0, "mof-2020") == 2.8
+        custom = profile_to_json(load_profile().with_overrides({"partial_share": 0.5}))
+        assert PERF_SCORE("顺利完成", "较顺利", 4.0, custom) == 2.0
+        strict = profile_to_json(load_profile().with_overrides({"grades": [95, 85, 70]}))
+        assert PERF_GRADE(92.57, strict) == "良"
+        assert PERF_RATE(3.0, 1.0, profile_to_json(load_profile().with_overrides({"rate_decimals": 2}))) == 0.33
+
+    def test_unknown_profile_is_reported_in_the_cell(self) -> None:
+        assert PERF_GRADE(90.0, "guangdong-2030") == "错误：评分配置无法识别"
+        assert PERF_GRADE(90.0, "{not json") == "错误：评分配置无法识别"
+
+
 EXCEL_VALUES = st.one_of(
     st.none(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12), st.booleans(),
     st.sampled_from(["#N/A", "#VALUE!", ">=90%", "较顺利", "1,745人次", "", "  "]),
@@ -160,6 +177,6 @@ class TestXlwingsRegistration:
     def test_vba_wrappers_call_the_perfxl_module(self) -> None:
         text = vba_wrappers()
         assert text.count("Function PERF_") == 5
-        assert 'XLPy.CallUDF("perfxl.udfs", "PERF_BUDGET_SCORE", Array(budget, executed, weight)' in text
-        assert "Function PERF_BUDGET_SCORE(budget, executed, Optional weight)" in text
+        assert 'XLPy.CallUDF("perfxl.udfs", "PERF_BUDGET_SCORE", Array(budget, executed, weight, profile)' in text
+        assert "Function PERF_BUDGET_SCORE(budget, executed, Optional weight, Optional profile)" in text
         assert text.isascii()

@@ -36,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("sources", nargs="*", metavar="LIST",
                        help="项目清单（YAML/JSON）；不填则使用自带示例")
     check.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    generate = commands.add_parser("generate", help="按项目清单为每个项目生成自评表")
+    generate.add_argument("source", nargs="?", metavar="LIST", help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")
+    generate.add_argument("-o", "--output", default="自评表", metavar="DIR", help="输出目录（默认：./自评表）")
+    generate.add_argument("--mode", choices=("udf", "native"), default="udf",
+                          help="udf：调用 perfxl 函数（需 Excel + Python）；native：纯 Excel 公式（WPS、禁用宏的电脑）")
+    generate.add_argument("--single", metavar="FILE", help="把全部项目生成到一个工作簿（每个项目一张表，另有目录）")
+    generate.add_argument("--template", metavar="PATH", help="自评表模板（默认：自带模板）")
     return parser
 
 
@@ -46,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from perfxl.cli.check import run_check
 
             return run_check(args.sources or [bundled_example()], args.json)
+        if args.command == "generate":
+            from perfxl.cli.generate import run_generate
+
+            return run_generate(args.source or bundled_example(), args.output, args.mode, args.single, args.template)
     except InputError as exc:
         print(f"perfxl：输入有误，未作处理。\n{exc.render()}", file=sys.stderr)
         return EXIT_INPUT

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from types import MappingProxyType
 
 from perfxl.core.numbers import NotANumber, to_decimal
 
@@ -117,7 +116,7 @@ def profile_from_mapping(data: Mapping[str, object]) -> Profile:
     return Profile(
         name=name,
         budget_weight=_decimal(data, "budget_weight", low=Decimal(0), high=Decimal(100)),
-        level1_weights=MappingProxyType(level1),
+        level1_weights=level1,
         cap_budget_rate=_boolean(data, "cap_budget_rate"),
         reverse_rule=str(reverse_rule),
         over_achievement=_decimal(data, "over_achievement", low=Decimal(1)),

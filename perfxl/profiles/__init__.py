@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -40,3 +41,32 @@ def resolve_profile(selection: str | Mapping[str, object] | None) -> Profile:
     if not isinstance(base, str):
         raise ProfileError("profile.base", "应为评分配置名称")
     return load_profile(base).with_overrides(overrides, name=name or f"{base}+自定义")
+
+
+def profile_to_json(profile: Profile) -> str:
+    """The profile as compact JSON: stored in a form so that its UDFs score with the list's profile."""
+    def plain(value: object) -> object:
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (tuple, list)):
+            return [plain(v) for v in value]
+        if isinstance(value, bool) or not hasattr(value, "as_tuple"):
+            return value
+        return int(value) if value == value.to_integral_value() else float(value)  # type: ignore[attr-defined]
+
+    return json.dumps(plain(profile.to_mapping()), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@cache
+def profile_from_cell(text: str | None) -> Profile:
+    """A profile named or spelled out (JSON) in a cell; the default profile for an empty cell."""
+    if text is None or not str(text).strip():
+        return load_profile()
+    text = str(text).strip()
+    if not text.startswith("{"):
+        return load_profile(text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise ProfileError("profile", "评分配置不是有效的 JSON") from None
+    return profile_from_mapping(data)

@@ -1,0 +1,176 @@
+"""Assemble generated workbooks: one form per file, or all forms plus a 目录 sheet in one file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from perfxl.core.form import FormResult
+from perfxl.generate.formulas import formulas_for
+from perfxl.generate.metadata import PROFILE_NAME, MetadataSheet
+from perfxl.generate.sheet import Formats, FormSheet, quote_sheet
+from perfxl.profiles import load_profile, profile_to_json
+from perfxl.template.loader import FormTemplate
+
+MAX_SHEET_NAME = 31
+INDEX_SHEET = "目录"
+RESERVED_SHEETS = {INDEX_SHEET, "perfxl"}
+# Excel (2016+) stops recalculating a file whose calcId is at least its own on open: a udf-mode form
+# then keeps its cached numbers on a PC where the UDFs cannot run.
+CURRENT_CALC_ID = 191029
+
+
+def sheet_name(project: str, taken: set[str]) -> str:
+    """A valid, unique worksheet name from a project name."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", project).strip("'") or "项目"
+    name = base[:MAX_SHEET_NAME]
+    counter = 2
+    while name.lower() in {t.lower() for t in taken} or name in RESERVED_SHEETS:
+        suffix = f"~{counter}"
+        name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
+        counter += 1
+    taken.add(name)
+    return name
+
+
+def file_stem(year: int, project: str, taken: set[str]) -> str:
+    """A file name (without suffix) valid on Windows, unique in the output folder."""
+    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", f"{year}_{project}").rstrip(". ")[:100]
+    name, counter = base, 2
+    while name.lower() in taken:
+        name = f"{base}_{counter}"
+        counter += 1
+    taken.add(name.lower())
+    return name
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``, renamed onto it only when the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+class BookWriter:
+    """One output workbook holding one or more forms."""
+
+    def __init__(self, path: Path, template: FormTemplate, mode: str, year: int, list_name: str,
+                 profile_json: str, index: bool = False) -> None:
+        self.workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+        created = _creation_time()
+        self.workbook.set_properties({"title": "财政项目支出绩效自评表", "creator": "perfxl", "created": created,
+                                      "comments": f"perfxl {mode} 模式生成"})
+        if mode == "udf":
+            self.workbook.calc_on_load = False
+            self.workbook.calc_id = CURRENT_CALC_ID
+        self.template = template
+        self.mode = mode
+        self.year = year
+        self.formats = Formats(self.workbook, template)
+        self.default_profile = profile_to_json(load_profile())
+        self.sheet_names: set[str] = set()
+        self.forms: list[tuple[str, FormResult, FormSheet]] = []
+        self.metadata = MetadataSheet(self.workbook, template_name=template.path.name,
+                                      template_version=template.version, mode=mode, year=year,
+                                      profile_json=profile_json, list_name=list_name)
+        # Sheets keep the order they are added in (defined names refer to sheets by position).
+        self.index_sheet = self.workbook.add_worksheet(INDEX_SHEET) if index else None
+
+    def add_form(self, result: FormResult) -> FormSheet:
+        name = sheet_name(result.form.name, self.sheet_names)
+        worksheet = self.workbook.add_worksheet(name)
+        profile_cell = None if profile_to_json(result.profile) == self.default_profile else PROFILE_NAME
+        form = FormSheet(
+            workbook=self.workbook, worksheet=worksheet, formats=self.formats, template=self.template,
+            result=result, formulas=formulas_for(self.mode, result.profile, profile_cell),
+            context=_context(result, self.year), profile_arg=profile_to_json(result.profile) if profile_cell else None,
+        )
+        form.write()
+        self.metadata.add_form(name, result)
+        self.forms.append((name, result, form))
+        return form
+
+    def _write_index(self, sheet: Worksheet) -> None:
+        """The 目录 sheet of a single workbook: one line per form, linked, with its total and grade."""
+        sheet.activate()
+        title = self.workbook.add_format({"font_name": "黑体", "font_size": 14})
+        header = self.workbook.add_format({"font_name": "宋体", "bold": True, "border": 1, "align": "center",
+                                           "bg_color": "#DDEBF7"})
+        body = self.workbook.add_format({"font_name": "宋体", "border": 1})
+        link = self.workbook.add_format({"font_name": "宋体", "border": 1, "font_color": "#0563C1", "underline": 1})
+        sheet.write(0, 0, f"{self.year} 年度项目支出绩效自评表目录", title)
+        headings = ("序号", "项目名称", "主管部门", "实施单位", "总分", "等级")
+        for c, heading in enumerate(headings):
+            sheet.write(2, c, heading, header)
+        for i, (name, result, form) in enumerate(self.forms):
+            r = 3 + i
+            sheet.write_number(r, 0, i + 1, body)
+            sheet.write_url(r, 1, f"internal:{quote_sheet(name)}!A1", link, result.form.name)
+            sheet.write(r, 2, result.form.department, body)
+            sheet.write(r, 3, result.form.unit, body)
+            for c, key in ((4, "total.score"), (5, "total.grade")):
+                if form.layout.has(key):
+                    reference = f"={quote_sheet(name)}!{form.layout.field_address(key, absolute=True)}"
+                    cached = result.total if key == "total.score" else result.grade
+                    sheet.write_formula(r, c, reference, body, "" if cached is None else (
+                        float(cached) if key == "total.score" else cached))
+        for c, width in enumerate((6, 30, 28, 28, 8, 6)):
+            sheet.set_column(c, c, width)
+        sheet.freeze_panes(3, 0)
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(2)
+
+    def close(self) -> None:
+        if self.index_sheet is not None:
+            self._write_index(self.index_sheet)
+        self.metadata.write()
+        self.workbook.close()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _creation_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH for reproducible example files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _context(result: FormResult, year: int) -> dict[str, object]:
+    form = result.form
+    return {"year": year, "project": {"name": form.name, "department": form.department, "unit": form.unit},
+            "profile": result.profile.name, "goal": {"expected": form.goal_expected, "actual": form.goal_actual}}
+
+
+def write_book(path: Path, results: Sequence[FormResult], template: FormTemplate, mode: str, year: int,
+               list_name: str, index: bool) -> Path:
+    """Write forms into one workbook at ``path``, atomically."""
+    profile_json = profile_to_json(results[0].profile)
+    with atomic_path(path) as temporary:
+        book = BookWriter(temporary, template, mode, year, list_name, profile_json, index=index)
+        for result in results:
+            book.add_form(result)
+        book.close()
+    return path

@@ -1,0 +1,201 @@
+"""The formulas of a form, in two dialects that must give the same values.
+
+``udf`` calls the PERF_* functions of perfxl.udfs; ``native`` uses only Excel 2010 functions (for
+WPS and PCs that block macros), with the parsed target and the profile's numbers written into each
+formula as constants: targets and weights are locked in the form, and the metadata sheet records
+them so that a changed target is detected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from perfxl.core.grammar import Op
+from perfxl.core.profile import Profile
+from perfxl.core.qualitative import Tier
+from perfxl.generate.inputs import ActualDesign, is_positive
+
+NEEDS_OFFICER = "请人工评分"
+BUDGET_ZERO = "错误：全年预算数为0"
+NOT_A_NUMBER = "错误：完成值应为数值"
+# The native check column: fixed texts, in the order PERF_CHECK reports the same findings.
+NATIVE_CHECKS = {
+    "score_above_weight": "得分超过分值",
+    "score_negative": "得分不能为负数",
+    "reason_missing": "须填写偏差原因分析及改进措施",
+    "over_achievement": "超额完成，请说明原因",
+}
+
+
+def number(value: Decimal | float | int) -> str:
+    """A constant as formula text: no exponent, no trailing zeros."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class RowCells:
+    target: str
+    actual: str
+    weight: str
+    score: str
+    reason: str
+    rule_score: str | None
+
+
+class Formulas:
+    """The formulas shared by both modes (sums) and the interface of each mode."""
+
+    mode = ""
+
+    def __init__(self, profile: Profile, profile_cell: str | None = None) -> None:
+        self.profile = profile
+        self.profile_cell = profile_cell  # a cell holding the profile JSON, for non-default profiles
+
+    def funds_total(self, cells: Sequence[str]) -> str:
+        joined = ",".join(cells)
+        return f'=IF(COUNT({joined})=0,"",SUM({joined}))'
+
+    def total_weight(self, budget_weight: str, weights: str) -> str:
+        return f"={budget_weight}+SUM({weights})"
+
+    def total(self, budget_score: str, scores: str, count: int) -> str:
+        digits = self.profile.score_decimals
+        return f'=IF(COUNT({budget_score},{scores})<{count + 1},"",ROUND({budget_score}+SUM({scores}),{digits}))'
+
+    def rate(self, annual: str, executed: str) -> str:
+        raise NotImplementedError
+
+    def budget_score(self, annual: str, executed: str, rate: str, weight: str) -> str:
+        raise NotImplementedError
+
+    def rule_score(self, row: RowCells, design: ActualDesign) -> str:
+        raise NotImplementedError
+
+    def grade(self, total: str) -> str:
+        raise NotImplementedError
+
+    def check(self, row: RowCells, design: ActualDesign) -> str:
+        raise NotImplementedError
+
+
+class UdfFormulas(Formulas):
+    mode = "udf"
+
+    def _call(self, name: str, *args: str) -> str:
+        if self.profile_cell:
+            args = (*args, self.profile_cell)
+        return f"={name}({','.join(args)})"
+
+    def rate(self, annual: str, executed: str) -> str:
+        return self._call("PERF_RATE", annual, executed)
+
+    def budget_score(self, annual: str, executed: str, rate: str, weight: str) -> str:
+        return self._call("PERF_BUDGET_SCORE", annual, executed, weight)
+
+    def rule_score(self, row: RowCells, design: ActualDesign) -> str:
+        return self._call("PERF_SCORE", row.target, row.actual, row.weight)
+
+    def grade(self, total: str) -> str:
+        return self._call("PERF_GRADE", total)
+
+    def check(self, row: RowCells, design: ActualDesign) -> str:
+        return self._call("PERF_CHECK", row.target, row.actual, row.weight, row.score, row.reason)
+
+
+class NativeFormulas(Formulas):
+    mode = "native"
+
+    def rate(self, annual: str, executed: str) -> str:
+        digits = self.profile.rate_decimals
+        return (f'=IF(OR({annual}="",{executed}=""),"",IF({annual}=0,{text(BUDGET_ZERO)},'
+                f"ROUND({executed}/{annual},{digits})))")
+
+    def budget_score(self, annual: str, executed: str, rate: str, weight: str) -> str:
+        used = f"MIN({rate},1)" if self.profile.cap_budget_rate else rate
+        # A zero budget shows its error in the score cell too, as PERF_BUDGET_SCORE does.
+        return (f"=IF(ISNUMBER({rate}),ROUND(MAX({used},0)*{weight},{self.profile.score_decimals}),"
+                f'IF({rate}={text(BUDGET_ZERO)},{rate},""))')
+
+    def grade(self, total: str) -> str:
+        excellent, good, fair = (number(g) for g in self.profile.grades)
+        return (f'=IF(ISNUMBER({total}),IF({total}>={excellent},"优",IF({total}>={good},"良",'
+                f'IF({total}>={fair},"中","差"))),"")')
+
+    def rule_score(self, row: RowCells, design: ActualDesign) -> str:
+        body = self._quantitative(row, design) if design.quantitative else self._qualitative(row, design)
+        return f'=IF({row.actual}="","",{body})'
+
+    def _quantitative(self, row: RowCells, design: ActualDesign) -> str:
+        a, b, w = design.excel_target, row.actual, row.weight
+        op = design.target.op
+        digits = self.profile.score_decimals
+        ac = number(a)
+        if a < 0:
+            condition = {Op.GE: ">=", Op.GT: ">", Op.LE: "<=", Op.LT: "<", Op.EQ: "="}[op]  # type: ignore[index]
+            score = f"IF({b}{condition}{ac},{w},0)"
+        elif a == 0:
+            score = {Op.GE: w, Op.GT: f"IF({b}>0,{w},0)", Op.LT: f"IF({b}<0,{w},0)"}.get(
+                op, f"IF({b}<=0,{w},0)")  # type: ignore[arg-type]
+        elif op is not None and op.is_reverse:
+            if self.profile.reverse_rule == "linear":
+                score = f"IF({b}<={ac},{w},MAX(0,ROUND({w}*(2*{ac}-{b})/{ac},{digits})))"
+            else:
+                score = f"IF({b}<={ac},{w},ROUND({w}*{ac}/{b},{digits}))"
+        else:
+            score = f"IF({b}<0,0,IF({b}>={ac},{w},ROUND({w}*{b}/{ac},{digits})))"
+        return f"IF(ISNUMBER({b}),{score},{text(NOT_A_NUMBER)})"
+
+    def _qualitative(self, row: RowCells, design: ActualDesign) -> str:
+        partial = f"ROUND({row.weight}*{number(self.profile.partial_share)},{self.profile.score_decimals})"
+        scores = {Tier.ACHIEVED: row.weight, Tier.PARTIAL: partial, Tier.MISSED: "0"}
+        result = text(NEEDS_OFFICER)
+        for tier in (Tier.MISSED, Tier.PARTIAL, Tier.ACHIEVED):
+            texts = [t for t, option_tier in design.options if option_tier is tier]
+            if texts:
+                condition = ",".join(f"{row.actual}={text(t)}" for t in texts)
+                result = f"IF(OR({condition}),{scores[tier]},{result})"
+        return result
+
+    def check(self, row: RowCells, design: ActualDesign) -> str:
+        conditions = check_conditions(row, design, self.profile)
+        # Space-separated, then TRIM and spaces turned into the separator: Excel 2010 has no TEXTJOIN.
+        pieces = "&".join(f'IF({cond},"{NATIVE_CHECKS[code]} ","")' for code, cond in conditions.items())
+        return f'=SUBSTITUTE(TRIM({pieces})," ","；")'
+
+
+def check_conditions(row: RowCells, design: ActualDesign, profile: Profile) -> dict[str, str]:
+    """Native conditions of the row checks that need no rule engine, by finding code.
+
+    They mirror perfxl.core.indicator: a reason is owed when the score is below the weight or
+    differs from the rule score (an override), and an over-achieved positive target asks for one.
+    Used by the native check column and, in both modes, by the conditional formats.
+    """
+    score, weight = row.score, row.weight
+    blank_reason = f'LEN(TRIM(SUBSTITUTE(SUBSTITUTE({row.reason},"\u3000"," "),CHAR(10)," ")))=0'
+    override = f"AND(ISNUMBER({row.rule_score}),{score}<>{row.rule_score})" if row.rule_score else "FALSE"
+    conditions = {
+        "score_above_weight": f"AND(ISNUMBER({score}),{score}>{weight})",
+        "score_negative": f"AND(ISNUMBER({score}),{score}<0)",
+        "reason_missing": f"AND(ISNUMBER({score}),{blank_reason},OR({score}<{weight},{override}))",
+    }
+    if design.quantitative and is_positive(design.target):
+        threshold = number(profile.over_achievement * design.excel_target)
+        conditions["over_achievement"] = (
+            f"AND(ISNUMBER({row.actual}),{row.actual}>={number(design.excel_target)},"
+            f"{row.actual}>={threshold},{blank_reason})")
+    return conditions
+
+
+def formulas_for(mode: str, profile: Profile, profile_cell: str | None) -> Formulas:
+    if mode == "udf":
+        return UdfFormulas(profile, profile_cell)
+    if mode == "native":
+        return NativeFormulas(profile, profile_cell)
+    raise ValueError(mode)

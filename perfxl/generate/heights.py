@@ -1,0 +1,27 @@
+"""Explicit row heights for wrapped text: neither Excel nor LibreOffice auto-fits merged cells."""
+
+from __future__ import annotations
+
+import math
+
+from perfxl.cli.table import display_width
+
+DEFAULT_FONT_SIZE = 11.0
+# Points per line of text, as a multiple of the font size, and padding per row.
+LINE_SPACING = 1.3
+PADDING = 4.0
+# A column width unit is about one Latin digit of the default 11pt font; a CJK glyph takes two.
+WIDTH_PER_CHAR = 1.0
+
+
+def lines_needed(value: str, width_chars: float, font_size: float) -> int:
+    """Lines a wrapped text needs in a cell (or merged cells) of the given width."""
+    usable = max(width_chars - 1.0, 1.0) * DEFAULT_FONT_SIZE / font_size
+    total = 0
+    for paragraph in value.split("\n"):
+        total += max(1, math.ceil(display_width(paragraph) * WIDTH_PER_CHAR / usable))
+    return total
+
+
+def row_height(lines: int, font_size: float) -> float:
+    return round(lines * font_size * LINE_SPACING + PADDING, 1)

@@ -1,0 +1,65 @@
+"""The hidden ``perfxl`` sheet: what a returned form needs to be recognised and checked.
+
+It records the template and perfxl versions, the mode, the year, the scoring profile (which the UDF
+formulas of a non-default profile read through the PERFXL_PROFILE name), and every indicator's
+target and weight as generated, so that a target changed in a returned form is detected.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from perfxl import __version__
+from perfxl.core.form import FormResult
+
+SHEET = "perfxl"
+FORMAT = "perfxl-form/1"
+PROFILE_NAME = "PERFXL_PROFILE"
+META_NAME = "PERFXL_META"
+TABLE_NAME = "PERFXL_META_INDICATORS"
+TABLE_HEADER = ("工作表", "项目名称", "序号", "一级指标", "二级指标", "三级指标", "年度指标值", "分值")
+PROFILE_ROW = 8  # 1-based row of the profile JSON in column B
+
+
+class MetadataSheet:
+    """Collects the forms of a workbook; written as its last sheet when the workbook is closed."""
+
+    def __init__(self, workbook: Workbook, *, template_name: str, template_version: str, mode: str, year: int,
+                 profile_json: str, list_name: str) -> None:
+        self.workbook = workbook
+        self.settings = (
+            ("perfxl 自评表元数据（请勿修改）", ""),
+            ("格式", FORMAT),
+            ("perfxl 版本", __version__),
+            ("模板", template_name),
+            ("模板版本", template_version),
+            ("计算方式", mode),
+            ("年度", year),
+            ("评分配置", profile_json),
+            ("项目清单", list_name),
+        )
+        assert self.settings[PROFILE_ROW - 1][0] == "评分配置"
+        self.indicators: list[tuple[object, ...]] = []
+
+    def add_form(self, sheet_name: str, result: FormResult) -> None:
+        for index, row in enumerate(result.indicators, start=1):
+            self.indicators.append((sheet_name, result.form.name, index, row.input.level1, row.input.level2,
+                                    row.input.name, row.input.target, float(row.input.weight)))
+
+    def write(self) -> None:
+        sheet: Worksheet = self.workbook.add_worksheet(SHEET)
+        sheet.very_hidden()
+        for r, (key, value) in enumerate(self.settings):
+            sheet.write(r, 0, key)
+            sheet.write(r, 1, value)
+        self.workbook.define_name(PROFILE_NAME, f"={SHEET}!$B${PROFILE_ROW}")
+        self.workbook.define_name(META_NAME, f"={SHEET}!$A$1:$B${len(self.settings)}")
+        header_row = len(self.settings) + 1
+        for c, heading in enumerate(TABLE_HEADER):
+            sheet.write(header_row, c, heading)
+        for r, values in enumerate(self.indicators, start=header_row + 1):
+            for c, value in enumerate(values):
+                sheet.write(r, c, value)
+        last = header_row + 1 + max(len(self.indicators), 1)
+        self.workbook.define_name(TABLE_NAME, f"={SHEET}!$A${header_row + 2}:$H${last}")
