@@ -87,6 +87,7 @@ def test_profile_selected_by_name_and_overridden(tmp_path: Path) -> None:
         (lambda d: d["projects"][0].update(colour="红"), "未知的字段「colour」"),
         (lambda d: d["projects"][0]["indicators"][0].update(weight="十分"), "分值）：应为数字，当前为「十分」"),
         (lambda d: d["projects"][0]["indicators"][0].pop("weight"), "分值）：必须填写"),
+        (lambda d: d["projects"][0]["indicators"][0].update(weight=0), "分值）：分值应大于 0"),
         (lambda d: d["projects"][0]["indicators"][0].pop("target"), "年度指标值）：必须填写"),
         (lambda d: d["projects"][0]["indicators"][0].update(target=">=abc"), "年度指标值「>=abc」无法识别"),
         (lambda d: d["projects"][0]["funds"].update(total={"annual": 999}),

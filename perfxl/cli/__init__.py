@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=_Parser)
     check = commands.add_parser("check", help="计算并检查项目清单中的每张自评表")
     check.add_argument("sources", nargs="*", metavar="LIST",
-                       help="项目清单（YAML/JSON）；不填则使用自带示例")
+                       help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")
     check.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     generate = commands.add_parser("generate", help="按项目清单为每个项目生成自评表")
     generate.add_argument("source", nargs="?", metavar="LIST", help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")

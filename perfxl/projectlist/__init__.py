@@ -1,4 +1,4 @@
-"""Project lists (spec-format.md): read YAML or JSON, check them, and build typed forms."""
+"""Project lists (spec-format.md): read YAML, JSON or a 项目清单 workbook, check them, and build typed forms."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from perfxl.projectlist.model import ProjectList
 from perfxl.projectlist.validate import build_project_list
 
 TEXT_SUFFIXES = {".yaml": "YAML", ".yml": "YAML", ".json": "JSON"}
+WORKBOOK_SUFFIXES = {".xlsx": "Excel"}
 # Files saved by Chinese Windows tools are often GB18030 (ANSI) rather than UTF-8.
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -45,11 +46,18 @@ def _parse(path: Path, text: str) -> object:
 def load_project_list(path: str | Path) -> ProjectList:
     """Read and check a project list; InputError (in Chinese) on any problem."""
     path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        supported = "、".join(TEXT_SUFFIXES)
-        raise InputError([Problem(path.name, f"不支持的文件类型「{path.suffix}」，项目清单应为 {supported} 文件")])
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES and suffix not in WORKBOOK_SUFFIXES:
+        supported = "、".join([*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES])
+        hint = "（.xls 文件请在 Excel 中另存为 .xlsx）" if suffix == ".xls" else ""
+        message = f"不支持的文件类型「{path.suffix}」，项目清单应为 {supported} 文件{hint}"
+        raise InputError([Problem(path.name, message)])
     if not path.is_file():
         raise InputError([Problem(str(path), "文件不存在")])
+    if suffix in WORKBOOK_SUFFIXES:
+        from perfxl.projectlist.workbook_reader import load_project_list_workbook
+
+        return load_project_list_workbook(path)
     try:
         text = _read_text(path)
     except OSError as exc:

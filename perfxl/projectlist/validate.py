@@ -6,7 +6,7 @@ the one place that decides what is acceptable. All problems are collected, not o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,15 +33,27 @@ INDICATOR_KEYS = {"level1": "一级指标", "level2": "二级指标", "name": "�
 INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "weight")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
+# Where a value sits in the plain data: ("projects", 0, "indicators", 2, "weight").
+Key = tuple[str | int, ...]
+# Names the place of a value in the source file (「指标」表第12行「分值」), or None where it cannot.
+Locate = Callable[[Key], str | None]
+
 
 class _Collector:
-    """Problems of one file, each naming the project and the field."""
+    """Problems of one file, each naming the project and the field.
 
-    def __init__(self, file: str) -> None:
+    With ``locate`` (the workbook reader passes one), a problem given the key of its value (``at``) names
+    the place in the source file instead of the key; without it, ``at`` is ignored.
+    """
+
+    def __init__(self, file: str, locate: Locate | None = None) -> None:
         self.file = file
+        self.locate = locate
         self.problems: list[Problem] = []
 
-    def add(self, message: str, project: str | None = None, field: str | None = None) -> None:
+    def add(self, message: str, project: str | None = None, field: str | None = None, at: Key = ()) -> None:
+        if at and self.locate is not None:
+            field = self.locate(at) or field
         self.problems.append(Problem(self.file, message, project, field))
 
 
@@ -65,18 +77,18 @@ def _text(value: object) -> str | None:
 
 
 def _number(value: object, out: _Collector, project: str | None, field: str, *,
-            required: bool = False, negative_ok: bool = False) -> Decimal | None:
+            required: bool = False, negative_ok: bool = False, at: Key = ()) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            out.add("必须填写", project, field)
+            out.add("必须填写", project, field, at)
         return None
     try:
         number = to_decimal(value)
     except NotANumber:
-        out.add(f"应为数字，当前为「{value}」", project, field)
+        out.add(f"应为数字，当前为「{value}」", project, field, at)
         return None
     if number < 0 and not negative_ok:
-        out.add(f"不能为负数，当前为 {number}", project, field)
+        out.add(f"不能为负数，当前为 {number}", project, field, at)
         return None
     return number
 
@@ -90,7 +102,7 @@ def _mapping(value: object, out: _Collector, project: str | None, field: str) ->
     return value
 
 
-def _funds(value: object, out: _Collector, project: str) -> Funds:
+def _funds(value: object, out: _Collector, project: str, at: Key) -> Funds:
     data = _mapping(value, out, project, "funds（项目资金）")
     if data is None:
         return Funds()
@@ -102,7 +114,8 @@ def _funds(value: object, out: _Collector, project: str) -> Funds:
             continue
         _unknown_keys(row, FUNDS_COLUMNS, out, project, f"funds.{key}（{label}）")
         rows[key] = FundsRow(*(
-            _number(row.get(column), out, project, f"funds.{key}.{column}（{label}{column_label}）")
+            _number(row.get(column), out, project, f"funds.{key}.{column}（{label}{column_label}）",
+                    at=(*at, key, column))
             for column, column_label in COLUMNS
         ))
     funds = Funds(**{k: rows[k] for k, _ in SOURCES if k in rows}, stated_total=rows.get("total"))
@@ -111,11 +124,11 @@ def _funds(value: object, out: _Collector, project: str) -> Funds:
             given, computed = funds.stated_total.get(column), funds.source_sum(column)
             if given is not None and computed is not None and given != computed:
                 out.add(f"年度资金总额的{column_label} {given} 不等于各资金来源之和 {computed}",
-                        project, f"funds.total.{column}")
+                        project, f"funds.total.{column}", (*at, "total", column))
     return funds
 
 
-def _indicator(value: object, index: int, out: _Collector, project: str) -> IndicatorInput | None:
+def _indicator(value: object, index: int, out: _Collector, project: str, at: Key) -> IndicatorInput | None:
     where = f"第{index + 1}个指标"
     data = _mapping(value, out, project, where)
     if data is None:
@@ -128,26 +141,30 @@ def _indicator(value: object, index: int, out: _Collector, project: str) -> Indi
     ok = True
     for key in INDICATOR_REQUIRED:
         if key != "weight" and not _text(data.get(key)):
-            out.add("必须填写", project, f"{where}的 {_label(INDICATOR_KEYS, key)}")
+            out.add("必须填写", project, f"{where}的 {_label(INDICATOR_KEYS, key)}", (*at, key))
             ok = False
     weight = _number(data.get("weight"), out, project, f"{where}的 {_label(INDICATOR_KEYS, 'weight')}",
-                     required=True)
+                     required=True, at=(*at, "weight"))
+    if weight == 0:  # a row worth nothing cannot be scored or checked meaningfully
+        out.add("分值应大于 0", project, f"{where}的 {_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
+        weight = None
     score = _number(data.get("score"), out, project, f"{where}的 {_label(INDICATOR_KEYS, 'score')}",
-                    negative_ok=True)
+                    negative_ok=True, at=(*at, "score"))
     target = _text(data.get("target"))
     if target:
         parsed = parse_target(target)
         if parsed.error:
             out.add(f"年度指标值「{target}」无法识别：{parsed.error}", project,
-                    f"{where}的 {_label(INDICATOR_KEYS, 'target')}")
+                    f"{where}的 {_label(INDICATOR_KEYS, 'target')}", (*at, "target"))
             ok = False
     actual = data.get("actual")
     if actual is not None and (isinstance(actual, bool) or not isinstance(actual, (str, int, float))):
-        out.add(f"应为数值或文字，当前为「{actual}」", project, f"{where}的 {_label(INDICATOR_KEYS, 'actual')}")
+        out.add(f"应为数值或文字，当前为「{actual}」", project, f"{where}的 {_label(INDICATOR_KEYS, 'actual')}",
+                (*at, "actual"))
         ok = False
     reason = data.get("reason")
     if reason is not None and _text(reason) is None:
-        out.add("应为文字", project, f"{where}的 {_label(INDICATOR_KEYS, 'reason')}")
+        out.add("应为文字", project, f"{where}的 {_label(INDICATOR_KEYS, 'reason')}", (*at, "reason"))
         ok = False
     if not ok or weight is None:
         return None
@@ -162,6 +179,7 @@ def _indicator(value: object, index: int, out: _Collector, project: str) -> Indi
 
 def _project(value: object, index: int, defaults: Mapping[str, str], out: _Collector,
              seen: set[str]) -> FormInput | None:
+    at: Key = ("projects", index)
     data = _mapping(value, out, None, f"第{index + 1}个项目")
     if data is None:
         out.add("项目不能为空", None, f"第{index + 1}个项目")
@@ -169,9 +187,9 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     name = _text(data.get("name"))
     project = name or f"第{index + 1}个项目"
     if not name:
-        out.add("缺少必填字段 name（项目名称）", project)
+        out.add("缺少必填字段 name（项目名称）", project, None, (*at, "name"))
     elif name in seen:
-        out.add("项目名称重复：同一清单中每个项目名称只能出现一次", project, "name（项目名称）")
+        out.add("项目名称重复：同一清单中每个项目名称只能出现一次", project, "name（项目名称）", (*at, "name"))
     seen.add(name or "")
     _unknown_keys(data, PROJECT_KEYS, out, project, "")
     before = len(out.problems)
@@ -179,9 +197,9 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     for key in ("department", "unit"):
         text = _text(data.get(key, defaults.get(key)))
         if data.get(key) is not None and text is None:
-            out.add("应为文字", project, _label(PROJECT_KEYS, key))
+            out.add("应为文字", project, _label(PROJECT_KEYS, key), (*at, key))
         header[key] = text or ""
-    funds = _funds(data.get("funds"), out, project)
+    funds = _funds(data.get("funds"), out, project, (*at, "funds"))
     goal = _mapping(data.get("goal"), out, project, "goal（年度总体目标）") or {}
     _unknown_keys(goal, GOAL_KEYS, out, project, "goal（年度总体目标）")
     raw_rows = data.get("indicators")
@@ -191,7 +209,7 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     elif not isinstance(raw_rows, list):
         out.add("应为指标列表", project, "indicators（绩效指标）")
         raw_rows = []
-    rows = [_indicator(row, i, out, project) for i, row in enumerate(raw_rows)]
+    rows = [_indicator(row, i, out, project, (*at, "indicators", i)) for i, row in enumerate(raw_rows)]
     if len(out.problems) > before or not name:
         return None
     return FormInput(
@@ -201,36 +219,39 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     )
 
 
-def build_project_list(data: object, path: Path) -> ProjectList:
-    """The typed project list, or InputError listing every problem in the file."""
-    out = _Collector(path.name)
+def build_project_list(data: object, path: Path, locate: Locate | None = None) -> ProjectList:
+    """The typed project list, or InputError listing every problem in the file.
+
+    ``locate`` lets a reader name the place of a value in its own terms (see _Collector).
+    """
+    out = _Collector(path.name, locate)
     if not isinstance(data, Mapping):
         out.add("文件内容应为项目清单（以 perfxl: 1 开头的键值对），请参照示例清单")
         raise InputError(out.problems)
     _unknown_keys(data, TOP_KEYS, out, None, "")
     version = data.get("perfxl")
     if version is None:
-        out.add("缺少必填字段 perfxl（格式版本），请在首行写 perfxl: 1")
+        out.add("缺少必填字段 perfxl（格式版本），请在首行写 perfxl: 1", at=("perfxl",))
     elif version != FORMAT_VERSION:
-        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}")
+        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}", at=("perfxl",))
     year = data.get("year")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year.strip())
     if year is None:
-        out.add("缺少必填字段 year（年度）")
+        out.add("缺少必填字段 year（年度）", at=("year",))
     elif isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        out.add(f"year（年度）应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」")
+        out.add(f"year（年度）应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",))
     profile = None
     try:
         profile = resolve_profile(data.get("profile"))  # type: ignore[arg-type]
     except ProfileError as exc:
         field = "profile（评分配置）" if exc.key == "profile" else f"profile（评分配置）的 {exc.key}"
-        out.add(exc.message, None, field)
+        out.add(exc.message, None, field, ("profile",))
     defaults = {key: str(data[key]) for key in ("department", "unit") if data.get(key) is not None}
     projects = data.get("projects")
     forms: list[FormInput] = []
     if not isinstance(projects, list) or not projects:
-        out.add("projects（项目列表）必须是至少包含一个项目的列表")
+        out.add("projects（项目列表）必须是至少包含一个项目的列表", at=("projects",))
     else:
         seen: set[str] = set()
         forms = [f for i, p in enumerate(projects) if (f := _project(p, i, defaults, out, seen)) is not None]
