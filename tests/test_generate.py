@@ -138,9 +138,11 @@ def test_conditional_formats_mark_missing_reasons_and_scores_above_weight(seed_f
     _, paths = seed_forms
     ws = openpyxl.load_workbook(paths[0])["业务工作经历"]
     rules = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
-    assert any("H13>G13" in f for f in rules["H13"])
-    assert any("OR(H13<G13" in f for f in rules["I13"])
+    # Generic rules over the whole band, relative to its first row; over-achievement row by row.
+    assert any("H13>G13" in f for f in rules["H13:H34"])
+    assert any("OR(H13<G13" in f for f in rules["I13:I34"])
     assert any("F13>=3.9" in f for f in rules["I13"])  # over-achievement: 1.3 × 3次
+    assert any("F29>=650" in f for f in rules["I29"])  # 培训覆盖人次数 >=500人次
 
 
 def test_indicator_groups_are_merged(seed_forms) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from perfxl.core.form import FormInput, FormResult, evaluate_form
+from perfxl.core.form import FormInput, evaluate_form
 from perfxl.core.profile import Profile
 from perfxl.errors import InputError, Problem
 from perfxl.generate.book import file_stem, write_book
@@ -55,10 +55,11 @@ def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", s
     _check_forms(project_list)
     template_file = Path(template_path) if template_path else default_template()
     template = load_template(template_file)
-    results = [evaluate_form(form, project_list.profile) for form in project_list.forms]
     job = Job(template_file, mode, project_list.year, project_list.path.name, project_list.profile)
+    forms = project_list.forms
     out = Path(out_dir)
     if single is not None:
+        results = [evaluate_form(form, job.profile) for form in forms]
         path = Path(single)
         if path.suffix.lower() != SUFFIX:
             path = path.with_suffix(SUFFIX)
@@ -69,26 +70,26 @@ def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", s
             on_progress(len(results), len(results))
         return written
     taken: set[str] = set()
-    targets = [out / f"{file_stem(job.year, r.form.name, taken)}{SUFFIX}" for r in results]
-    return _write_each(results, targets, template, job, on_progress, workers)
+    targets = [out / f"{file_stem(job.year, form.name, taken)}{SUFFIX}" for form in forms]
+    return _write_each(forms, targets, template, job, on_progress, workers)
 
 
-def _write_each(results: Sequence[FormResult], targets: Sequence[Path], template: FormTemplate, job: Job,
+def _write_each(forms: Sequence[FormInput], targets: Sequence[Path], template: FormTemplate, job: Job,
                 on_progress: Progress | None, workers: int | None) -> list[Path]:
-    total = len(results)
+    total = len(forms)
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or total < PARALLEL_THRESHOLD:
-        for done, (result, target) in enumerate(zip(results, targets, strict=True), start=1):
-            write_book(target, [result], template, job.mode, job.year, job.list_name, index=False)
+        for done, (form, target) in enumerate(zip(forms, targets, strict=True), start=1):
+            write_book(target, [evaluate_form(form, job.profile)], template, job.mode, job.year, job.list_name,
+                       index=False)
             if on_progress:
                 on_progress(done, total)
         return list(targets)
-    # Workers read the template once each; forms travel as their inputs and are evaluated there,
-    # which costs less than pickling the computed results.
+    # Workers read the template once each; forms travel as their inputs and are evaluated there.
     chunks = [range(i, min(i + CHUNK, total)) for i in range(0, total, CHUNK)]
     done = 0
     with ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(job,)) as pool:
-        futures = [pool.submit(_write_chunk, [(results[i].form, targets[i]) for i in chunk]) for chunk in chunks]
+        futures = [pool.submit(_write_chunk, [(forms[i], targets[i]) for i in chunk]) for chunk in chunks]
         for future in futures:
             done += future.result()
             if on_progress:

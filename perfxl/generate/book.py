@@ -14,6 +14,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from perfxl.core.form import FormResult
+from perfxl.generate.fast_sheet import FastFormulaWorksheet
 from perfxl.generate.formulas import formulas_for
 from perfxl.generate.metadata import PROFILE_NAME, MetadataSheet
 from perfxl.generate.sheet import Formats, FormSheet, quote_sheet
@@ -94,7 +95,7 @@ class BookWriter:
 
     def add_form(self, result: FormResult) -> FormSheet:
         name = sheet_name(result.form.name, self.sheet_names)
-        worksheet = self.workbook.add_worksheet(name)
+        worksheet = self.workbook.add_worksheet(name, worksheet_class=FastFormulaWorksheet)
         profile_cell = None if profile_to_json(result.profile) == self.default_profile else PROFILE_NAME
         form = FormSheet(
             workbook=self.workbook, worksheet=worksheet, formats=self.formats, template=self.template,

@@ -85,6 +85,7 @@ class FormSheet:
                     self._band_cell(cell, index)
             else:
                 self._static_or_field(cell)
+        self._conditional_formats()
         self._row_heights()
         self._print_setup()
         self._names()
@@ -264,20 +265,27 @@ class FormSheet:
             self.worksheet.write(r, c, value, fmt)
         if content.validation:
             self.worksheet.data_validation(r, c, r, c, dict(content.validation))
-        if cell.field is not None and cell.field == "row.score":
-            self._conditional_formats(row)
 
-    def _conditional_formats(self, row: int) -> None:
-        index = row - self.layout.band
-        cells = self._row_cells(index)
-        conditions = check_conditions(cells, self.designs[index], self.result.profile)
-        score_at = self.layout.row_address("row.score", index)
-        for code, fill, target in (("score_above_weight", RED, score_at), ("score_negative", RED, score_at),
-                                   ("reason_missing", RED, cells.reason), ("over_achievement", YELLOW, cells.reason)):
-            if code in conditions and target != '""':
-                self.worksheet.conditional_format(target, {
-                    "type": "formula", "criteria": "=" + conditions[code], "format": self.formats.conditional(fill),
-                })
+    def _conditional_formats(self) -> None:
+        """Red where a score exceeds its weight or a reason is owed, yellow where over-achievement asks one.
+
+        The generic rules are written once over the whole band (their references are relative to
+        its first row); over-achievement carries each row's own threshold.
+        """
+        if not (self.layout.has("row.reason") and self.layout.has("row.score")):
+            return
+        first = check_conditions(self._row_cells(0), self.designs[0], self.result.profile)
+        scores = self.layout.column_range("row.score", absolute=False)
+        reasons = self.layout.column_range("row.reason", absolute=False)
+        for code, cells in (("score_above_weight", scores), ("score_negative", scores), ("reason_missing", reasons)):
+            self.worksheet.conditional_format(cells, {
+                "type": "formula", "criteria": "=" + first[code], "format": self.formats.conditional(RED)})
+        for index, design in enumerate(self.designs):
+            cells = self._row_cells(index)
+            condition = check_conditions(cells, design, self.result.profile).get("over_achievement")
+            if condition:
+                self.worksheet.conditional_format(cells.reason, {
+                    "type": "formula", "criteria": "=" + condition, "format": self.formats.conditional(YELLOW)})
 
     def _fit_text(self, row: int, col: int, cell: TemplateCell, value: str) -> None:
         style = self.template.styles[cell.style]

@@ -13,6 +13,8 @@ from perfxl.projectlist.validate import build_project_list
 
 TEXT_SUFFIXES = {".yaml": "YAML", ".yml": "YAML", ".json": "JSON"}
 WORKBOOK_SUFFIXES = {".xlsx": "Excel"}
+# libyaml's loader parses a 1,000-project list in a fraction of the pure-Python loader's time.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Files saved by Chinese Windows tools are often GB18030 (ANSI) rather than UTF-8.
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -35,7 +37,7 @@ def _parse(path: Path, text: str) -> object:
             where = f"第{exc.lineno}行第{exc.colno}列"
             raise InputError([Problem(path.name, f"JSON 格式错误（{where}）：{exc.msg}")]) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader: C when libyaml is there
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark is not None else ""

@@ -1,0 +1,172 @@
+"""Finding soffice, throwaway user profiles, process-tree cleanup and one-shot ``--convert-to``.
+
+Every soffice run gets its own profile directory, seeded with ``registrymodifications.xcu`` (recalculate
+every formula on load, never trust cached values) and a fontconfig file that maps 宋体/仿宋_GB2312/黑体
+to Noto CJK SC. Nothing is read from or written to the user's own LibreOffice profile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from xml.sax.saxutils import escape
+
+SOFFICE_CANDIDATES = ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")
+UNO_PYTHON_CANDIDATES = ("/usr/bin/python3",)
+SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
+INSTALL_HINT = "请安装 LibreOffice：sudo bash scripts/install-system-packages.sh"
+
+
+class LibreOfficeError(RuntimeError):
+    """LibreOffice is missing, failed, or timed out; the message is in Chinese for the user."""
+
+
+def find_soffice() -> Path:
+    """The soffice launcher: ``$PERFXL_SOFFICE``, then ``soffice`` on PATH, then the Debian locations."""
+    override = os.environ.get("PERFXL_SOFFICE")
+    candidates = [override] if override else []
+    found = shutil.which("soffice")
+    candidates += [found] if found else []
+    candidates += list(SOFFICE_CANDIDATES)
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return Path(candidate)
+    raise LibreOfficeError(f"找不到 LibreOffice（soffice 命令）。{INSTALL_HINT}")
+
+
+def find_uno_python() -> Path:
+    """The interpreter that can ``import uno``: ``$PERFXL_UNO_PYTHON`` or Debian's /usr/bin/python3.
+
+    python3-uno is built for the system Python only, so the UNO worker never runs in the project's own
+    interpreter (which may be a pyenv or venv Python without ``uno``).
+    """
+    override = os.environ.get("PERFXL_UNO_PYTHON")
+    for candidate in [override] if override else list(UNO_PYTHON_CANDIDATES):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise LibreOfficeError(f"找不到可以使用 python3-uno 的系统 Python（/usr/bin/python3）。{INSTALL_HINT}")
+
+
+def _package_text(name: str) -> str:
+    return (resources.files(__package__) / name).read_text(encoding="utf-8")
+
+
+class Profile:
+    """A throwaway LibreOffice user installation plus the environment to run soffice with.
+
+    ``path/user/registrymodifications.xcu`` forces a full recalculation on load; ``path/fonts.conf``
+    includes the system fontconfig and then the Chinese font-name mappings shipped with perfxl.
+    The directory is removed by :meth:`cleanup` (or on leaving the ``with`` block).
+    """
+
+    def __init__(self, prefix: str = "perfxl-lo-") -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=prefix))
+        user = self.path / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_package_text("registrymodifications.xcu"), encoding="utf-8")
+        mappings = self.path / "perfxl-fonts.conf"
+        mappings.write_text(_package_text("fonts.conf"), encoding="utf-8")
+        self.fontconfig_file = self.path / "fonts.conf"
+        self.fontconfig_file.write_text(_fontconfig_wrapper(mappings), encoding="utf-8")
+
+    @property
+    def uri(self) -> str:
+        return self.path.as_uri()
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The current environment with FONTCONFIG_FILE pointing at this profile's fonts.conf."""
+        env = dict(os.environ)
+        env["FONTCONFIG_FILE"] = str(self.fontconfig_file)
+        env.pop("FONTCONFIG_PATH", None)
+        return env
+
+    def soffice_args(self) -> list[str]:
+        return [str(find_soffice()), "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+                "--nolockcheck", f"-env:UserInstallation={self.uri}"]
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> Profile:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.cleanup()
+
+
+def _fontconfig_wrapper(mappings: Path) -> str:
+    system = os.environ.get("FONTCONFIG_FILE") or SYSTEM_FONTCONFIG
+    return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+            f'  <include ignore_missing="yes">{escape(system)}</include>\n'
+            f'  <include>{escape(str(mappings))}</include>\n</fontconfig>\n')
+
+
+def kill_process_group(process: subprocess.Popen, grace: float = 0.0) -> None:
+    """End a process started with ``start_new_session=True`` and everything it spawned.
+
+    soffice is a shell script that starts oosplash, which starts soffice.bin: killing only the first
+    would leave the real office running. With ``grace`` > 0 the group gets SIGTERM first.
+    """
+    if process.poll() is None and grace > 0:
+        _signal_group(process, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
+    _signal_group(process, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+
+
+def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)
+
+
+def convert(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], fmt: str = "pdf", *,
+            timeout: float = 120.0) -> Path:
+    """Convert one file with ``soffice --headless --convert-to FMT`` and return the output's path.
+
+    ``fmt`` is what soffice takes, e.g. ``"pdf"``, ``"xlsx"``, ``"ods"`` or ``"csv:Text - txt - csv
+    (StarCalc):44,34,76"`` (the part before ``:`` is the output extension). Formulas are recalculated
+    on load. soffice exits 0 even when it fails, so success means the output file exists and is not
+    empty; otherwise, and on timeout (the whole soffice process tree is killed), LibreOfficeError.
+    """
+    source = Path(src).resolve()
+    if not source.is_file():
+        raise LibreOfficeError(f"要转换的文件不存在：{source}")
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    ext = fmt.split(":", 1)[0].strip().lower()
+    target = out / f"{source.stem}.{ext}"
+    if target == source:
+        raise LibreOfficeError(f"输出文件与源文件相同（{source}），请换一个输出目录")
+    target.unlink(missing_ok=True)
+    with Profile() as profile:
+        log = profile.path / "soffice.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen([*profile.soffice_args(), "--convert-to", fmt, "--outdir", str(out),
+                                        str(source)], env=profile.env, stdin=subprocess.DEVNULL, stdout=sink,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+            started = time.monotonic()
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                kill_process_group(process)
+                raise LibreOfficeError(f"LibreOffice 转换 {source.name} 超时（{timeout:.0f} 秒），已终止") from None
+            finally:
+                kill_process_group(process)  # stray children (oosplash, soffice.bin) of a finished run
+        output = log.read_text(encoding="utf-8", errors="replace").strip()
+    if not target.is_file() or target.stat().st_size == 0:
+        detail = f"：{output[-500:]}" if output else ""
+        raise LibreOfficeError(f"LibreOffice 未能把 {source.name} 转换为 {ext}（用时 "
+                               f"{time.monotonic() - started:.1f} 秒，退出码 {process.returncode}）{detail}")
+    return target

@@ -1,0 +1,56 @@
+"""Worksheet functions that are not in Excel 2007's file format.
+
+In the file (not in Excel's formula bar) every function added in Excel 2010 or later must be written
+with the ``_xlfn.`` prefix (``_xlfn.STDEV.S(...)``, ``_xlfn.XLOOKUP(...)``; a few dynamic-array functions
+as ``_xlfn._xlws.SORT``). Without it Excel shows #NAME? or repairs the file. Functions added after
+Excel 2010 do not work in Excel 2010 even with the prefix.
+
+Lists after Microsoft's "Excel functions (by category)" version notes and XlsxWriter's documentation
+of future functions ("Formulas added in Excel 2010 and later").
+"""
+
+from __future__ import annotations
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Added in Excel 2010: they need the prefix in the file, and Excel 2010 has them.
+EXCEL_2010 = _names("""
+AGGREGATE BETA.DIST BETA.INV BINOM.DIST BINOM.INV CEILING.PRECISE CHISQ.DIST CHISQ.DIST.RT CHISQ.INV
+CHISQ.INV.RT CHISQ.TEST CONFIDENCE.NORM CONFIDENCE.T COVARIANCE.P COVARIANCE.S ERF.PRECISE ERFC.PRECISE
+EXPON.DIST F.DIST F.DIST.RT F.INV F.INV.RT F.TEST FLOOR.PRECISE GAMMA.DIST GAMMA.INV GAMMALN.PRECISE
+HYPGEOM.DIST ISO.CEILING LOGNORM.DIST LOGNORM.INV MODE.MULT MODE.SNGL NEGBINOM.DIST NETWORKDAYS.INTL
+NORM.DIST NORM.INV NORM.S.DIST NORM.S.INV PERCENTILE.EXC PERCENTILE.INC PERCENTRANK.EXC PERCENTRANK.INC
+POISSON.DIST QUARTILE.EXC QUARTILE.INC RANK.AVG RANK.EQ STDEV.P STDEV.S T.DIST T.DIST.2T T.DIST.RT T.INV
+T.INV.2T T.TEST VAR.P VAR.S WEIBULL.DIST WORKDAY.INTL Z.TEST
+""")
+
+# Added in Excel 2013 and later (including Microsoft 365): prefix needed, and absent from Excel 2010.
+AFTER_EXCEL_2010 = _names("""
+ACOT ACOTH ARABIC BASE BINOM.DIST.RANGE BITAND BITLSHIFT BITOR BITRSHIFT BITXOR CEILING.MATH COMBINA COT
+COTH CSC CSCH DAYS DECIMAL ENCODEURL FILTERXML FLOOR.MATH FORMULATEXT GAMMA GAUSS IFNA IMCOSH IMCOT IMCSC
+IMCSCH IMSEC IMSECH IMSINH IMTAN ISFORMULA ISOWEEKNUM MUNIT NUMBERVALUE PDURATION PERMUTATIONA PHI RRI SEC
+SECH SHEET SHEETS SKEW.P UNICHAR UNICODE WEBSERVICE XOR
+FORECAST.ETS FORECAST.ETS.CONFINT FORECAST.ETS.SEASONALITY FORECAST.ETS.STAT FORECAST.LINEAR
+CONCAT IFS MAXIFS MINIFS SWITCH TEXTJOIN
+ANCHORARRAY FILTER RANDARRAY SEQUENCE SINGLE SORT SORTBY UNIQUE XLOOKUP XMATCH LET LAMBDA
+BYCOL BYROW ISOMITTED MAKEARRAY MAP REDUCE SCAN
+ARRAYTOTEXT VALUETOTEXT CHOOSECOLS CHOOSEROWS DROP EXPAND HSTACK TAKE TEXTAFTER TEXTBEFORE TEXTSPLIT TOCOL
+TOROW VSTACK WRAPCOLS WRAPROWS
+STOCKHISTORY FIELDVALUE IMAGE GROUPBY PIVOTBY PERCENTOF REGEXTEST REGEXEXTRACT REGEXREPLACE TRIMRANGE
+""")
+
+NEEDS_PREFIX = EXCEL_2010 | AFTER_EXCEL_2010
+
+PREFIXES = ("_xlfn._xlws.", "_xlfn.", "_xlws.")
+
+
+def split_prefix(name: str) -> tuple[str, str]:
+    """``"_xlfn.XLOOKUP"`` → ("_xlfn.", "XLOOKUP"); ``"SUM"`` → ("", "SUM")."""
+    lowered = name.lower()
+    for prefix in PREFIXES:
+        if lowered.startswith(prefix):
+            return name[: len(prefix)], name[len(prefix):]
+    return "", name
