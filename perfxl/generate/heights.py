@@ -10,7 +10,9 @@ DEFAULT_FONT_SIZE = 11.0
 # Points per line of text, as a multiple of the font size, and padding per row.
 LINE_SPACING = 1.3
 PADDING = 4.0
-# A column width unit is about one Latin digit of the default 11pt font; a CJK glyph takes two.
+# A column width unit is one digit of Excel's default font (Calibri 11pt, 7 px); a CJK glyph at 11pt is
+# about 14.7 px, two units, as display_width counts it. Sized for Excel: LibreOffice's Noto CJK
+# glyphs are narrower, so its rows come out a little roomy rather than clipped.
 WIDTH_PER_CHAR = 1.0
 
 

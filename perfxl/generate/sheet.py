@@ -28,6 +28,7 @@ PROTECTION = {
     "insert_rows": False, "delete_rows": False, "select_locked_cells": True, "select_unlocked_cells": True,
 }
 LEVEL_COLUMNS = ("row.level1", "row.level2")
+ONE_PAGE_INDICATORS = 25
 
 
 class Formats:
@@ -334,7 +335,9 @@ class FormSheet:
         left, right, top, bottom, header, footer = setup.margins
         ws.set_margins(left=left, right=right, top=top, bottom=bottom)
         if setup.fit_width is not None:
-            ws.fit_to_pages(setup.fit_width, setup.fit_height or 0)
+            # "Automatic" height: a form of up to ONE_PAGE_INDICATORS prints on one page, longer ones flow on.
+            height = setup.fit_height or (1 if len(self.result.indicators) <= ONE_PAGE_INDICATORS else 0)
+            ws.fit_to_pages(setup.fit_width, height)
         elif setup.scale:
             ws.set_print_scale(setup.scale)
         if setup.centre_horizontally:
