@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from perfxl.cli import bundled_example
+
 
 def perfxl(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "perfxl", *args], capture_output=True, text=True, check=False)
@@ -79,3 +81,39 @@ def test_console_script_is_installed() -> None:
     run = subprocess.run(["perfxl", "--version"], capture_output=True, text=True, check=False)
     assert run.returncode == 0
     assert run.stdout.startswith("perfxl ")
+
+
+def test_generate_the_bundled_example(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "perfxl", "generate", "-o", str(tmp_path / "out")],
+                         capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "已生成 2 张自评表" in run.stdout
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2022_业务工作经历.xlsx", "2022_鉴定考务经费.xlsx"]
+
+
+def test_generate_single_native_from_the_project_list_workbook(tmp_path: Path) -> None:
+    source = Path(bundled_example()).with_suffix(".xlsx")
+    run = perfxl("generate", str(source), "--mode", "native", "--single", str(tmp_path / "全部"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "全部.xlsx").is_file()
+    assert "Excel 公式（native）" in run.stdout
+
+
+def test_generate_shows_progress_on_long_runs(tmp_path: Path, seed_list: Path) -> None:
+    data = yaml.safe_load(seed_list.read_text(encoding="utf-8"))
+    data["projects"] = [dict(data["projects"][0], name=f"项目{i:02d}") for i in range(25)]
+    source = tmp_path / "list.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    run = perfxl("generate", str(source), "-o", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert "25/25" in run.stderr
+    assert len(list((tmp_path / "out").glob("*.xlsx"))) == 25
+
+
+def test_generate_bad_template_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    template = tmp_path / "模板.xlsx"
+    template.write_bytes(b"PK\x03\x04 broken")
+    run = perfxl("generate", "--template", str(template), "-o", str(tmp_path / "out"))
+    assert run.returncode == 2
+    assert "模板.xlsx" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()

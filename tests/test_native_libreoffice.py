@@ -141,9 +141,12 @@ def test_pdf_is_one_a4_page_with_the_chinese_labels(tmp_path: Path) -> None:
     info, text = _pdf(path, tmp_path / "pdf")
     assert "Pages:           1" in info
     assert "595.3" in info and "841.89" in info  # A4 portrait, in points
-    for label in ("财政项目支出绩效自评表", "（2022 年度）", "项目名称", "主管部门", "实施单位", "年度资金总额",
-                  "年初预算数", "全年预算数", "全年执行数", "执行率", "预期目标", "实际完成情况", "一级指标", "三级指标",
-                  "年度指标值", "实际完成值", "偏差原因分析及改进措施", "总分", "填报人", "89.96", "59.58%"):
+    labels = (
+        "财政项目支出绩效自评表", "（2022 年度）", "项目名称", "主管部门", "实施单位", "年度资金总额",
+        "年初预算数", "全年预算数", "全年执行数", "执行率", "预期目标", "实际完成情况", "一级指标",
+        "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施", "总分", "填报人", "89.96", "59.58%",
+    )
+    for label in labels:
         assert label in text, label
     assert "检查结果" not in text  # the helper columns are not printed
 
