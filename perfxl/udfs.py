@@ -24,6 +24,7 @@ from perfxl.profiles import profile_from_cell
 
 BLANK = ""
 NEEDS_OFFICER = "请人工评分"
+BUDGET_ZERO = "错误：全年预算数为0"
 EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA",
                 "#SPILL!", "#CALC!", "#BLOCKED!", "#CONNECT!", "#FIELD!", "#BUSY!", "#UNKNOWN!")
 # Short cell texts for the reasons a rule gives no score.
@@ -120,7 +121,7 @@ def PERF_RATE(budget, executed, profile=None):
             return BLANK
         annual, spent = _number(budget, "全年预算数"), _number(executed, "全年执行数")
         if annual == 0:
-            return "错误：全年预算数为0"
+            return BUDGET_ZERO
         return to_float(execution_rate(annual, spent, _profile(profile)))
 
     return _never_raise(compute)
@@ -141,7 +142,7 @@ def PERF_BUDGET_SCORE(budget, executed, weight=None, profile=None):
         annual, spent = _number(budget, "全年预算数"), _number(executed, "全年执行数")
         points = _optional_number(weight, "分值")
         if annual == 0:
-            return "错误：全年预算数为0"
+            return BUDGET_ZERO
         rate = execution_rate(annual, spent, rules)
         return to_float(budget_score(rate, rules.budget_weight if points is None else points, rules))
 

@@ -1,8 +1,6 @@
 """What each field cell of a form holds: the value or formula, its cached value, and how it is locked.
 
-The cached value of a formula cell is what the cell computes, obtained from the Python core: in udf
-mode by calling the very UDF the cell calls, in native mode through the same UDF (the native
-formulas are built to agree with it) or, for the check column, from the core's findings.
+Cached values come from perfxl.forms.values, the one definition of what a computed cell shows.
 """
 
 from __future__ import annotations
@@ -13,11 +11,9 @@ from decimal import Decimal
 from perfxl.core.form import FormResult
 from perfxl.core.indicator import IndicatorResult
 from perfxl.core.numbers import to_float
-from perfxl.generate.formulas import NATIVE_CHECKS, Formulas, RowCells
+from perfxl.forms.values import FormValues
+from perfxl.generate.formulas import Formulas, RowCells
 from perfxl.generate.inputs import ActualDesign
-from perfxl.udfs import PERF_BUDGET_SCORE, PERF_CHECK, PERF_RATE, PERF_SCORE
-
-SEPARATOR = "；"
 
 
 @dataclass(frozen=True)
@@ -30,26 +26,13 @@ class CellContent:
     validation: dict[str, object] | None = None
 
 
-def _amount(value: Decimal | None) -> float | None:
-    return to_float(value)
-
-
-def cell_value(value: object) -> object:
-    """A computed value as a spreadsheet holds it: a float, a text, or "" for a blank result."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 class FormCells:
-    """The contents of every field of one form, given where its cells are (``address``)."""
+    """The contents of every field of one form, given where its cells are (addresses passed in)."""
 
-    def __init__(self, result: FormResult, formulas: Formulas, profile_arg: str | None) -> None:
+    def __init__(self, result: FormResult, formulas: Formulas, values: FormValues) -> None:
         self.result = result
         self.formulas = formulas
-        self.profile_arg = profile_arg  # passed to the UDFs computing cached values
+        self.values = values
 
     def funds_source(self, source: str, column: str) -> CellContent:
         return self._amount_input(getattr(self.result.form.funds, source).get(column), column)
@@ -62,30 +45,23 @@ class FormCells:
             "input_title": "金额（元）", "input_message": "请填写金额（元），没有填 0。",
             "error_title": "金额有误", "error_message": "金额应为不小于 0 的数字（元）。",
         } if unlocked else None
-        return CellContent(_amount(value), unlocked=unlocked, validation=validation)
+        return CellContent(to_float(value), unlocked=unlocked, validation=validation)
 
     def funds_total(self, column: str, source_cells: list[str]) -> CellContent:
-        value = self.result.form.funds.total.get(column)
         if not source_cells:  # a template without source rows: the total is typed in
-            return self._amount_input(value, column)
-        return CellContent(self.formulas.funds_total(source_cells), True, cell_value(value))
+            return self._amount_input(self.result.form.funds.total.get(column), column)
+        return CellContent(self.formulas.funds_total(source_cells), True, self.values.funds_total[column])
 
     def rate(self, annual: str, executed: str) -> CellContent:
-        total = self.result.form.funds.total
-        cached = PERF_RATE(_amount(total.annual), _amount(total.executed), self.profile_arg)
-        return CellContent(self.formulas.rate(annual, executed), True, cached)
+        return CellContent(self.formulas.rate(annual, executed), True, self.values.rate)
 
     def budget_score(self, annual: str, executed: str, rate: str, weight: str) -> CellContent:
-        total = self.result.form.funds.total
-        cached = PERF_BUDGET_SCORE(_amount(total.annual), _amount(total.executed),
-                                   float(self.result.profile.budget_weight), self.profile_arg)
-        return CellContent(self.formulas.budget_score(annual, executed, rate, weight), True, cached)
+        return CellContent(self.formulas.budget_score(annual, executed, rate, weight), True, self.values.budget_score)
 
-    def rule_score(self, row: IndicatorResult, cells: RowCells, design: ActualDesign) -> CellContent:
-        cached = PERF_SCORE(row.input.target, design.cell_value, float(row.input.weight), self.profile_arg)
-        return CellContent(self.formulas.rule_score(cells, design), True, cached)
+    def rule_score(self, index: int, cells: RowCells, design: ActualDesign) -> CellContent:
+        return CellContent(self.formulas.rule_score(cells, design), True, self.values.rows[index].rule_score)
 
-    def score(self, row: IndicatorResult, cells: RowCells, design: ActualDesign) -> CellContent:
+    def score(self, index: int, row: IndicatorResult, cells: RowCells, design: ActualDesign) -> CellContent:
         validation = {
             "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": float(row.input.weight),
             "input_title": "得分",
@@ -94,26 +70,18 @@ class FormCells:
         }
         if row.input.score is not None:
             return CellContent(float(row.input.score), unlocked=True, validation=validation)
-        rule = self.rule_score(row, cells, design)
+        rule = self.rule_score(index, cells, design)
         return CellContent(rule.value, True, rule.cached, unlocked=True, validation=validation)
 
-    def check(self, row: IndicatorResult, cells: RowCells, design: ActualDesign, score: object) -> CellContent:
-        if self.formulas.mode == "udf":
-            cached = PERF_CHECK(row.input.target, design.cell_value, float(row.input.weight), score,
-                                row.input.reason or None, self.profile_arg)
-        else:
-            codes = [f.code for f in row.findings if f.code in NATIVE_CHECKS]
-            cached = SEPARATOR.join(NATIVE_CHECKS[code] for code in NATIVE_CHECKS if code in codes)
-        return CellContent(self.formulas.check(cells, design), True, cached)
+    def check(self, index: int, cells: RowCells, design: ActualDesign) -> CellContent:
+        return CellContent(self.formulas.check(cells, design), True, self.values.rows[index].check)
 
     def total_weight(self, budget_weight: str, weights: str) -> CellContent:
-        form = self.result.form
-        value = self.result.profile.budget_weight + sum((r.weight for r in form.indicators), Decimal(0))
-        return CellContent(self.formulas.total_weight(budget_weight, weights), True, float(value))
+        return CellContent(self.formulas.total_weight(budget_weight, weights), True, self.values.total_weight)
 
     def total(self, budget_score: str, scores: str) -> CellContent:
         count = len(self.result.indicators)
-        return CellContent(self.formulas.total(budget_score, scores, count), True, cell_value(self.result.total))
+        return CellContent(self.formulas.total(budget_score, scores, count), True, self.values.total)
 
     def grade(self, total: str) -> CellContent:
-        return CellContent(self.formulas.grade(total), True, cell_value(self.result.grade))
+        return CellContent(self.formulas.grade(total), True, self.values.grade)

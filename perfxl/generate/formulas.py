@@ -15,18 +15,12 @@ from decimal import Decimal
 from perfxl.core.grammar import Op
 from perfxl.core.profile import Profile
 from perfxl.core.qualitative import Tier
+from perfxl.forms.values import NATIVE_CHECKS
 from perfxl.generate.inputs import ActualDesign, is_positive
+from perfxl.udfs import BUDGET_ZERO, NEEDS_OFFICER, SHORT_PROBLEMS
 
-NEEDS_OFFICER = "请人工评分"
-BUDGET_ZERO = "错误：全年预算数为0"
-NOT_A_NUMBER = "错误：完成值应为数值"
-# The native check column: fixed texts, in the order PERF_CHECK reports the same findings.
-NATIVE_CHECKS = {
-    "score_above_weight": "得分超过分值",
-    "score_negative": "得分不能为负数",
-    "reason_missing": "须填写偏差原因分析及改进措施",
-    "over_achievement": "超额完成，请说明原因",
-}
+# The texts the formulas show are the UDFs' own, so both modes show the same.
+NOT_A_NUMBER = SHORT_PROBLEMS["actual_not_number"]
 
 
 def number(value: Decimal | float | int) -> str:

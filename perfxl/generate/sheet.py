@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfxl.core.budget import SOURCES
 from perfxl.core.form import FormResult
+from perfxl.forms.values import form_values
 from perfxl.generate.cells import CellContent, FormCells
 from perfxl.generate.formulas import Formulas, RowCells, check_conditions, number
 from perfxl.generate.heights import DEFAULT_FONT_SIZE, lines_needed, row_height
@@ -71,8 +72,9 @@ class FormSheet:
 
     def __post_init__(self) -> None:
         self.layout = FormLayout(self.template, len(self.result.indicators))
-        self.cells = FormCells(self.result, self.formulas, self.profile_arg)
         self.designs = [design_actual(r.target, r.input.actual) for r in self.result.indicators]
+        values = form_values(self.result, self.formulas.mode, self.profile_arg, [d.cell_value for d in self.designs])
+        self.cells = FormCells(self.result, self.formulas, values)
         self.cell_by_position = {(c.row, c.col): c for c in self.template.cells}
 
     # -- the whole sheet ----------------------------------------------------------------------------
@@ -236,12 +238,11 @@ class FormSheet:
                 "validate": "any", "input_title": "偏差原因分析及改进措施",
                 "input_message": "得分低于分值、未完全达成、人工评分或超额完成时须填写。"})
         if key == "row.score":
-            return self.cells.score(indicator, cells, design)
+            return self.cells.score(index, indicator, cells, design)
         if key == "row.rule_score":
-            return self.cells.rule_score(indicator, cells, design)
+            return self.cells.rule_score(index, cells, design)
         if key == "row.check":
-            score = self.cells.score(indicator, cells, design)
-            return self.cells.check(indicator, cells, design, score.cached if score.formula else score.value)
+            return self.cells.check(index, cells, design)
         raise AssertionError(key)
 
     # -- writing ------------------------------------------------------------------------------------
