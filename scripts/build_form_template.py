@@ -54,6 +54,11 @@ def build(path: Path) -> None:
     ws.merge_range("A1:I1", "财政项目支出绩效自评表", title)
     ws.set_row(1, 20)
     ws.merge_range("A2:I2", "（{{ year }} 年度）", subtitle)
+    # Beyond the print area, beside the title: the 重新计算 button (udf forms), the last check's summary
+    # and when it ran.
+    ws.write("K1", "{{ form.button }}", helper)
+    ws.write("K2", "{{ form.status }}", helper)
+    ws.write("K3", "{{ form.stamp }}", helper)
 
     ws.set_row(2, 24)
     ws.merge_range("A3:B3", "项目名称", label)

@@ -157,6 +157,8 @@ class FormSheet:
         at = self.layout.field_address
         if key.startswith("project."):
             return CellContent(getattr(form, key.split(".")[1]))
+        if key.startswith("form."):
+            return CellContent(None)  # filled by a recalculation (status, stamp) or holding the button
         if key == "goal.expected":
             return CellContent(form.goal_expected)
         if key == "goal.actual":

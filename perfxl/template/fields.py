@@ -55,6 +55,10 @@ def _fields() -> dict[str, Field]:
         Field("total.weight", Kind.FORMULA, "PERFXL_TOTAL_WEIGHT", "总分值"),
         Field("total.score", Kind.FORMULA, "PERFXL_TOTAL", "总分"),
         Field("total.grade", Kind.FORMULA, "PERFXL_GRADE", "等级"),
+        # Beyond the print area: the 重新计算 button's place, and what the last recalculation said.
+        Field("form.button", Kind.TEXT, "PERFXL_BUTTON", "重新计算按钮"),
+        Field("form.status", Kind.TEXT, "PERFXL_STATUS", "检查摘要"),
+        Field("form.stamp", Kind.TEXT, "PERFXL_STAMP", "重新计算时间"),
     ]
     source_labels = {**dict(SOURCES), "total": "年度资金总额"}
     for source, source_label in source_labels.items():

@@ -1,0 +1,96 @@
+"""References and the Book interface."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+_REFERENCE = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^!]+)!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
+                        r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A rectangle of cells on one sheet (1-based, inclusive)."""
+
+    sheet: str
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+    @classmethod
+    def cell(cls, sheet: str, row: int, col: int) -> Ref:
+        return cls(sheet, row, col, row, col)
+
+    @property
+    def address(self) -> str:
+        first = f"{get_column_letter(self.min_col)}{self.min_row}"
+        if (self.min_row, self.min_col) == (self.max_row, self.max_col):
+            return first
+        return f"{first}:{get_column_letter(self.max_col)}{self.max_row}"
+
+    @property
+    def rows(self) -> int:
+        return self.max_row - self.min_row + 1
+
+    def cells(self) -> list[Ref]:
+        """Each cell of the rectangle, row by row."""
+        return [Ref.cell(self.sheet, r, c) for r in range(self.min_row, self.max_row + 1)
+                for c in range(self.min_col, self.max_col + 1)]
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.address}"
+
+
+def parse_reference(text: str, default_sheet: str | None = None) -> Ref | None:
+    """``'Sheet'!$H$13:$H$34`` → Ref; None for what is not a plain cell or range reference."""
+    match = _REFERENCE.match(text.strip().lstrip("="))
+    if match is None:
+        return None
+    sheet = match.group("sheet")
+    if sheet is None:
+        if default_sheet is None:
+            return None
+        sheet = default_sheet
+    elif sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    r1, c1 = int(match.group("r1")), column_index_from_string(match.group("c1"))
+    r2 = int(match.group("r2") or r1)
+    c2 = column_index_from_string(match.group("c2") or match.group("c1"))
+    return Ref(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+class Book(Protocol):
+    """What recalculation and checking need of a workbook."""
+
+    name: str
+
+    def sheet_names(self) -> list[str]: ...
+
+    def names(self, sheet: str | None) -> dict[str, Ref]:
+        """Defined names scoped to ``sheet`` (None: workbook scope) that refer to cells."""
+        ...
+
+    def values(self, ref: Ref) -> list[list[object]]:
+        """Cell values (formula cells: their current results), row by row; None for empty cells."""
+        ...
+
+    def formulas(self, ref: Ref) -> list[list[bool]] | None:
+        """Which cells hold formulas, or None when the engine cannot tell."""
+        ...
+
+    def set_computed(self, ref: Ref, value: object) -> None:
+        """The result of a formula cell (an engine that calculates itself may ignore it)."""
+        ...
+
+    def set_value(self, ref: Ref, value: object) -> None:
+        """A plain value, for cells perfxl itself fills (status, stamp)."""
+        ...
+
+    def set_note(self, ref: Ref, text: str | None) -> None:
+        """Mark a cell with a finding (None: remove perfxl's mark)."""
+        ...
