@@ -88,7 +88,7 @@ def test_generate_the_bundled_example(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=False, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "已生成 2 张自评表" in run.stdout
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2022_业务工作经历.xlsx", "2022_鉴定考务经费.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2022_业务工作经历.xlsm", "2022_鉴定考务经费.xlsm"]
 
 
 def test_generate_single_native_from_the_project_list_workbook(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_generate_shows_progress_on_long_runs(tmp_path: Path, seed_list: Path) -
     run = perfxl("generate", str(source), "-o", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     assert "25/25" in run.stderr
-    assert len(list((tmp_path / "out").glob("*.xlsx"))) == 25
+    assert len(list((tmp_path / "out").glob("*.xlsm"))) == 25
 
 
 def test_generate_bad_template_exits_2_and_writes_nothing(tmp_path: Path) -> None:

@@ -28,8 +28,9 @@ def seed_forms(request, tmp_path_factory) -> tuple[str, list[Path]]:
 
 
 def test_one_file_per_project_named_by_year_and_project(seed_forms) -> None:
-    _, paths = seed_forms
-    assert [p.name for p in paths] == ["2022_业务工作经历.xlsx", "2022_鉴定考务经费.xlsx"]
+    mode, paths = seed_forms
+    suffix = ".xlsm" if mode == "udf" else ".xlsx"  # udf forms carry their VBA project
+    assert [p.name for p in paths] == [f"2022_业务工作经历{suffix}", f"2022_鉴定考务经费{suffix}"]
 
 
 def test_cached_values_are_the_published_results(seed_forms, seed_expected: dict) -> None:

@@ -17,14 +17,15 @@ from tests.support.workbooks import named_values
 from tests.support.xlwings_json import json_book
 
 ROOT = Path(__file__).resolve().parents[1]
-FILLED = ROOT / "workbooks" / "已填报-{mode}" / "2022_业务工作经历.xlsx"
+FILLED = ROOT / "workbooks" / "已填报-{mode}" / "2022_业务工作经历.{suffix}"
 SHEET = "业务工作经历"
 
 
 @pytest.fixture(params=["udf", "native"])
 def form(request, tmp_path: Path) -> Path:
-    path = tmp_path / f"{request.param}.xlsx"
-    shutil.copy(str(FILLED).format(mode=request.param), path)
+    suffix = "xlsm" if request.param == "udf" else "xlsx"
+    path = tmp_path / f"{request.param}.{suffix}"
+    shutil.copy(str(FILLED).format(mode=request.param, suffix=suffix), path)
     return path
 
 
@@ -85,7 +86,7 @@ def test_a_changed_target_is_reported_with_its_cell(form: Path) -> None:
 
 
 def test_only_the_form_sheet_part_is_rewritten(form: Path, tmp_path: Path) -> None:
-    original = tmp_path / "original.xlsx"
+    original = tmp_path / f"original{form.suffix}"
     shutil.copy(form, original)
     _recalc(form, F33=0.45)
     with zipfile.ZipFile(original) as before, zipfile.ZipFile(form) as after:
@@ -95,7 +96,7 @@ def test_only_the_form_sheet_part_is_rewritten(form: Path, tmp_path: Path) -> No
 
 
 def test_the_button_recalc_through_xlwings_json_book(monkeypatch, tmp_path: Path) -> None:
-    book = json_book(Path(str(FILLED).format(mode="udf")), monkeypatch)
+    book = json_book(Path(str(FILLED).format(mode="udf", suffix="xlsm")), monkeypatch)
     outcomes = perfxl.excel.recalc(book)
     assert [(o.sheet, float(o.result.total)) for o in outcomes] == [(SHEET, 89.96)]
     actions = book.json()["actions"]

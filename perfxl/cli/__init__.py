@@ -32,10 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="perfxl", description="财政项目支出绩效自评表：计算、检查与生成。")
     parser.add_argument("--version", action="version", version=f"perfxl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=_Parser)
-    check = commands.add_parser("check", help="计算并检查项目清单中的每张自评表")
-    check.add_argument("sources", nargs="*", metavar="LIST",
-                       help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")
+    check = commands.add_parser("check", help="计算并检查项目清单或交回的自评表")
+    check.add_argument("sources", nargs="*", metavar="FILES|DIRS",
+                       help="项目清单（YAML/JSON/XLSX）或自评表工作簿、文件夹；不填则使用自带示例")
     check.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    check.add_argument("--report", metavar="FILE.xlsx", help="另存一份可发给各单位的问题清单（Excel）")
+    recalc = commands.add_parser("recalc", help="重新计算交回的自评表并写回（原地、原子地写入）")
+    recalc.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿或文件夹")
+    summary = commands.add_parser("summary", help="汇总全部自评表：一览表、图表和问题清单")
+    summary.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿、文件夹或项目清单")
+    summary.add_argument("-o", "--output", required=True, metavar="汇总.xlsx", help="汇总工作簿")
+    pdf = commands.add_parser("pdf", help="用 LibreOffice 把自评表导出为可打印的 PDF")
+    pdf.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿或文件夹")
+    pdf.add_argument("-o", "--output", required=True, metavar="DIR", help="PDF 输出目录")
     generate = commands.add_parser("generate", help="按项目清单为每个项目生成自评表")
     generate.add_argument("source", nargs="?", metavar="LIST", help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")
     generate.add_argument("-o", "--output", default="自评表", metavar="DIR", help="输出目录（默认：./自评表）")
@@ -43,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help="udf：调用 perfxl 函数（需 Excel + Python）；native：纯 Excel 公式（WPS、禁用宏的电脑）")
     generate.add_argument("--single", metavar="FILE", help="把全部项目生成到一个工作簿（每个项目一张表，另有目录）")
     generate.add_argument("--template", metavar="PATH", help="自评表模板（默认：自带模板）")
+    excel = commands.add_parser("excel", help="在 Windows 桌面版 Excel 中使用 perfxl 函数和“重新计算”按钮")
+    actions = excel.add_subparsers(dest="action", required=True, metavar="操作", parser_class=_Parser)
+    bas = actions.add_parser("bas", help="写出 UDF 包装模块（.bas）并说明安装步骤")
+    bas.add_argument("target", nargs="?", metavar="DIR|FILE.bas", help="写到哪里（默认：当前目录）")
+    refresh = actions.add_parser("refresh", help="按本机安装的 xlwings 重建 .xlsm 自评表的 VBA 工程")
+    refresh.add_argument("target", metavar="FILE", help="udf 方式生成的 .xlsm 自评表")
+    wheelhouse = actions.add_parser("wheelhouse", help="下载离线 Windows 电脑所需的全部安装文件并写安装脚本")
+    wheelhouse.add_argument("target", nargs="?", metavar="DIR", help="保存到哪个文件夹（默认：perfxl-离线安装包）")
     return parser
 
 
@@ -52,11 +69,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             from perfxl.cli.check import run_check
 
-            return run_check(args.sources or [bundled_example()], args.json)
+            return run_check(args.sources or [bundled_example()], args.json, args.report)
+        if args.command in ("recalc", "summary", "pdf"):
+            from perfxl.cli import batch
+
+            if args.command == "recalc":
+                return batch.run_recalc(args.sources)
+            if args.command == "summary":
+                return batch.run_summary(args.sources, args.output)
+            return batch.run_pdf(args.sources, args.output)
         if args.command == "generate":
             from perfxl.cli.generate import run_generate
 
             return run_generate(args.source or bundled_example(), args.output, args.mode, args.single, args.template)
+        if args.command == "excel":
+            from perfxl.cli.excel import run_excel
+
+            return run_excel(args.action, args.target)
     except InputError as exc:
         print(f"perfxl：输入有误，未作处理。\n{exc.render()}", file=sys.stderr)
         return EXIT_INPUT

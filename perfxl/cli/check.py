@@ -1,51 +1,118 @@
-"""``perfxl check``: compute and check every form, print a table and the findings."""
+"""``perfxl check``: compute and check project lists and returned workbooks; print a table and the findings."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from perfxl.batch.files import LIST_SUFFIXES, expand
+from perfxl.batch.model import CheckedForm, FileProblem
+from perfxl.batch.runner import display_name, run
+from perfxl.cli.progress import ProgressBar
 from perfxl.cli.table import render_table
 from perfxl.core.findings import Level
-from perfxl.core.form import FormResult, evaluate_form
+from perfxl.core.form import evaluate_form
+from perfxl.errors import InputError, Problem
 from perfxl.projectlist import load_project_list
-from perfxl.results import form_to_dict, format_rate, format_score
+from perfxl.results import finding_to_dict, form_to_dict, format_rate, format_score
+from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 HEADER = ("项目", "执行率", "预算得分", "总分", "等级", "错误", "警告")
-EXIT_OK, EXIT_FINDINGS = 0, 1
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+PROJECT_LIST_SHEETS = {"项目", "指标"}
 
 
-def evaluate_sources(paths: Sequence[str]) -> list[FormResult]:
-    results: list[FormResult] = []
+@dataclass
+class Checked:
+    forms: list[CheckedForm] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems) or any(f.has_errors for f in self.forms)
+
+
+def is_project_list(path: Path) -> bool:
+    """YAML/JSON, or a 项目清单 workbook (its 项目 and 指标 sheets) rather than returned forms."""
+    if path.suffix.lower() in LIST_SUFFIXES:
+        return True
+    try:
+        with XlsxBook(path) as book:
+            return set(book.sheet_names()) >= PROJECT_LIST_SHEETS
+    except (XlsxError, OSError):
+        return False
+
+
+def check_sources(sources: Sequence[str], workers: int | None = None) -> Checked:
+    """Project lists must be right (InputError otherwise); bad workbooks are reported and skipped."""
+    checked = Checked()
+    paths = expand(sources, suffixes=(".xlsx", ".xlsm", *LIST_SUFFIXES))
+    workbooks = []
     for path in paths:
-        project_list = load_project_list(path)
-        results.extend(evaluate_form(form, project_list.profile) for form in project_list.forms)
-    return results
+        if path.is_file() and is_project_list(path):
+            project_list = load_project_list(path)
+            for form in project_list.forms:
+                result = evaluate_form(form, project_list.profile)
+                checked.forms.append(CheckedForm(display_name(path), None, result, result.findings,
+                                                 year=project_list.year))
+        else:
+            workbooks.append(path)
+    for outcome in run("check", workbooks, workers=workers, on_progress=ProgressBar("检查自评表")):
+        checked.forms.extend(outcome.forms)
+        if outcome.problem:
+            checked.problems.append(outcome.problem)
+    if not checked.forms:
+        raise InputError([Problem(p.source, p.message) for p in checked.problems] or [
+            Problem("、".join(sources) or "（未指定）", "没有找到可检查的项目清单或自评表")])
+    return checked
 
 
-def render_text(results: Sequence[FormResult]) -> str:
-    rows = [
-        (r.form.name, format_rate(r.rate), format_score(r.budget_score), format_score(r.total), r.grade or "",
-         str(r.count(Level.ERROR)), str(r.count(Level.WARNING)))
-        for r in results
-    ]
-    parts = [render_table(HEADER, rows, right_aligned={1, 2, 3, 5, 6})]
-    findings = [(r.form.name, f) for r in results for f in r.findings]
-    if findings:
+def render_text(checked: Checked) -> str:
+    with_files = any(form.sheet is not None for form in checked.forms)
+    header = (*HEADER, "文件") if with_files else HEADER
+    rows = []
+    for form in checked.forms:
+        r = form.result
+        row = (form.project, format_rate(r.rate), format_score(r.budget_score), format_score(r.total), r.grade or "",
+               str(form.count(Level.ERROR)), str(form.count(Level.WARNING)))
+        rows.append((*row, form.source) if with_files else row)
+    parts = [render_table(header, rows, right_aligned={1, 2, 3, 5, 6})]
+    lines = [f"[错误] {p.source} · {p.message}" for p in checked.problems]
+    for form in checked.forms:
+        for finding in form.findings:
+            where = f" {finding.cell.split('!')[-1]}" if finding.cell else ""
+            lines.append(f"[{finding.level.label}] {form.project}{where} · {finding.message}")
+    if lines:
         parts.append("\n问题清单：")
-        for project, finding in findings:
-            where = f"{finding.cell} " if finding.cell else ""
-            parts.append(f"[{finding.level.label}] {project} {where}· {finding.message}")
-    errors = sum(r.count(Level.ERROR) for r in results)
-    warnings = sum(r.count(Level.WARNING) for r in results)
-    parts.append(f"\n共 {len(results)} 张自评表：错误 {errors} 项，警告 {warnings} 项。")
+        parts.extend(lines)
+    errors = sum(f.count(Level.ERROR) for f in checked.forms) + len(checked.problems)
+    warnings = sum(f.count(Level.WARNING) for f in checked.forms)
+    skipped = f"，{len(checked.problems)} 个文件无法使用" if checked.problems else ""
+    parts.append(f"\n共 {len(checked.forms)} 张自评表{skipped}：错误 {errors} 项，警告 {warnings} 项。")
     return "\n".join(parts)
 
 
-def run_check(paths: Sequence[str], as_json: bool) -> int:
-    results = evaluate_sources(paths)
-    if as_json:
-        print(json.dumps({"forms": [form_to_dict(r) for r in results]}, ensure_ascii=False, indent=2))
-    else:
-        print(render_text(results))
-    return EXIT_FINDINGS if any(r.has_errors for r in results) else EXIT_OK
+def to_json(checked: Checked) -> str:
+    forms = []
+    for form in checked.forms:
+        data = form_to_dict(form.result)
+        data["findings"] = [finding_to_dict(f) for f in form.findings]
+        if form.sheet is not None:
+            data["file"], data["sheet"] = form.source, form.sheet
+        forms.append(data)
+    problems = [{"file": p.source, "message": p.message} for p in checked.problems]
+    return json.dumps({"forms": forms, "problems": problems}, ensure_ascii=False, indent=2)
+
+
+def run_check(sources: Sequence[str], as_json: bool, report: str | None = None) -> int:
+    checked = check_sources(sources)
+    print(to_json(checked) if as_json else render_text(checked))
+    if report:
+        from perfxl.batch.report import write_report
+
+        path = write_report(Path(report), checked.forms, checked.problems)
+        if not as_json:
+            print(f"问题清单已写入：{path}")
+    return EXIT_FINDINGS if checked.has_errors else EXIT_OK

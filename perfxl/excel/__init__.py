@@ -5,9 +5,10 @@ The button runs ``RunPython "import perfxl.excel as m; m.recalc()"`` (the VBA li
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from perfxl.forms.recalc import FormOutcome, recalculate_book, stamp_text
+if TYPE_CHECKING:
+    from perfxl.forms.recalc import FormOutcome
 
 
 def recalc(book: Any = None) -> list[FormOutcome]:
@@ -16,6 +17,7 @@ def recalc(book: Any = None) -> list[FormOutcome]:
     Writes each form's summary and stamp, marks the cells that have findings with notes, and has
     Excel recalculate its formulas.
     """
+    from perfxl.forms.recalc import recalculate_book, stamp_text
     from perfxl.workbook.xlwings_book import XlwingsBook
 
     if book is None:

@@ -18,7 +18,7 @@ from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, is_override, rule_score
 from perfxl.core.numbers import NotANumber, to_decimal
 from perfxl.core.profile import Profile, ProfileError
-from perfxl.generate.metadata import FORMAT, META_NAME, TABLE_NAME
+from perfxl.forms.meta import FORMAT, META_NAME, TABLE_NAME
 from perfxl.profiles import load_profile, profile_from_cell, profile_to_json
 from perfxl.template.fields import FIELDS
 from perfxl.workbook.base import Book, Ref

@@ -17,7 +17,8 @@ from perfxl.projectlist import ProjectList, load_project_list
 from perfxl.template.loader import FormTemplate, load_template
 
 MODES = ("udf", "native")
-SUFFIX = ".xlsx"
+# udf forms carry their VBA project (the UDF wrappers and the button's macro): macro-enabled workbooks.
+SUFFIXES = {"udf": ".xlsm", "native": ".xlsx"}
 # Below this many forms, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 40
 CHUNK = 10  # forms per task: small enough for a smooth progress bar
@@ -61,8 +62,8 @@ def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", s
     if single is not None:
         results = [evaluate_form(form, job.profile) for form in forms]
         path = Path(single)
-        if path.suffix.lower() != SUFFIX:
-            path = path.with_suffix(SUFFIX)
+        if path.suffix.lower() != SUFFIXES[mode]:
+            path = path.with_suffix(SUFFIXES[mode])
         if not path.is_absolute() and path.parent == Path("."):
             path = out / path
         written = [write_book(path, results, template, mode, job.year, job.list_name, index=True)]
@@ -70,7 +71,7 @@ def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", s
             on_progress(len(results), len(results))
         return written
     taken: set[str] = set()
-    targets = [out / f"{file_stem(job.year, form.name, taken)}{SUFFIX}" for form in forms]
+    targets = [out / f"{file_stem(job.year, form.name, taken)}{SUFFIXES[mode]}" for form in forms]
     return _write_each(forms, targets, template, job, on_progress, workers)
 
 

@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from perfxl.core.form import FormResult
 from perfxl.generate.fast_sheet import FastFormulaWorksheet
 from perfxl.generate.formulas import formulas_for
+from perfxl.generate.macros import add_button, add_conf_sheet, attach_project
 from perfxl.generate.metadata import PROFILE_NAME, MetadataSheet
 from perfxl.generate.sheet import Formats, FormSheet, quote_sheet
 from perfxl.profiles import load_profile, profile_to_json
@@ -23,7 +24,7 @@ from perfxl.template.loader import FormTemplate
 
 MAX_SHEET_NAME = 31
 INDEX_SHEET = "目录"
-RESERVED_SHEETS = {INDEX_SHEET, "perfxl"}
+RESERVED_SHEETS = {INDEX_SHEET, "perfxl", "xlwings.conf"}
 # Excel (2016+) stops recalculating a file whose calcId is at least its own on open: a udf-mode form
 # then keeps its cached numbers on a PC where the UDFs cannot run.
 CURRENT_CALC_ID = 191029
@@ -103,6 +104,9 @@ class BookWriter:
             context=_context(result, self.year), profile_arg=profile_to_json(result.profile) if profile_cell else None,
         )
         form.write()
+        if self.mode == "udf" and form.layout.has("form.button"):
+            row, col = self.template.fields["form.button"]
+            add_button(worksheet, form.layout.row(row) - 1, col - 1)
         self.metadata.add_form(name, result)
         self.forms.append((name, result, form))
         return form
@@ -141,7 +145,11 @@ class BookWriter:
     def close(self) -> None:
         if self.index_sheet is not None:
             self._write_index(self.index_sheet)
+        if self.mode == "udf":
+            add_conf_sheet(self.workbook)
         self.metadata.write()
+        if self.mode == "udf":
+            attach_project(self.workbook)
         self.workbook.close()
 
 

@@ -12,14 +12,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfxl import __version__
 from perfxl.core.form import FormResult
+from perfxl.forms.meta import FORMAT, META_NAME, PROFILE_NAME, PROFILE_ROW, SHEET, TABLE_HEADER, TABLE_NAME
 
-SHEET = "perfxl"
-FORMAT = "perfxl-form/1"
-PROFILE_NAME = "PERFXL_PROFILE"
-META_NAME = "PERFXL_META"
-TABLE_NAME = "PERFXL_META_INDICATORS"
-TABLE_HEADER = ("工作表", "项目名称", "序号", "一级指标", "二级指标", "三级指标", "年度指标值", "分值")
-PROFILE_ROW = 8  # 1-based row of the profile JSON in column B
+__all__ = ["FORMAT", "META_NAME", "PROFILE_NAME", "SHEET", "TABLE_NAME", "MetadataSheet"]
 
 
 class MetadataSheet:

@@ -106,6 +106,33 @@ class WorkbookResult:
         return grid[0][0] if grid and grid[0] else None
 
 
+@dataclass(frozen=True)
+class FormControl:
+    """A form control (e.g. a button) on a sheet, and the script URLs its events call."""
+
+    sheet: str
+    name: str
+    label: str | None
+    scripts: list[str]  # "vnd.sun.star.script:VBAProject.perfxl.PerfxlRecalc?language=Basic&location=document"
+
+
+@dataclass(frozen=True)
+class MacroReport:
+    """What LibreOffice makes of a workbook's macros (see :meth:`UnoSession.inspect_macros`).
+
+    ``modules``: library → module → its text as LibreOffice imported it (VBA modules gain ``Rem Attribute``
+    and ``Option VBASupport 1`` lines). ``results``: macro → what it returned, or an :class:`ErrorValue`
+    when it could not be run.
+    """
+
+    path: Path
+    vba_mode: bool
+    modules: dict[str, dict[str, str]]
+    code_names: dict[str, str]
+    controls: list[FormControl]
+    results: dict[str, Value | bool | int]
+
+
 class UnoSession:
     """soffice + UNO worker, started on first use and shut down by :meth:`close` or the ``with`` block.
 
@@ -213,6 +240,26 @@ class UnoSession:
             cells={k: _grid(v) for k, v in reply["cells"].items()},
             errors=None if reply["errors"] is None else [CellError(**e) for e in reply["errors"]],
             seconds=float(reply["seconds"]))
+
+    def inspect_macros(self, path: str | os.PathLike[str], *, run: Sequence[str] = ()) -> MacroReport:
+        """Load ``path`` with macros allowed (whatever ``macros`` says), list its Basic/VBA modules, sheet code
+        names and form controls with the scripts bound to them, run each macro in ``run`` (``"Library.Module.
+        Macro"``, e.g. ``"VBAProject.perfxl.PerfxlVersion"``, without arguments) and close without saving."""
+        path = Path(path).resolve()
+        if not path.is_file():
+            raise LibreOfficeError(f"文件不存在：{path}")
+        self.start()
+        self._send({"op": "macros", "path": str(path), "run": list(run)})
+        reply = self._receive(self.timeout, f"检查 {path.name} 的宏")
+        if not reply.get("ok"):
+            raise LibreOfficeError(f"{path.name}：{reply.get('error')}")
+        controls = [FormControl(sheet["name"], control["name"], control["label"],
+                                [event["script"] for event in control["events"]])
+                    for sheet in reply["sheets"] for control in sheet["controls"]]
+        return MacroReport(
+            path=path, vba_mode=bool(reply["vba_mode"]), modules=reply["modules"],
+            code_names={sheet["name"]: sheet["code_name"] for sheet in reply["sheets"]}, controls=controls,
+            results={k: ErrorValue(v["error"]) if isinstance(v, dict) else v for k, v in reply["results"].items()})
 
     def process_many(self, requests: Iterable[WorkbookRequest]) -> list[WorkbookResult]:
         return [self.process(r) for r in requests]

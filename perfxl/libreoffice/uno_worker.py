@@ -6,6 +6,10 @@ on stdin with one JSON line on stdout. Requests:
 ``{"op": "process", "path": ..., "set": {...}, "names": true, "cells": [...], "errors": false,
    "save_as": null, "macros": false}``
     load the workbook hidden, set cells, ``calculateAll()``, read, optionally store a copy, close.
+``{"op": "macros", "path": ..., "run": ["VBAProject.perfxl.PerfxlVersion", ...]}``
+    load the workbook hidden with macros allowed, list its Basic/VBA libraries and modules (with their text
+    as LibreOffice imported it), each sheet's code name and form controls with the scripts bound to them,
+    run each named macro (``Library.Module.Macro``, no arguments) and close.
 ``{"op": "ping"}``, ``{"op": "quit"}`` (terminates soffice).
 
 Cell values in answers: numbers as floats, text as str, empty cells as null, error results as
@@ -262,6 +266,61 @@ class Worker:
         finally:
             doc.close(True)
 
+    def macros(self, request):
+        path = request["path"]
+        doc = self.desktop.loadComponentFromURL(
+            uno.systemPathToFileUrl(path), "_blank", 0,
+            (prop("Hidden", True), prop("MacroExecutionMode", MACRO_ALWAYS_NO_WARN),
+             prop("UpdateDocMode", UPDATE_NONE)))
+        if doc is None:
+            raise RuntimeError(f"LibreOffice 无法打开文件：{path}")
+        try:
+            libraries = doc.BasicLibraries
+            modules = {}
+            for library in libraries.ElementNames:
+                libraries.loadLibrary(library)
+                container = libraries.getByName(library)
+                modules[library] = {name: container.getByName(name) for name in container.ElementNames}
+            answer = {"ok": True, "vba_mode": bool(libraries.VBACompatibilityMode), "modules": modules,
+                      "sheets": [], "results": {}}
+            sheets = doc.Sheets
+            for index in range(sheets.Count):
+                sheet = sheets.getByIndex(index)
+                answer["sheets"].append({"name": sheet.Name, "code_name": sheet.CodeName,
+                                         "controls": self.controls(sheet)})
+            provider = doc.getScriptProvider()
+            for macro in request.get("run") or []:
+                url = f"vnd.sun.star.script:{macro}?language=Basic&location=document"
+                try:
+                    result = provider.getScript(url).invoke((), (), ())[0]
+                except Exception as exc:  # a missing or failing macro is an answer, not a worker failure
+                    answer["results"][macro] = {"error": str(getattr(exc, "Message", "") or exc)}
+                else:
+                    plain = result is None or isinstance(result, (str, int, float, bool))
+                    answer["results"][macro] = result if plain else str(result)
+            return answer
+        finally:
+            doc.close(True)
+
+    @staticmethod
+    def controls(sheet):
+        """The form controls on a sheet's draw page, with the scripts their events call."""
+        found = []
+        forms = sheet.DrawPage.Forms
+        for f in range(forms.Count):
+            form = forms.getByIndex(f)
+            for c in range(form.Count):
+                control = form.getByIndex(c)
+                info = control.getPropertySetInfo()
+                found.append({
+                    "name": control.Name,
+                    "label": control.getPropertyValue("Label") if info.hasPropertyByName("Label") else None,
+                    "events": [{"listener": event.ListenerType, "method": event.EventMethod,
+                                "type": event.ScriptType, "script": event.ScriptCode}
+                               for event in form.getScriptEvents(c)],
+                })
+        return found
+
     def quit(self):
         if self.desktop is not None:
             with contextlib.suppress(Exception):  # soffice drops the bridge while terminating: expected
@@ -297,6 +356,8 @@ def main(argv):
                 reply({"ok": True})
             elif op == "process":
                 reply(worker.process(request))
+            elif op == "macros":
+                reply(worker.macros(request))
             else:
                 reply({"ok": False, "error": f"unknown op {op!r}"})
         except Exception as exc:

@@ -1,0 +1,69 @@
+"""``perfxl recalc``, ``perfxl summary`` and ``perfxl pdf``: the bureau's work on returned forms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from perfxl.batch.files import expand
+from perfxl.batch.runner import run
+from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, check_sources
+from perfxl.cli.progress import ProgressBar
+from perfxl.errors import InputError, Problem
+from perfxl.forms.recalc import stamp_text
+
+
+def run_recalc(sources: Sequence[str]) -> int:
+    paths = expand(sources)
+    if not paths:
+        raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
+    rewritten = checked = 0
+    errors = 0
+    problems = []
+    for outcome in run("recalc", paths, stamp=stamp_text(), on_progress=ProgressBar("重新计算")):
+        if outcome.problem:
+            problems.append(outcome.problem)
+            continue
+        rewritten += outcome.rewritten
+        checked += outcome.hand_made
+        errors += sum(form.has_errors for form in outcome.forms)
+        note = "（手工表格：已检查，未改写）" if outcome.hand_made else ""
+        totals = "、".join(f"{form.project} {form.result.total if form.result.total is not None else '—'}"
+                          for form in outcome.forms)
+        print(f"{outcome.source}：{totals}{note}")
+    for problem in problems:
+        print(f"[跳过] {problem.source}：{problem.message}")
+    print(f"\n已重新计算 {rewritten} 个文件" + (f"，检查手工表格 {checked} 个" if checked else "")
+          + (f"，跳过 {len(problems)} 个无法使用的文件" if problems else "") + f"；有错误的自评表 {errors} 张。")
+    if rewritten + checked == 0:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if errors or problems else EXIT_OK
+
+
+def run_summary(sources: Sequence[str], output: str) -> int:
+    from perfxl.batch.summary import write_summary
+
+    checked = check_sources(sources)
+    years = {form.year for form in checked.forms} - {None}
+    path = write_summary(Path(output), checked.forms, checked.problems, year=years.pop() if len(years) == 1 else None)
+    print(f"已汇总 {len(checked.forms)} 张自评表" + (f"（跳过 {len(checked.problems)} 个文件）" if checked.problems
+                                                  else "") + f"：{path}")
+    return EXIT_FINDINGS if checked.has_errors else EXIT_OK
+
+
+def run_pdf(sources: Sequence[str], output: str) -> int:
+    from perfxl.libreoffice import LibreOfficeError
+    from perfxl.libreoffice.soffice import convert_many
+
+    paths = expand(sources)
+    if not paths:
+        raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
+    out = Path(output)
+    try:
+        written, failed = convert_many(paths, out, "pdf", on_progress=ProgressBar("导出 PDF"))
+    except LibreOfficeError as exc:
+        raise InputError([Problem("LibreOffice", str(exc))]) from None
+    for path, message in failed:
+        print(f"[跳过] {path}：{message}")
+    print(f"已导出 {len(written)} 个 PDF 到 {out}" + (f"，{len(failed)} 个文件失败" if failed else "") + "。")
+    return EXIT_OK if written and not failed else (EXIT_FINDINGS if written else EXIT_INPUT)

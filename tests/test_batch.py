@@ -1,0 +1,158 @@
+"""The bureau's batch on returned forms: recalc preserves everything, bad files are skipped, totals agree."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from perfxl.batch.files import MAX_FILE_BYTES
+from perfxl.cli import bundled_example
+from perfxl.generate import generate
+from tests.support.workbooks import named_values
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# A list validation as Excel and WPS write it when its source is on another sheet: in an extension
+# list, which openpyxl drops on save.
+EXTENSION = (
+    '<extLst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><ext '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+    'uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"><x14:dataValidations '
+    'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1"><x14:dataValidation type="list" '
+    'allowBlank="1"><x14:formula1><xm:f>perfxl!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>K5</xm:sqref>'
+    "</x14:dataValidation></x14:dataValidations></ext></extLst>"
+)
+
+
+def perfxl(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "perfxl", *args], capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def returned(tmp_path_factory) -> Path:
+    """Returned forms of both modes, one of them carrying an extension-list validation."""
+    folder = tmp_path_factory.mktemp("returned")
+    generate(bundled_example(), folder / "udf", mode="udf")
+    generate(bundled_example(), folder / "native", mode="native")
+    _add_extension(folder / "native" / "2022_业务工作经历.xlsx")
+    return folder
+
+
+def _add_extension(path: Path) -> None:
+    with zipfile.ZipFile(path) as source:
+        parts = {info: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", EXTENSION.encode() + b"</worksheet>")
+            out.writestr(info, data)
+
+
+def _sheet_without_values(data: bytes) -> bytes:
+    """A sheet's XML with every cached value and perfxl's own cells removed: what recalc must keep."""
+    root = etree.fromstring(data)
+    for cell in root.iter(f"{{{MAIN}}}c"):
+        if cell.get("r") in ("K2", "K3"):
+            cell.getparent().remove(cell)
+            continue
+        for value in cell.findall(f"{{{MAIN}}}v"):
+            cell.remove(value)
+        if cell.find(f"{{{MAIN}}}f") is not None:
+            cell.attrib.pop("t", None)
+    return etree.tostring(root, method="c14n")
+
+
+def test_recalc_preserves_every_part_and_everything_in_the_sheet(returned: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "forms"
+    shutil.copytree(returned, folder)
+    before = {p: p.read_bytes() for p in folder.rglob("*.xls?")}
+    run = perfxl("recalc", str(folder))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "已重新计算 4 个文件" in run.stdout
+    for path, original in before.items():
+        with zipfile.ZipFile(io.BytesIO(original)) as old, zipfile.ZipFile(path) as new:
+            assert old.namelist() == new.namelist()
+            for name in old.namelist():
+                if name.startswith("xl/worksheets/sheet") and old.read(name) != new.read(name):
+                    assert _sheet_without_values(old.read(name)) == _sheet_without_values(new.read(name)), name
+                else:
+                    assert old.read(name) == new.read(name), f"{path.name}: {name}"
+            assert "xl/vbaProject.bin" in new.namelist() or path.suffix == ".xlsx"
+            if path.name == "2022_业务工作经历.xlsx":
+                assert b"x14:dataValidation" in new.read("xl/worksheets/sheet1.xml")
+        (names,) = named_values(path).values()
+        assert names["PERFXL_STAMP"][0].startswith("重新计算：")
+
+
+def test_check_on_returned_forms_gives_the_totals_of_the_list(returned: Path, seed_expected: dict) -> None:
+    import json
+
+    from_list = {f["project"]: f["total"] for f in json.loads(perfxl("check", bundled_example(), "--json").stdout)[
+        "forms"]}
+    run = perfxl("check", str(returned), "--json")
+    assert run.returncode == 0, run.stderr
+    forms = json.loads(run.stdout)["forms"]
+    assert len(forms) == 4
+    for form in forms:
+        assert form["total"] == from_list[form["project"]] == seed_expected[form["project"]]["total"]
+        assert form["file"].endswith((".xlsx", ".xlsm")) and form["sheet"] == form["project"]
+        assert all("cell" in f for f in form["findings"] if f["level"] != "info")
+
+
+def _bad_files(folder: Path, good: Path) -> dict[str, str]:
+    """Bad inputs of every kind, and the word their message must contain."""
+    (folder / "损坏.xlsx").write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
+    (folder / "不是表格.xlsx").write_text("这是一段文字，不是工作簿", encoding="utf-8")
+    with good.open("rb") as source, (folder / "有密码.xlsx").open("wb") as target:
+        OOXMLFile(source).encrypt("123456", target)
+    with (folder / "过大.xlsx").open("wb") as big:
+        big.truncate(MAX_FILE_BYTES + 1)
+    with zipfile.ZipFile(folder / "压缩炸弹.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/workbook.xml", b"<workbook/>")
+        bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (400 * 1024 * 1024))
+    with zipfile.ZipFile(folder / "文档.xlsx", "w") as word:
+        word.writestr("word/document.xml", "<document/>")
+    (folder / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    return {"损坏.xlsx": "损坏", "不是表格.xlsx": "不是 Excel 工作簿", "有密码.xlsx": "加密", "过大.xlsx": "过大",
+            "压缩炸弹.xlsx": "压缩炸弹", "文档.xlsx": "不是 Excel 工作簿", "旧格式.xls": "旧版 .xls"}
+
+
+def test_a_batch_with_bad_files_reports_them_and_goes_on(returned: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(returned / "native", folder)
+    expected = _bad_files(folder, folder / "2022_鉴定考务经费.xlsx")
+    run = perfxl("check", str(folder))
+    assert run.returncode == 1  # an unusable file is an error finding; the good forms are checked
+    assert "Traceback" not in run.stderr
+    assert "89.96" in run.stdout and "92.57" in run.stdout
+    for name, word in expected.items():
+        line = next(line for line in run.stdout.splitlines() if name in line and line.startswith("[错误]"))
+        assert word in line, line
+    assert "7 个文件无法使用" in run.stdout
+
+
+def test_recalc_leaves_bad_files_untouched(returned: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(returned / "native", folder)
+    _bad_files(folder, folder / "2022_鉴定考务经费.xlsx")
+    bad = {p: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith("2022_")}
+    run = perfxl("recalc", str(folder))
+    assert run.returncode == 1
+    assert "已重新计算 2 个文件" in run.stdout and "跳过 7 个" in run.stdout
+    assert {p: p.stat().st_mtime_ns for p in bad} == bad
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_only_unusable_input_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "坏.xlsx").write_text("x", encoding="utf-8")
+    run = perfxl("check", str(tmp_path / "坏.xlsx"))
+    assert run.returncode == 2
+    assert "坏.xlsx" in run.stderr and "不是 Excel 工作簿" in run.stderr
+    assert perfxl("check", str(tmp_path / "空文件夹")).returncode == 2
