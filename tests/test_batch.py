@@ -16,6 +16,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from perfxl.batch.files import MAX_FILE_BYTES
 from perfxl.cli import bundled_example
 from perfxl.generate import generate
+from tests.support.office import require_libreoffice
 from tests.support.workbooks import named_values
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -156,3 +157,45 @@ def test_only_unusable_input_exits_2(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "坏.xlsx" in run.stderr and "不是 Excel 工作簿" in run.stderr
     assert perfxl("check", str(tmp_path / "空文件夹")).returncode == 2
+
+
+def test_pdf_exports_every_form_and_reports_a_bad_file(returned: Path, tmp_path: Path) -> None:
+    require_libreoffice()
+    folder = tmp_path / "forms"
+    shutil.copytree(returned / "native", folder)
+    (folder / "坏文件.xlsx").write_text("不是工作簿", encoding="utf-8")
+    run = perfxl("pdf", str(folder), "-o", str(tmp_path / "pdf"))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "已导出 2 个 PDF" in run.stdout and "坏文件.xlsx" in run.stdout
+    for name in ("2022_业务工作经历.pdf", "2022_鉴定考务经费.pdf"):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / name)], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Pages:           1" in info and "841.89" in info
+        text = subprocess.run(["pdftotext", str(tmp_path / "pdf" / name), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "财政项目支出绩效自评表" in text
+
+
+def test_rows_inserted_and_deleted_by_an_officer(tmp_path: Path, returned: Path) -> None:
+    """LibreOffice, like Excel, moves and stretches the defined names; the reader follows them."""
+    require_libreoffice()
+    from perfxl.batch.runner import check_file
+    from perfxl.libreoffice import UnoSession
+
+    edited = tmp_path / "edited.xlsx"
+    sheet = "业务工作经历"
+    with UnoSession() as office:
+        # Two rows inserted inside the table (one filled in as a new indicator, one left empty), and
+        # the row of 业务印刷工作完成率 (row 14) deleted.
+        office.recalculate(returned / "native" / "2022_业务工作经历.xlsx", names=False, save_as=edited,
+                           rows=[(sheet, 20, 2), (sheet, 14, -1)],
+                           set={f"{sheet}!D19": "新增指标", f"{sheet}!E19": ">=1次", f"{sheet}!F19": 1,
+                                f"{sheet}!G19": 10})
+    form, = check_file(edited, edited.name).forms
+    names = [row.name for row in form.result.form.indicators]
+    assert len(names) == 22 and "新增指标" in names and "业务印刷工作完成率" not in names
+    codes = {(f.code, f.cell) for f in form.findings}
+    assert ("indicator_added", f"{sheet}!D19") in codes
+    assert ("indicator_removed", None) in codes
+    assert ("over_achievement", f"{sheet}!I30") in codes  # 培训覆盖人次数 moved down by one row
+    assert float(form.result.total) == 89.96  # −10 (deleted row) +10 (new row, met)

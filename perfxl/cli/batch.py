@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from perfxl.batch.files import expand
+from perfxl.batch.files import Unusable, check_package, expand
 from perfxl.batch.runner import run
 from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, check_sources
 from perfxl.cli.progress import ProgressBar
@@ -59,10 +59,18 @@ def run_pdf(sources: Sequence[str], output: str) -> int:
     if not paths:
         raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
     out = Path(output)
+    usable, failed = [], []
+    for path in paths:
+        try:
+            check_package(path)
+            usable.append(path)
+        except Unusable as exc:
+            failed.append((path, str(exc)))
     try:
-        written, failed = convert_many(paths, out, "pdf", on_progress=ProgressBar("导出 PDF"))
+        written, not_converted = convert_many(usable, out, "pdf", on_progress=ProgressBar("导出 PDF"))
     except LibreOfficeError as exc:
         raise InputError([Problem("LibreOffice", str(exc))]) from None
+    failed += not_converted
     for path, message in failed:
         print(f"[跳过] {path}：{message}")
     print(f"已导出 {len(written)} 个 PDF 到 {out}" + (f"，{len(failed)} 个文件失败" if failed else "") + "。")

@@ -76,6 +76,7 @@ class WorkbookRequest:
     cells: Sequence[str] = ()
     errors: bool = False
     save_as: Path | None = None  # store the recalculated workbook (.xlsx, .ods or .pdf)
+    rows: Sequence[tuple[str, int, int]] = ()  # (sheet, row, count): insert before row; count < 0 deletes
 
 
 @dataclass(frozen=True)
@@ -212,10 +213,12 @@ class UnoSession:
     # -- requests -------------------------------------------------------------------------------
     def recalculate(self, path: str | os.PathLike[str], *, set: Mapping[str, CellInput] | None = None,
                     names: bool = True, cells: Sequence[str] = (), errors: bool = False,
-                    save_as: str | os.PathLike[str] | None = None) -> WorkbookResult:
-        """Load ``path`` hidden, set cells, ``calculateAll()``, read, (store a copy,) close without saving."""
+                    save_as: str | os.PathLike[str] | None = None,
+                    rows: Sequence[tuple[str, int, int]] = ()) -> WorkbookResult:
+        """Load ``path`` hidden, insert/delete rows, set cells, ``calculateAll()``, read, (store a copy,) close
+        without saving."""
         return self.process(WorkbookRequest(Path(path), dict(set or {}), names, tuple(cells), errors,
-                                            Path(save_as) if save_as is not None else None))
+                                            Path(save_as) if save_as is not None else None, tuple(rows)))
 
     def error_cells(self, path: str | os.PathLike[str]) -> list[CellError]:
         """Every cell whose formula gives an error (#VALUE!, #NAME?, #REF!, Err:502 …) after recalculation."""
@@ -229,7 +232,8 @@ class UnoSession:
         self.start()
         message = {"op": "process", "path": str(path), "set": dict(request.set), "names": request.names,
                    "cells": list(request.cells), "errors": request.errors, "macros": self.macros,
-                   "save_as": str(request.save_as.resolve()) if request.save_as else None}
+                   "save_as": str(request.save_as.resolve()) if request.save_as else None,
+                   "rows": [list(r) for r in request.rows]}
         self._send(message)
         reply = self._receive(self.timeout, f"处理 {path.name}")
         if not reply.get("ok"):

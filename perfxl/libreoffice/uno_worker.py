@@ -244,6 +244,15 @@ class Worker:
             if not doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
                 raise RuntimeError(f"不是电子表格文件：{path}")
             book = Workbook(doc)
+            for name, row, count in request.get("rows") or []:
+                # As an officer would: unprotect (perfxl's forms have no password), then insert
+                # ``count`` rows before ``row`` or, for a negative count, delete rows from ``row`` on.
+                sheet = book.sheet(name)
+                sheet.unprotect("")
+                if count > 0:
+                    sheet.getRows().insertByIndex(row - 1, count)
+                else:
+                    sheet.getRows().removeByIndex(row - 1, -count)
             for ref, value in (request.get("set") or {}).items():
                 book.set(ref, value)
             doc.calculateAll()

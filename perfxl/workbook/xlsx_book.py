@@ -10,14 +10,18 @@ written beside the original and renamed onto it.
 
 from __future__ import annotations
 
+import copy as copy_module
 import os
 import posixpath
 import re
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from perfxl.workbook.base import Ref, parse_reference
@@ -116,6 +120,7 @@ class XlsxBook:
             if ref is not None and defined.get("name") and not defined.get("name", "").startswith("_xlnm."):
                 self._names.setdefault(scope, {})[defined.get("name", "")] = ref
         self._strings: list[str] | None = None
+        self._formats: list[str] | None = None
         self._sheets: dict[str, _Sheet] = {}
 
     # -- reading --------------------------------------------------------------------------------
@@ -179,6 +184,50 @@ class XlsxBook:
         return [[(cell := sheet.cells.get((r, c))) is not None and cell.find(_q("f")) is not None
                  for c in range(ref.min_col, ref.max_col + 1)] for r in range(ref.min_row, ref.max_row + 1)]
 
+    def used_range(self, name: str) -> Ref | None:
+        """The smallest rectangle from A1 holding every cell with a value (not mere formatting); None if empty."""
+        sheet = self._sheet(name)
+        corners = [key for key, cell in sheet.cells.items()
+                   if cell.find(_q("v")) is not None or cell.find(_q("is")) is not None]
+        if not corners:
+            return None
+        return Ref(name, 1, 1, max(r for r, _ in corners), max(c for _, c in corners))
+
+    def merged_ranges(self, name: str) -> list[Ref]:
+        """The merged ranges of a sheet (only their top-left cell holds a value)."""
+        sheet = self._sheet(name)
+        refs = (parse_reference(m.get("ref", ""), name) for m in sheet.root.iterfind("m:mergeCells/m:mergeCell", NS))
+        return [ref for ref in refs if ref is not None]
+
+    def number_formats(self, ref: Ref) -> list[list[str]]:
+        """The number format code of each cell ("General", "0.00%", "#,##0"…), row by row."""
+        sheet = self._sheet(ref.sheet)
+        formats = self._number_formats()
+        out = []
+        for r in range(ref.min_row, ref.max_row + 1):
+            row = []
+            for c in range(ref.min_col, ref.max_col + 1):
+                cell = sheet.cells.get((r, c))
+                style = cell.get("s", "0") if cell is not None else "0"
+                index = int(style) if style.isdigit() else 0
+                row.append(formats[index] if index < len(formats) else "General")
+            out.append(row)
+        return out
+
+    def _number_formats(self) -> list[str]:
+        """Format code per cell style (cellXfs index)."""
+        if self._formats is None:
+            try:
+                root = etree.fromstring(self.archive.read("xl/styles.xml"), _PARSER)
+            except KeyError:
+                self._formats = []
+            else:
+                custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "General")
+                          for f in root.iterfind("m:numFmts/m:numFmt", NS)}
+                ids = [int(xf.get("numFmtId", "0")) for xf in root.iterfind("m:cellXfs/m:xf", NS)]
+                self._formats = [custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in ids]
+        return self._formats
+
     # -- writing --------------------------------------------------------------------------------
 
     def set_computed(self, ref: Ref, value: object) -> None:
@@ -212,12 +261,12 @@ class XlsxBook:
                                              dir=destination.parent)
         os.close(handle)
         try:
-            with zipfile.ZipFile(temporary, "w") as out:
+            with zipfile.ZipFile(temporary, "w") as out, self.path.open("rb") as source:
                 for info in self.archive.infolist():
                     if info.filename in patched:
                         out.writestr(info, patched[info.filename], compress_type=zipfile.ZIP_DEFLATED)
                     else:
-                        out.writestr(info, self.archive.read(info.filename))
+                        _copy_raw(out, source, info)
             mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
             os.chmod(temporary, mode)
             os.replace(temporary, destination)
@@ -234,6 +283,28 @@ class XlsxBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _copy_raw(out: zipfile.ZipFile, source: BinaryIO, info: zipfile.ZipInfo) -> None:
+    """Copy one part's compressed bytes unchanged: no inflating and deflating of untouched parts.
+
+    zipfile has no public call for this; it writes a local header from the central directory's entry
+    (sizes and CRC in the header, so no data descriptor follows) and registers the entry as its own
+    writestr does.
+    """
+    source.seek(info.header_offset)
+    header = source.read(zipfile.sizeFileHeader)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    data = source.read(info.compress_size)
+    copy = copy_module.copy(info)
+    copy.flag_bits &= ~0x08
+    copy.header_offset = out.fp.tell()  # type: ignore[union-attr]
+    out.fp.write(copy.FileHeader())  # type: ignore[union-attr]
+    out.fp.write(data)  # type: ignore[union-attr]
+    out.filelist.append(copy)
+    out.NameToInfo[copy.filename] = copy
+    out.start_dir = out.fp.tell()  # type: ignore[union-attr]
 
 
 def _set_v(cell: etree._Element, value: object, *, formula: bool) -> None:
