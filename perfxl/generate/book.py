@@ -75,7 +75,7 @@ class BookWriter:
     def __init__(self, path: Path, template: FormTemplate, mode: str, year: int, list_name: str,
                  profile_json: str, index: bool = False) -> None:
         self.workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
-        created = _creation_time()
+        created = creation_time()
         self.workbook.set_properties({"title": "财政项目支出绩效自评表", "creator": "perfxl", "created": created,
                                       "comments": f"perfxl {mode} 模式生成"})
         if mode == "udf":
@@ -159,7 +159,7 @@ def _umask() -> int:
     return mask
 
 
-def _creation_time() -> dt.datetime:
+def creation_time() -> dt.datetime:
     """Now, or SOURCE_DATE_EPOCH for reproducible example files."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():

@@ -1,0 +1,240 @@
+"""The bureau's 汇总 workbook: one row per form with totals, charts, every problem, and what the columns mean.
+
+Sheets: 汇总表 (the forms, sorted by 主管部门, 实施单位 and 总分, with a totals row of formulas), 图表 (等级分布
+table and native charts of 总分, 等级 and 执行率), 问题清单 (every finding and every unusable file) and 说明.
+
+Numbers are real numbers with number formats. Formulas carry the value perfxl computed as their cached
+value, by the rule the formula states (rules.md §2–§3: ROUND is half away from zero), so a viewer that does
+not recalculate shows the same numbers as Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from perfxl.batch.model import CheckedForm, FileProblem
+from perfxl.batch.tables import (
+    DEFAULT_LEVELS,
+    HEADER_ROW,
+    Cell,
+    Column,
+    Formula,
+    Styles,
+    collation_key,
+    column_range,
+    generated_text,
+    output_workbook,
+    print_setup,
+    problem_rows,
+    write_problem_table,
+    write_table,
+)
+from perfxl.core.budget import sum_present
+from perfxl.core.findings import Level
+from perfxl.core.numbers import round_half_up
+from perfxl.core.profile import GRADE_NAMES
+from perfxl.generate.sheet import quote_sheet
+
+SUMMARY_SHEET, CHART_SHEET, PROBLEM_SHEET, NOTES_SHEET = "汇总表", "图表", "问题清单", "说明"
+RATE_DECIMALS, SCORE_DECIMALS = 4, 2
+FIRST_ROW = HEADER_ROW + 1  # 0-based row of the first form
+
+SUMMARY_COLUMNS: dict[str, Column] = {
+    "no": Column("序号", 6, "int"),
+    "department": Column("主管部门", 24),
+    "unit": Column("实施单位", 24),
+    "project": Column("项目名称", 30),
+    "annual": Column("全年预算数（元）", 16, "money"),
+    "executed": Column("全年执行数（元）", 16, "money"),
+    "rate": Column("执行率", 10, "rate"),
+    "budget_score": Column("预算执行率得分", 10, "score"),
+    "total": Column("总分", 9, "score"),
+    "grade": Column("等级", 8, "center"),
+    "missed": Column("未达成指标数", 9, "int"),
+    "errors": Column("错误", 7, "int"),
+    "warnings": Column("警告", 7, "int"),
+    "source": Column("文件", 30),
+    "sheet": Column("工作表", 16),
+}
+COL = {key: index for index, key in enumerate(SUMMARY_COLUMNS)}
+PROBLEM_KEYS = ("no", "source", "sheet", "project", "level", "cell", "message")
+
+NOTES = (
+    (SUMMARY_SHEET, "排序", "按主管部门、实施单位（拼音序），再按总分从高到低；总分未能计算的自评表排在本单位最后。"),
+    (SUMMARY_SHEET, "全年预算数、全年执行数", "自评表“年度资金总额”行的全年预算数和全年执行数，单位为元。"),
+    (SUMMARY_SHEET, "执行率", "全年执行数 ÷ 全年预算数，四舍五入保留4位小数（显示为百分比）。"),
+    (SUMMARY_SHEET, "预算执行率得分", "执行率（超过100%按100%计）× 预算执行率分值，保留2位小数。"),
+    (SUMMARY_SHEET, "总分、等级", "预算执行率得分与各三级指标得分之和；等级：优≥90，良≥80，中≥60，差<60。"
+                                 "有指标尚无得分时，总分和等级为空。"),
+    (SUMMARY_SHEET, "未达成指标数", "得分低于分值（未得满分）的三级指标个数；尚无得分的指标不计入。"),
+    (SUMMARY_SHEET, "错误、警告", "检查发现的问题数；错误须改正，警告须核实。明细见“问题清单”。"),
+    (SUMMARY_SHEET, "合计行", "预算数、执行数、未达成指标数、错误、警告为合计；执行率为合计执行数 ÷ 合计预算数；"
+                              "总分为有总分的自评表的平均分；等级为各等级的项目数。"),
+    (CHART_SHEET, "等级分布", "各等级的项目数（按汇总表的等级列统计），及各项目总分、执行率的图表。"),
+    (PROBLEM_SHEET, "级别", "错误：必须改正；警告：请核实或说明；提示：供参考。"),
+    (PROBLEM_SHEET, "单元格", "问题所在的单元格（在“工作表”列所示的工作表中）；为空时指整张表或整个文件。"),
+    (PROBLEM_SHEET, "无法读取的文件", "级别为错误、项目名称为空的行：该文件未能读取，未计入汇总表。"),
+)
+
+
+def summary_order(forms: Sequence[CheckedForm]) -> list[CheckedForm]:
+    """By 主管部门, 实施单位 (pinyin order, blank last), then 总分 from high to low; forms without a 总分 come
+    after the unit's scored forms; ties by 项目名称, file and sheet."""
+    def key(checked: CheckedForm) -> tuple:
+        form, total = checked.result.form, checked.result.total
+        return (collation_key(form.department), collation_key(form.unit), total is None, -(total or 0),
+                collation_key(form.name), collation_key(checked.source), collation_key(checked.sheet))
+    return sorted(forms, key=key)
+
+
+def write_summary(path: str | Path, forms: Sequence[CheckedForm], problems: Sequence[FileProblem], *,
+                  year: int | None = None, levels: Collection[Level] = DEFAULT_LEVELS,
+                  generated: dt.datetime | None = None) -> Path:
+    """Write the 汇总 workbook to ``path`` (atomically) and return the path.
+
+    ``levels``: which findings 问题清单 lists (errors and warnings by default; add ``Level.INFO`` for 提示).
+    ``generated``: the time on the generated-at line (now by default).
+    """
+    path = Path(path)
+    title = f"{year} 年度项目支出绩效自评汇总" if year is not None else "项目支出绩效自评汇总"
+    ordered = summary_order(forms)
+    with output_workbook(path, title) as (workbook, styles):
+        summary = workbook.add_worksheet(SUMMARY_SHEET)
+        charts = workbook.add_worksheet(CHART_SHEET)
+        problem_sheet = workbook.add_worksheet(PROBLEM_SHEET)
+        notes = workbook.add_worksheet(NOTES_SHEET)
+        note = f"{generated_text(generated)}　共 {len(ordered)} 张自评表"
+        if problems:
+            note += f"，另有 {len(problems)} 个文件无法读取（见问题清单）"
+        _write_forms(summary, styles, ordered, title, note)
+        _write_charts(workbook, charts, styles, ordered)
+        rows = problem_rows(ordered, problems, levels)
+        write_problem_table(problem_sheet, styles, rows, PROBLEM_KEYS, title="问题清单",
+                            note=f"共 {len(rows)} 项：{{counts}}")
+        _write_notes(notes, styles)
+        summary.activate()
+    return path
+
+
+def _form_row(number: int, checked: CheckedForm) -> list[Cell]:
+    result = checked.result
+    total = result.form.funds.total
+    values: dict[str, Cell] = {
+        "no": number, "department": result.form.department, "unit": result.form.unit, "project": result.form.name,
+        "annual": total.annual, "executed": total.executed, "rate": result.rate,
+        "budget_score": result.budget_score, "total": result.total, "grade": result.grade or "",
+        "missed": result.missed_indicators, "errors": checked.count(Level.ERROR),
+        "warnings": checked.count(Level.WARNING), "source": checked.source, "sheet": checked.sheet or "",
+    }
+    return [values[key] for key in SUMMARY_COLUMNS]
+
+
+def _write_forms(sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], title: str, note: str) -> None:
+    rows = [_form_row(i, checked) for i, checked in enumerate(forms, start=1)]
+    totals = _totals(forms) if forms else None
+    write_table(sheet, styles, list(SUMMARY_COLUMNS.values()), rows, title=title, note=note, totals=totals,
+                total_lines=len(GRADE_NAMES))
+    if not forms:
+        sheet.write_string(FIRST_ROW, COL["project"], "没有可汇总的自评表。", styles.note)
+
+
+def _totals(forms: Sequence[CheckedForm]) -> list[Cell]:
+    """The totals row under the forms: formulas over the columns, each with its value computed here."""
+    last = FIRST_ROW + len(forms) - 1
+    here = last + 2  # 1-based row of the totals row itself
+
+    def column(key: str) -> str:
+        return column_range(COL[key], FIRST_ROW, last)
+
+    def cell_here(key: str) -> str:
+        return f"{xl_col_to_name(COL[key])}{here}"
+
+    results = [f.result for f in forms]
+    annual = sum_present(r.form.funds.total.annual for r in results) or Decimal(0)
+    executed = sum_present(r.form.funds.total.executed for r in results) or Decimal(0)
+    rate = None if annual == 0 else round_half_up(executed / annual, RATE_DECIMALS)
+    scored = [r.total for r in results if r.total is not None]
+    average = round_half_up(sum(scored, Decimal(0)) / len(scored), SCORE_DECIMALS) if scored else None
+    grades = '&CHAR(10)&'.join(f'"{g} "&COUNTIF({column("grade")},"{g}")' for g in GRADE_NAMES)
+    grade_text = "\n".join(f"{g} {sum(1 for r in results if r.grade == g)}" for g in GRADE_NAMES)
+    e, f = cell_here("annual"), cell_here("executed")
+    values: dict[str, Cell] = {
+        "no": "合计", "project": f"共 {len(forms)} 张自评表",
+        "annual": Formula(f"=SUM({column('annual')})", annual),
+        "executed": Formula(f"=SUM({column('executed')})", executed),
+        "rate": Formula(f'=IF({e}=0,"",ROUND({f}/{e},{RATE_DECIMALS}))', rate),
+        "total": Formula(f'=IF(COUNT({column("total")})=0,"",ROUND(AVERAGE({column("total")}),{SCORE_DECIMALS}))',
+                         average),
+        "grade": Formula(f"={grades}", grade_text),
+        "missed": Formula(f"=SUM({column('missed')})", sum(r.missed_indicators for r in results)),
+        "errors": Formula(f"=SUM({column('errors')})", sum(c.count(Level.ERROR) for c in forms)),
+        "warnings": Formula(f"=SUM({column('warnings')})", sum(c.count(Level.WARNING) for c in forms)),
+    }
+    return [values.get(key) for key in SUMMARY_COLUMNS]
+
+
+def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Styles,
+                  forms: Sequence[CheckedForm]) -> None:
+    """The 等级分布 table (COUNTIF over 汇总表's 等级 column) and three native charts over the real ranges."""
+    count = len(forms)
+    sheet.write_string(0, 0, "等级分布", styles.header)
+    sheet.write_string(1, 0, "等级", styles.header)
+    sheet.write_string(1, 1, "项目数", styles.header)
+    last = FIRST_ROW + max(count, 1) - 1
+    grades = f"{quote_sheet(SUMMARY_SHEET)}!{column_range(COL['grade'], FIRST_ROW, last)}"
+    for i, grade in enumerate(GRADE_NAMES):
+        sheet.write_string(2 + i, 0, grade, styles.cell("center"))
+        cached = sum(1 for f in forms if f.result.grade == grade)
+        sheet.write_formula(2 + i, 1, f'=COUNTIF({grades},"{grade}")', styles.cell("int"), cached)
+    sheet.set_column(0, 1, 10)
+    print_setup(sheet)
+    if count == 0:
+        sheet.write_string(7, 0, "没有可汇总的自评表，未生成图表。", styles.note)
+        return
+    font = {"name": "宋体", "size": 10}
+    title_font = {"name": "黑体", "size": 12}
+
+    grade_chart = workbook.add_chart({"type": "column"})
+    grade_chart.add_series({
+        "name": "项目数", "categories": [CHART_SHEET, 2, 0, 1 + len(GRADE_NAMES), 0],
+        "values": [CHART_SHEET, 2, 1, 1 + len(GRADE_NAMES), 1], "data_labels": {"value": True},
+    })
+    grade_chart.set_title({"name": "等级分布", "name_font": title_font})
+    grade_chart.set_x_axis({"name": "等级", "name_font": font, "num_font": font})
+    grade_chart.set_y_axis({"name": "项目数", "name_font": font, "num_font": font, "min": 0, "num_format": "0"})
+    grade_chart.set_legend({"none": True})
+    sheet.insert_chart(0, 3, grade_chart, {"x_scale": 1.0, "y_scale": 1.0})
+
+    # One bar per project, first project at the top, as in 汇总表; the chart grows with the number of forms.
+    height = max(300, 80 + 24 * count)
+    for top_col, key, title, axis, options in (
+        (3, "total", "各项目总分", "总分", {"min": 0, "max": 100, "num_format": "0"}),
+        (13, "rate", "各项目预算执行率", "执行率", {"min": 0, "num_format": "0%"}),
+    ):
+        chart = workbook.add_chart({"type": "bar"})
+        chart.add_series({
+            "name": SUMMARY_COLUMNS[key].heading,
+            "categories": [SUMMARY_SHEET, FIRST_ROW, COL["project"], FIRST_ROW + count - 1, COL["project"]],
+            "values": [SUMMARY_SHEET, FIRST_ROW, COL[key], FIRST_ROW + count - 1, COL[key]],
+            "data_labels": {"value": True, "num_format": "0.00" if key == "total" else "0.00%", "font": font},
+        })
+        chart.set_title({"name": title, "name_font": title_font})
+        # In a bar chart the vertical axis (y) holds the categories and the horizontal one (x) the values.
+        chart.set_y_axis({"name": "项目名称", "name_font": font, "num_font": font, "reverse": True, "crossing": "max"})
+        chart.set_x_axis({"name": axis, "name_font": font, "num_font": font, **options})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 640, "height": height})
+        sheet.insert_chart(16, top_col, chart)
+
+
+def _write_notes(sheet: Worksheet, styles: Styles) -> None:
+    columns = [Column("工作表", 10, "center"), Column("列", 22), Column("说明", 80, "wrap")]
+    write_table(sheet, styles, columns, [list(row) for row in NOTES], title="说明",
+                note="各工作表中列的含义及汇总规则。", autofilter=False)
