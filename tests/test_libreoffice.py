@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import subprocess
 import sys
@@ -26,13 +25,9 @@ from perfxl.libreoffice import (
     recalculate_and_read,
 )
 from perfxl.libreoffice import soffice as soffice_module
+from tests.support.office import require_libreoffice
 
-try:
-    find_soffice()
-except LibreOfficeError:
-    if os.environ.get("CI"):
-        raise  # CI installs LibreOffice (scripts/install-system-packages.sh): missing is a failure there
-    pytest.skip("LibreOffice is not installed", allow_module_level=True)
+require_libreoffice()
 
 SHEET = "自评表"
 
