@@ -199,3 +199,24 @@ def test_rows_inserted_and_deleted_by_an_officer(tmp_path: Path, returned: Path)
     assert ("indicator_removed", None) in codes
     assert ("over_achievement", f"{sheet}!I30") in codes  # 培训覆盖人次数 moved down by one row
     assert float(form.result.total) == 89.96  # −10 (deleted row) +10 (new row, met)
+
+
+def test_hand_made_forms_are_checked_and_never_rewritten(returned: Path, tmp_path: Path, seed_expected: dict) -> None:
+    from tests.support.handmade import WORK, handmade_book, moved_columns_form, shanghai_form
+
+    folder = tmp_path / "mixed"
+    shutil.copytree(returned / "native", folder)
+    handmade = handmade_book(folder, lambda ws: shanghai_form(ws, WORK), "手工_业务工作经历.xlsx")
+    handmade_book(folder, lambda ws: moved_columns_form(ws, WORK), "手工_改版表样.xlsx")
+    before = handmade.read_bytes()
+    run = perfxl("recalc", str(folder))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "已重新计算 2 个文件，检查手工表格 2 个" in run.stdout
+    assert handmade.read_bytes() == before
+    import json
+
+    forms = json.loads(perfxl("check", str(folder), "--json").stdout)["forms"]
+    totals = {form["file"].rsplit("/", 1)[-1]: form["total"] for form in forms}
+    assert totals["手工_业务工作经历.xlsx"] == seed_expected["业务工作经历"]["total"]
+    assert totals["2022_业务工作经历.xlsx"] == seed_expected["业务工作经历"]["total"]
+    assert len(forms) == 4

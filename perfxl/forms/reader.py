@@ -21,7 +21,7 @@ from perfxl.core.profile import Profile, ProfileError
 from perfxl.forms.meta import FORMAT, META_NAME, TABLE_NAME
 from perfxl.profiles import load_profile, profile_from_cell, profile_to_json
 from perfxl.template.fields import FIELDS
-from perfxl.workbook.base import Book, Ref
+from perfxl.workbook.base import Book, Ref, cell_text
 
 TOTAL_NAME = FIELDS["total.score"].defined_name
 
@@ -105,14 +105,6 @@ def _decimal_or_zero(value: object) -> Decimal:
         return Decimal(0)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _single(book: Book, ref: Ref) -> object:
     values = book.values(Ref.cell(ref.sheet, ref.min_row, ref.min_col))
     return values[0][0] if values and values[0] else None
@@ -140,31 +132,31 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
     level1 = level2 = ""
     for i in range(count):
         cell = {key: column[i] if i < len(column) else None for key, column in columns.items()}
-        if all(_text(cell.get(k)) == "" for k in ("row.name", "row.target", "row.weight", "row.actual")):
+        if all(cell_text(cell.get(k)) == "" for k in ("row.name", "row.target", "row.weight", "row.actual")):
             continue  # a row the officer inserted and left empty
         # 一级/二级 are merged down their groups: only the first row of a group holds the text.
-        level1 = _text(cell.get("row.level1")) or level1
-        level2 = _text(cell.get("row.level2")) or level2
+        level1 = cell_text(cell.get("row.level1")) or level1
+        level2 = cell_text(cell.get("row.level2")) or level2
         weight = _amount_value(cell.get("row.weight"))
         if weight is None:
             ref = rows_refs[i].get("row.weight")
             problems.append(error("weight_unreadable", f"indicators[{len(indicators)}].weight",
-                                  f"指标「{_text(cell.get('row.name'))}」的分值不是数字").located(
+                                  f"指标「{cell_text(cell.get('row.name'))}」的分值不是数字").located(
                 None if ref is None else str(ref)))
             weight = Decimal(0)
-        target = _text(cell.get("row.target"))
+        target = cell_text(cell.get("row.target"))
         actual = cell.get("row.actual")
         if isinstance(actual, str) and not actual.strip():
             actual = None
         officer = _officer_score(cell.get("row.score"), formula_flags, i, target, actual, weight, profile)
-        indicators.append(IndicatorInput(level1, level2, _text(cell.get("row.name")), target, weight, actual,
-                                         officer, _text(cell.get("row.reason"))))
+        indicators.append(IndicatorInput(level1, level2, cell_text(cell.get("row.name")), target, weight, actual,
+                                         officer, cell_text(cell.get("row.reason"))))
         kept_refs.append(rows_refs[i])
         actual_cells.append(actual)
     form = FormInput(
-        name=_text(values.get("project.name")), department=_text(values.get("project.department")),
-        unit=_text(values.get("project.unit")), funds=funds, indicators=tuple(indicators),
-        goal_expected=_text(values.get("goal.expected")), goal_actual=_text(values.get("goal.actual")),
+        name=cell_text(values.get("project.name")), department=cell_text(values.get("project.department")),
+        unit=cell_text(values.get("project.unit")), funds=funds, indicators=tuple(indicators),
+        goal_expected=cell_text(values.get("goal.expected")), goal_actual=cell_text(values.get("goal.actual")),
     )
     read = ReadForm(sheet, form, profile, metadata.mode if metadata else "udf",
                     metadata.profile_json if metadata else None, fields, kept_refs, actual_cells,
@@ -186,7 +178,7 @@ def _amount_value(value: object) -> Decimal | None:
 def _amount(values: dict[str, object], key: str, fields: dict[str, Ref], problems: list[Finding]) -> Decimal | None:
     value = values.get(key)
     amount = _amount_value(value)
-    if amount is None and value is not None and _text(value) != "":
+    if amount is None and value is not None and cell_text(value) != "":
         problems.append(error("amount_unreadable", key, f"{FIELDS[key].label}「{value}」不是数字").located(
             str(fields[key])))
     return amount

@@ -64,6 +64,15 @@ def parse_reference(text: str, default_sheet: str | None = None) -> Ref | None:
     return Ref(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
 
+def cell_text(value: object) -> str:
+    """A cell value as text: whole numbers without ".0" (a weight typed 5 reads back as 5.0), stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 class Book(Protocol):
     """What recalculation and checking need of a workbook."""
 
