@@ -83,7 +83,7 @@ def main() -> None:
                 print(f"  generate {mode:6} {workers} worker(s): {seconds:6.2f} s  {rate:6.1f} forms/s"
                       f"  peak RSS main {peak_mb(resource.RUSAGE_SELF):5.0f} MB,"
                       f" largest worker {peak_mb(resource.RUSAGE_CHILDREN):5.0f} MB")
-            sheets = [cells_of(path) for path in sorted((work / f"{mode}-1").glob("*.xlsx"))]
+            sheets = [cells_of(path) for path in sorted((work / f"{mode}-1").glob("*.xls?"))]
             floor_dir = work / f"floor-{mode}"
             floor_dir.mkdir()
             started = time.perf_counter()

@@ -76,6 +76,7 @@ class FormSheet:
         values = form_values(self.result, self.formulas.mode, self.profile_arg, [d.cell_value for d in self.designs])
         self.cells = FormCells(self.result, self.formulas, values)
         self.cell_by_position = {(c.row, c.col): c for c in self.template.cells}
+        self.merge_boxes = self.layout.merges()
 
     # -- the whole sheet ----------------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ class FormSheet:
                 self.worksheet.set_column(col - 1, col - 1, width, None, {"hidden": hidden} if hidden else None)
 
     def _merges(self) -> None:
-        boxes = self.layout.merges()
+        boxes = list(self.merge_boxes)
         merged_band_columns = {
             c for (min_col, min_row, max_col, max_row) in self.template.merges
             if min_row == max_row == self.template.band_row for c in range(min_col, max_col + 1)
@@ -303,18 +304,13 @@ class FormSheet:
     def _merged_width(self, row: int, col: int) -> float:
         last_col = col
         first_row = last_row = row
-        for min_col, min_row, max_col, max_row in self._output_merges():
+        for min_col, min_row, max_col, max_row in self.merge_boxes:
             if min_col == col and min_row == row:
                 last_col, last_row = max_col, max_row
                 break
         width = sum(self.template.column_widths.get(c, 8.43) for c in range(col, last_col + 1))
         # A text merged down several rows spreads its height over them.
         return width * (last_row - first_row + 1)
-
-    def _output_merges(self) -> list[tuple[int, int, int, int]]:
-        if not hasattr(self, "_merge_boxes"):
-            self._merge_boxes = self.layout.merges()
-        return self._merge_boxes
 
     def _row_heights(self) -> None:
         for template_row in range(1, self.template.max_row + 1):
