@@ -220,3 +220,20 @@ def test_hand_made_forms_are_checked_and_never_rewritten(returned: Path, tmp_pat
     assert totals["手工_业务工作经历.xlsx"] == seed_expected["业务工作经历"]["total"]
     assert totals["2022_业务工作经历.xlsx"] == seed_expected["业务工作经历"]["total"]
     assert len(forms) == 4
+
+
+def test_check_report_and_summary_from_the_command_line(returned: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    run = perfxl("check", str(returned), "--report", str(tmp_path / "问题清单.xlsx"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"问题清单已写入：{tmp_path / '问题清单.xlsx'}" in run.stdout
+    report = openpyxl.load_workbook(tmp_path / "问题清单.xlsx")
+    assert report.sheetnames[0] == "总览" and "上海市职业技能鉴定中心" in report.sheetnames
+    run = perfxl("summary", str(returned), "-o", str(tmp_path / "汇总.xlsx"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "已汇总 4 张自评表" in run.stdout
+    summary = openpyxl.load_workbook(tmp_path / "汇总.xlsx", data_only=True)
+    assert summary["汇总表"]["A1"].value == "2022 年度项目支出绩效自评汇总"
+    totals = sorted(row[8] for row in summary["汇总表"].iter_rows(min_row=4, max_row=7, values_only=True))
+    assert totals == [89.96, 89.96, 92.57, 92.57]
