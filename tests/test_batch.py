@@ -160,20 +160,27 @@ def test_only_unusable_input_exits_2(tmp_path: Path) -> None:
 
 
 def test_pdf_exports_every_form_and_reports_a_bad_file(returned: Path, tmp_path: Path) -> None:
+    """udf forms print perfxl's numbers although LibreOffice cannot run the UDFs; equal names stay apart."""
     require_libreoffice()
     folder = tmp_path / "forms"
-    shutil.copytree(returned / "native", folder)
+    shutil.copytree(returned, folder)
     (folder / "坏文件.xlsx").write_text("不是工作簿", encoding="utf-8")
+    before = {p: p.read_bytes() for p in folder.rglob("*.xls?")}
     run = perfxl("pdf", str(folder), "-o", str(tmp_path / "pdf"))
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "已导出 2 个 PDF" in run.stdout and "坏文件.xlsx" in run.stdout
-    for name in ("2022_业务工作经历.pdf", "2022_鉴定考务经费.pdf"):
-        info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / name)], capture_output=True, text=True,
-                              check=True).stdout
+    assert "已导出 4 个 PDF" in run.stdout and "坏文件.xlsx" in run.stdout
+    assert {p: p.read_bytes() for p in folder.rglob("*.xls?")} == before  # recalculated in copies only
+    pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["2022_业务工作经历.pdf", "2022_业务工作经历（2）.pdf", "2022_鉴定考务经费.pdf",
+                                      "2022_鉴定考务经费（2）.pdf"]
+    for pdf in pdfs:
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert "Pages:           1" in info and "841.89" in info
-        text = subprocess.run(["pdftotext", str(tmp_path / "pdf" / name), "-"], capture_output=True, text=True,
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert "财政项目支出绩效自评表" in text
+        assert "#NAME?" not in text and "#VALUE!" not in text
+        assert ("89.96" in text) != ("92.57" in text)
 
 
 def test_rows_inserted_and_deleted_by_an_officer(tmp_path: Path, returned: Path) -> None:

@@ -84,7 +84,7 @@ def _year(value: object) -> int | None:
     return int(value) if isinstance(value, (int, float)) and 2000 <= value <= 2100 else None
 
 
-def recalc_file(path: Path, source: str, stamp: str) -> FileOutcome:
+def recalc_file(path: Path, source: str, stamp: str | None) -> FileOutcome:
     """Recalculate a file's generated forms in place (atomically); hand-made forms are only checked."""
     outcome, book = _open(path, source)
     if book is None:
@@ -112,7 +112,7 @@ def recalc_file(path: Path, source: str, stamp: str) -> FileOutcome:
 
 def _task(job: tuple[str, Path, str, str | None]) -> FileOutcome:
     kind, path, source, stamp = job
-    return recalc_file(path, source, stamp or "") if kind == "recalc" else check_file(path, source)
+    return recalc_file(path, source, stamp) if kind == "recalc" else check_file(path, source)
 
 
 def _chunk(jobs: list[tuple[str, Path, str, str | None]]) -> list[FileOutcome]:

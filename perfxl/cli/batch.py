@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,6 +54,9 @@ def run_summary(sources: Sequence[str], output: str) -> int:
 
 
 def run_pdf(sources: Sequence[str], output: str) -> int:
+    """PDFs of the forms as perfxl computes them: each file is recalculated in a temporary copy first
+    (the original is not touched), and LibreOffice prints the stored values, since it cannot run
+    perfxl's UDFs."""
     from perfxl.libreoffice import LibreOfficeError
     from perfxl.libreoffice.soffice import convert_many
 
@@ -59,19 +64,40 @@ def run_pdf(sources: Sequence[str], output: str) -> int:
     if not paths:
         raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
     out = Path(output)
-    usable, failed = [], []
-    for path in paths:
+    failed: list[tuple[Path, str]] = []
+    with tempfile.TemporaryDirectory(prefix="perfxl-pdf-") as folder:
+        copies: dict[Path, Path] = {}
+        stems: set[str] = set()
+        for index, path in enumerate(paths):
+            try:
+                check_package(path)
+            except Unusable as exc:
+                failed.append((path, str(exc)))
+                continue
+            copy = Path(folder) / str(index) / _unique_name(path, stems)
+            copy.parent.mkdir()
+            shutil.copyfile(path, copy)
+            copies[copy] = path
+        for outcome in run("recalc", list(copies), stamp=None):
+            if outcome.problem:
+                failed.append((Path(outcome.source), outcome.problem.message))
         try:
-            check_package(path)
-            usable.append(path)
-        except Unusable as exc:
-            failed.append((path, str(exc)))
-    try:
-        written, not_converted = convert_many(usable, out, "pdf", on_progress=ProgressBar("导出 PDF"))
-    except LibreOfficeError as exc:
-        raise InputError([Problem("LibreOffice", str(exc))]) from None
-    failed += not_converted
+            written, not_converted = convert_many(list(copies), out, "pdf", recalculate=False,
+                                                  on_progress=ProgressBar("导出 PDF"))
+        except LibreOfficeError as exc:
+            raise InputError([Problem("LibreOffice", str(exc))]) from None
+        failed += [(copies.get(path, path), message) for path, message in not_converted]
     for path, message in failed:
         print(f"[跳过] {path}：{message}")
     print(f"已导出 {len(written)} 个 PDF 到 {out}" + (f"，{len(failed)} 个文件失败" if failed else "") + "。")
     return EXIT_OK if written and not failed else (EXIT_FINDINGS if written else EXIT_INPUT)
+
+
+def _unique_name(path: Path, stems: set[str]) -> str:
+    """The file's name, numbered when another file of the batch has the same one: 2022_项目（2）.xlsx."""
+    stem, count = path.stem, 2
+    while stem.lower() in stems:
+        stem = f"{path.stem}（{count}）"
+        count += 1
+    stems.add(stem.lower())
+    return stem + path.suffix

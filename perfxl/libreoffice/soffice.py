@@ -63,16 +63,21 @@ def _package_text(name: str) -> str:
 class Profile:
     """A throwaway LibreOffice user installation plus the environment to run soffice with.
 
-    ``path/user/registrymodifications.xcu`` forces a full recalculation on load; ``path/fonts.conf``
-    includes the system fontconfig and then the Chinese font-name mappings shipped with perfxl.
-    The directory is removed by :meth:`cleanup` (or on leaving the ``with`` block).
+    ``path/user/registrymodifications.xcu`` forces a full recalculation on load (or, with
+    ``recalculate=False``, forbids it, so that the values stored in the file are shown: what a PDF of a
+    form perfxl has recalculated should print, since LibreOffice cannot run perfxl's UDFs);
+    ``path/fonts.conf`` includes the system fontconfig and then the Chinese font-name mappings shipped
+    with perfxl. The directory is removed by :meth:`cleanup` (or on leaving the ``with`` block).
     """
 
-    def __init__(self, prefix: str = "perfxl-lo-") -> None:
+    def __init__(self, prefix: str = "perfxl-lo-", *, recalculate: bool = True) -> None:
         self.path = Path(tempfile.mkdtemp(prefix=prefix))
         user = self.path / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_package_text("registrymodifications.xcu"), encoding="utf-8")
+        settings = _package_text("registrymodifications.xcu")
+        if not recalculate:  # RecalcMode 0: always, 1: never
+            settings = settings.replace("<value>0</value>", "<value>1</value>")
+        (user / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
         mappings = self.path / "perfxl-fonts.conf"
         mappings.write_text(_package_text("fonts.conf"), encoding="utf-8")
         self.fontconfig_file = self.path / "fonts.conf"
@@ -132,9 +137,10 @@ def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
         os.killpg(process.pid, sig)
 
 
-def _run_soffice(sources: list[Path], out: Path, fmt: str, timeout: float) -> tuple[str, int | None, float]:
+def _run_soffice(sources: list[Path], out: Path, fmt: str, timeout: float,
+                 recalculate: bool = True) -> tuple[str, int | None, float]:
     """One soffice run converting ``sources`` into ``out``: its log, exit code and duration."""
-    with Profile() as profile:
+    with Profile(recalculate=recalculate) as profile:
         log = profile.path / "soffice.log"
         with log.open("wb") as sink:
             process = subprocess.Popen([*profile.soffice_args(), "--convert-to", fmt, "--outdir", str(out),
@@ -184,9 +190,11 @@ def convert(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], fmt: s
 
 
 def convert_many(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], fmt: str = "pdf", *,
-                 batch: int = 25, timeout_per_file: float = 60.0,
+                 batch: int = 25, timeout_per_file: float = 60.0, recalculate: bool = True,
                  on_progress: Callable[[int, int], None] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Convert many files, a batch per soffice run (starting soffice costs a second each time).
+
+    ``recalculate=False`` shows the values stored in the files instead of recomputing them.
 
     Returns the outputs written and, for each file that gave none, the reason in Chinese; one bad file
     does not stop the others. Files whose outputs would share a name go to different runs, in order.
@@ -211,7 +219,7 @@ def convert_many(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.Pa
         for source in run:
             _target(source, out, fmt).unlink(missing_ok=True)
         try:
-            _run_soffice(run, out, fmt, timeout_per_file * len(run))
+            _run_soffice(run, out, fmt, timeout_per_file * len(run), recalculate)
             reason = "LibreOffice 未能转换（文件可能已损坏或不是工作簿）"
         except LibreOfficeError as exc:
             reason = str(exc)
