@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from perfxl.cli.table import display_width
+from perfxl.text import display_width
 
 DEFAULT_FONT_SIZE = 11.0
 # Points per line of text, as a multiple of the font size, and padding per row.
