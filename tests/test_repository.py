@@ -26,3 +26,18 @@ def test_ci_ends_with_the_readme_test_command() -> None:
     ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert ci_lines[-1] == test_command.group(1)
     assert "pip install --quiet -e \".[test]\"" in "\n".join(ci_lines)
+
+
+def test_the_scoring_core_is_pure() -> None:
+    """perfxl.core imports no spreadsheet library and does no I/O: every adapter can sit around it."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, perfxl.core; "
+             "print(sorted(m for m in ('xlwings', 'openpyxl', 'xlsxwriter', 'yaml', 'lxml', 'perfxl.profiles', "
+             "'perfxl.projectlist', 'perfxl.generate') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+    for path in (ROOT / "perfxl" / "core").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "open(" not in text and "pathlib" not in text, path.name
