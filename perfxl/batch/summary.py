@@ -106,9 +106,10 @@ def write_summary(path: str | Path, forms: Sequence[CheckedForm], problems: Sequ
     title = f"{year} 年度项目支出绩效自评汇总" if year is not None else "项目支出绩效自评汇总"
     ordered = summary_order(forms)
     with output_workbook(path, title) as (workbook, styles):
+        # The findings come right after the table they explain; the charts after them.
         summary = workbook.add_worksheet(SUMMARY_SHEET)
-        charts = workbook.add_worksheet(CHART_SHEET)
         problem_sheet = workbook.add_worksheet(PROBLEM_SHEET)
+        charts = workbook.add_worksheet(CHART_SHEET)
         notes = workbook.add_worksheet(NOTES_SHEET)
         note = f"{generated_text(generated)}　共 {len(ordered)} 张自评表"
         if problems:
