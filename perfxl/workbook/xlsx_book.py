@@ -138,8 +138,7 @@ class XlsxBook:
             except KeyError:
                 self._strings = []
             else:
-                self._strings = ["".join(si.itertext()) if si.find(_q("r")) is not None
-                                 else (si.findtext(_q("t")) or "") for si in root.iterfind(_q("si"))]
+                self._strings = [_string_item(si) for si in root.iterfind(_q("si"))]
         return self._strings
 
     def _sheet(self, name: str) -> _Sheet:
@@ -156,7 +155,7 @@ class XlsxBook:
         kind = cell.get("t", "n")
         if kind == "inlineStr":
             inline = cell.find(_q("is"))
-            return "".join(inline.itertext()) if inline is not None else ""
+            return _string_item(inline) if inline is not None else ""
         text = cell.findtext(_q("v"))
         if text is None:
             return None
@@ -283,6 +282,11 @@ class XlsxBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _string_item(item: etree._Element) -> str:
+    """The text of a shared or inline string: its runs, without phonetic guides (<rPh>, East Asian Excel)."""
+    return "".join(t.text or "" for t in item.iter(_q("t")) if t.getparent().tag != _q("rPh"))
 
 
 def _copy_raw(out: zipfile.ZipFile, source: BinaryIO, info: zipfile.ZipInfo) -> None:
