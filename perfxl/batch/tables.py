@@ -22,8 +22,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.core.findings import Level
-from perfxl.generate.book import atomic_path, creation_time
+from perfxl.generate.book import creation_time
 from perfxl.generate.heights import lines_needed, row_height
+from perfxl.output import atomic_path
 
 FONT = "宋体"
 FONT_SIZE = 10

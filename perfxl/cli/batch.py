@@ -13,6 +13,7 @@ from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, check_sources
 from perfxl.cli.progress import ProgressBar
 from perfxl.errors import InputError, Problem
 from perfxl.forms.recalc import stamp_text
+from perfxl.output import unique_name
 
 
 def run_recalc(sources: Sequence[str]) -> int:
@@ -95,9 +96,4 @@ def run_pdf(sources: Sequence[str], output: str) -> int:
 
 def _unique_name(path: Path, stems: set[str]) -> str:
     """The file's name, numbered when another file of the batch has the same one: 2022_项目（2）.xlsx."""
-    stem, count = path.stem, 2
-    while stem.lower() in stems:
-        stem = f"{path.stem}（{count}）"
-        count += 1
-    stems.add(stem.lower())
-    return stem + path.suffix
+    return unique_name(path.stem, stems, lambda n: f"{path.stem}（{n}）") + path.suffix

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from perfxl.errors import InputError, Problem
 from perfxl.excel.udf_metadata import xlwings_udfs_module
 from perfxl.excel.vba_project import VBA_ENTRY, build_vba_project, xlwings_version
 from perfxl.excel.wheelhouse import INSTALL_SCRIPT, WheelhouseError, build_wheelhouse, missing_wheels
+from perfxl.output import atomic_path
 
 BAS_HEADER = 'Attribute VB_Name = "xlwings_udfs"\r\n'
 
@@ -51,20 +50,13 @@ def refresh(path: Path) -> Path:
         if VBA_ENTRY not in archive.namelist():
             raise InputError([Problem(path.name, "不含 VBA 工程：只有 udf 方式生成的 .xlsm 自评表可以刷新")])
         sheets = _sheet_count(archive)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(handle)
-        try:
-            with zipfile.ZipFile(temporary, "w") as out:
-                for info in archive.infolist():
-                    data = archive.read(info.filename)
-                    if info.filename == VBA_ENTRY:
-                        data = build_vba_project(sheets=sheets)
-                    out.writestr(info, data)
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        with atomic_path(path, mode=path.stat().st_mode & 0o777) as temporary, \
+                zipfile.ZipFile(temporary, "w") as out:
+            for info in archive.infolist():
+                data = archive.read(info.filename)
+                if info.filename == VBA_ENTRY:
+                    data = build_vba_project(sheets=sheets)
+                out.writestr(info, data)
     return path
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -19,6 +17,7 @@ from perfxl.generate.formulas import formulas_for
 from perfxl.generate.macros import add_button, add_conf_sheet, attach_project
 from perfxl.generate.metadata import PROFILE_NAME, MetadataSheet
 from perfxl.generate.sheet import Formats, FormSheet, quote_sheet
+from perfxl.output import atomic_path, unique_name
 from perfxl.profiles import load_profile, profile_to_json
 from perfxl.template.loader import FormTemplate
 
@@ -46,27 +45,7 @@ def sheet_name(project: str, taken: set[str]) -> str:
 def file_stem(year: int, project: str, taken: set[str]) -> str:
     """A file name (without suffix) valid on Windows, unique in the output folder."""
     base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", f"{year}_{project}").rstrip(". ")[:100]
-    name, counter = base, 2
-    while name.lower() in taken:
-        name = f"{base}_{counter}"
-        counter += 1
-    taken.add(name.lower())
-    return name
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it only when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    return unique_name(base, taken, lambda n: f"{base}_{n}")
 
 
 class BookWriter:
@@ -151,12 +130,6 @@ class BookWriter:
         if self.mode == "udf":
             attach_project(self.workbook)
         self.workbook.close()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def creation_time() -> dt.datetime:

@@ -15,7 +15,6 @@ import os
 import posixpath
 import re
 import struct
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +23,7 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from perfxl.output import atomic_path
 from perfxl.workbook.base import Ref, parse_reference
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -256,22 +256,14 @@ class XlsxBook:
         destination = Path(target) if target is not None else self.path
         patched = {s.part: etree.tostring(s.root, xml_declaration=True, encoding="UTF-8", standalone=True)
                    for s in self._sheets.values() if s.changed}
-        handle, temporary = tempfile.mkstemp(prefix=f".{destination.stem}.", suffix=destination.suffix,
-                                             dir=destination.parent)
-        os.close(handle)
-        try:
-            with zipfile.ZipFile(temporary, "w") as out, self.path.open("rb") as source:
-                for info in self.archive.infolist():
-                    if info.filename in patched:
-                        out.writestr(info, patched[info.filename], compress_type=zipfile.ZIP_DEFLATED)
-                    else:
-                        _copy_raw(out, source, info)
-            mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
-            os.chmod(temporary, mode)
-            os.replace(temporary, destination)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
+        with atomic_path(destination, mode) as temporary, zipfile.ZipFile(temporary, "w") as out, \
+                self.path.open("rb") as source:
+            for info in self.archive.infolist():
+                if info.filename in patched:
+                    out.writestr(info, patched[info.filename], compress_type=zipfile.ZIP_DEFLATED)
+                else:
+                    _copy_raw(out, source, info)
         return destination
 
     def close(self) -> None:
