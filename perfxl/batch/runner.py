@@ -56,7 +56,19 @@ def _open(path: Path, source: str) -> tuple[FileOutcome, XlsxBook | None]:
         return outcome, None
 
 
+NO_FORM = "没有找到自评表（既没有 perfxl 生成的表，也没有按标准表样填写的表）"
+
+
 def check_file(path: Path, source: str) -> FileOutcome:
+    return _process(path, source, recalc=False, stamp=None)
+
+
+def recalc_file(path: Path, source: str, stamp: str | None) -> FileOutcome:
+    """Recalculate a file's generated forms in place (atomically); hand-made forms are only checked."""
+    return _process(path, source, recalc=True, stamp=stamp)
+
+
+def _process(path: Path, source: str, *, recalc: bool, stamp: str | None) -> FileOutcome:
     outcome, book = _open(path, source)
     if book is None:
         return outcome
@@ -64,50 +76,33 @@ def check_file(path: Path, source: str) -> FileOutcome:
         with book:
             metadata = read_metadata(book)
             year = _year(metadata.settings.get("年度")) if metadata else None
-            for sheet in form_sheets(book):
-                read = read_form(book, sheet, metadata)
-                result = evaluate_form(read.form, read.profile)
-                outcome.forms.append(CheckedForm(source, sheet, result, located_findings(read, result), year=year))
+            if recalc:
+                results = recalculate_book(book, stamp=stamp)
+                outcome.forms = [CheckedForm(source, r.sheet, r.result, r.findings, year=year) for r in results]
+                if results:
+                    book.save()
+                    outcome.rewritten = True
+            else:
+                for sheet in form_sheets(book):
+                    read = read_form(book, sheet, metadata)
+                    result = evaluate_form(read.form, read.profile)
+                    outcome.forms.append(CheckedForm(source, sheet, result, located_findings(read, result),
+                                                     year=year))
             if not outcome.forms:
                 outcome.forms = _hand_made(book, source)
                 outcome.hand_made = bool(outcome.forms)
-    except (XlsxError, etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        outcome.forms = []
-        outcome.problem = FileProblem(source, f"无法读取（{type(exc).__name__}），文件可能已损坏")
+    except (XlsxError, etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        outcome.forms, outcome.rewritten = [], False
+        what, note = ("重新计算", "原文件未改动") if recalc else ("读取", "文件可能已损坏")
+        outcome.problem = FileProblem(source, f"无法{what}（{type(exc).__name__}），{note}")
         return outcome
     if not outcome.forms:
-        outcome.problem = FileProblem(source, "没有找到自评表（既没有 perfxl 生成的表，也没有按标准表样填写的表）")
+        outcome.problem = FileProblem(source, NO_FORM)
     return outcome
 
 
 def _year(value: object) -> int | None:
     return int(value) if isinstance(value, (int, float)) and 2000 <= value <= 2100 else None
-
-
-def recalc_file(path: Path, source: str, stamp: str | None) -> FileOutcome:
-    """Recalculate a file's generated forms in place (atomically); hand-made forms are only checked."""
-    outcome, book = _open(path, source)
-    if book is None:
-        return outcome
-    try:
-        with book:
-            results = recalculate_book(book, stamp=stamp)
-            outcome.forms = [CheckedForm(source, r.sheet, r.result, r.findings) for r in results]
-            if results:
-                book.save()
-                outcome.rewritten = True
-    except (XlsxError, etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        outcome.forms = []
-        outcome.rewritten = False
-        outcome.problem = FileProblem(source, f"无法重新计算（{type(exc).__name__}），原文件未改动")
-        return outcome
-    if not outcome.forms:
-        checked = check_file(path, source)
-        if checked.hand_made:
-            checked.problem = None
-            return checked
-        outcome.problem = checked.problem
-    return outcome
 
 
 def _task(job: tuple[str, Path, str, str | None]) -> FileOutcome:

@@ -198,7 +198,7 @@ def _officer_score(value: object, formulas: Sequence[bool] | None, index: int, t
     Where the engine can say which cells hold formulas, that decides; where it cannot (xlwings' remote
     engine), a number differing from the rule score is the officer's, which is what an override is.
     """
-    number = _amount_value(value) if not isinstance(value, str) or value.strip()[:1].isdigit() else None
+    number = _amount_value(value)  # None for a formula's text result (请人工评分, 错误：…)
     if formulas is not None and index < len(formulas):
         return None if formulas[index] else number
     if number is None:
