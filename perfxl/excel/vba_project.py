@@ -5,7 +5,8 @@ package: its ``xlwings`` module declares the DLL of that xlwings version, so the
 xlwings on the machine that generates the workbook (and be refreshed to match the xlwings on the user's
 PC). Every user of ``xlwings quickstart --standalone`` opens that project in Excel, which is the best
 evidence available here that Excel accepts it; the edits below change as little of it as possible
-(pyOpenVBA does the CFB, the MS-OVBA compression and the ``dir`` stream's module records):
+(pyOpenVBA does the CFB, with every directory entry written black by :mod:`perfxl.excel.compound_file`, the
+MS-OVBA compression and the ``dir`` stream's module records):
 
 - ``Module1`` (xlwings' ``SampleCall``) is renamed ``perfxl`` and holds :mod:`perfxl.excel.vba_source`;
 - ``xlwings_udfs`` is added: the wrappers xlwings' "Import Functions" would write for ``perfxl.udfs``;
@@ -50,6 +51,7 @@ from pyopenvba.vba import (
 )
 
 from perfxl.excel import vba_source
+from perfxl.excel.compound_file import BlackTreeCFB
 from perfxl.excel.udf_metadata import xlwings_udfs_module
 
 XLWINGS_WORKBOOK = "quickstart_standalone.xlsm"
@@ -123,7 +125,7 @@ def _documents(include_xlwings: bool, sheets: int | None, version: str) -> tuple
 def _build(include_xlwings: bool, sheets: int | None, version: str) -> bytes:
     del version  # part of the cache key only: the project comes from the installed xlwings
     original = xlwings_project()
-    cfb = CFB.from_bytes(original)
+    cfb = BlackTreeCFB.from_bytes(original)  # writes valid red-black trees ([MS-CFB] 2.6.4), see compound_file
     project = parse_vba_project(cfb)
     encoding = f"cp{project.code_page}"
     text = _project_text(cfb, project)
