@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfxl.batch.duplicates import with_duplicate_findings
 from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, Repeat, gather
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.batch.runner import display_name, run
@@ -90,6 +91,8 @@ def check_sources(sources: Sequence[str], workers: int | None = None) -> Checked
         checked.forms.extend(outcome.forms)
         if outcome.problem:
             checked.problems.append(outcome.problem)
+    # Cross-form findings, here where every command that checks (check, --report, summary) gets its forms.
+    checked.forms = with_duplicate_findings(checked.forms)
     if not checked.forms:
         raise InputError([Problem(p.source, p.message) for p in checked.problems] or [
             Problem("、".join(sources) or "（未指定）", "没有找到可检查的项目清单或自评表")])
