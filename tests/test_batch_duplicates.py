@@ -228,6 +228,15 @@ def test_two_sheets_of_one_workbook_and_other_sheets_named(seed: list[CheckedFor
     assert found[1] == ()
 
 
+def test_a_project_list_and_a_returned_form_of_the_same_project(seed: list[CheckedForm]) -> None:
+    """Both in one summary would count the project twice."""
+    work, _ = seed
+    planned = dataclasses.replace(work, source="清单.yaml", sheet=None)
+    found = duplicate_findings([planned, renamed(work, "收回/业务工作经历.xlsx")])
+    assert found[0][0].message.startswith("项目重复：收回/业务工作经历.xlsx 中也有")
+    assert found[1][0].message.startswith("项目重复：清单.yaml 中也有")
+
+
 def test_the_finding_counts_as_an_error_of_the_form(seed: list[CheckedForm]) -> None:
     work, exams = seed
     copy = renamed(exams, "copy.xlsx")
