@@ -98,13 +98,16 @@ def test_check_on_returned_forms_gives_the_totals_of_the_list(returned: Path, se
     from_list = {f["project"]: f["total"] for f in json.loads(perfxl("check", bundled_example(), "--json").stdout)[
         "forms"]}
     run = perfxl("check", str(returned), "--json")
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr  # each project is there twice: as a udf and as a native form
     forms = json.loads(run.stdout)["forms"]
     assert len(forms) == 4
     for form in forms:
         assert form["total"] == from_list[form["project"]] == seed_expected[form["project"]]["total"]
         assert form["file"].endswith((".xlsx", ".xlsm")) and form["sheet"] == form["project"]
-        assert all("cell" in f for f in form["findings"] if f["level"] != "info")
+        assert all("cell" in f for f in form["findings"] if f["level"] not in ("info", "error"))
+        other = next(f["file"] for f in forms if f["project"] == form["project"] and f is not form)
+        (duplicate,) = (f for f in form["findings"] if f["level"] == "error")
+        assert duplicate["code"] == "duplicate_project" and other in duplicate["message"]
 
 
 def _bad_files(folder: Path, good: Path) -> dict[str, str]:
@@ -232,15 +235,15 @@ def test_hand_made_forms_are_checked_and_never_rewritten(returned: Path, tmp_pat
 def test_check_report_and_summary_from_the_command_line(returned: Path, tmp_path: Path) -> None:
     import openpyxl
 
-    run = perfxl("check", str(returned), "--report", str(tmp_path / "问题清单.xlsx"))
+    run = perfxl("check", str(returned / "native"), "--report", str(tmp_path / "问题清单.xlsx"))
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"问题清单已写入：{tmp_path / '问题清单.xlsx'}" in run.stdout
     report = openpyxl.load_workbook(tmp_path / "问题清单.xlsx")
     assert report.sheetnames[0] == "总览" and "上海市职业技能鉴定中心" in report.sheetnames
-    run = perfxl("summary", str(returned), "-o", str(tmp_path / "汇总.xlsx"))
+    run = perfxl("summary", str(returned / "udf"), "-o", str(tmp_path / "汇总.xlsx"))
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "已汇总 4 张自评表" in run.stdout
+    assert "已汇总 2 张自评表" in run.stdout
     summary = openpyxl.load_workbook(tmp_path / "汇总.xlsx", data_only=True)
     assert summary["汇总表"]["A1"].value == "2022 年度项目支出绩效自评汇总"
-    totals = sorted(row[8] for row in summary["汇总表"].iter_rows(min_row=4, max_row=7, values_only=True))
-    assert totals == [89.96, 89.96, 92.57, 92.57]
+    totals = sorted(row[8] for row in summary["汇总表"].iter_rows(min_row=4, max_row=5, values_only=True))
+    assert totals == [89.96, 92.57]

@@ -7,6 +7,7 @@ before any XML is parsed, and reported in Chinese instead of stopping the batch.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,17 +33,61 @@ class Unusable(Exception):
         return self.message
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """A file given again: the same path twice, another spelling of it, a link to it, or a file inside a
+    folder also given. Only the first occurrence is worked on."""
+
+    path: Path  # the repeat, dropped
+    first: Path  # the occurrence kept
+
+
+@dataclass(frozen=True)
+class Gathered:
+    paths: list[Path]  # each file once, in the order given
+    repeats: list[Repeat]
+
+
+def gather(sources: Iterable[str | Path], suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES) -> Gathered:
+    """Files named and files found (recursively, sorted) in folders named, Excel's lock files skipped;
+    a file reached a second time is dropped (and listed in ``repeats``), so no file is read or rewritten
+    twice in one run."""
+    kept: dict[tuple[object, ...], Path] = {}
+    repeats: list[Repeat] = []
+    for path in _candidates(sources, suffixes):
+        key = file_identity(path)
+        if key in kept:
+            repeats.append(Repeat(path, kept[key]))
+        else:
+            kept[key] = path
+    return Gathered(list(kept.values()), repeats)
+
+
 def expand(sources: Iterable[str | Path], suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES) -> list[Path]:
-    """Files named and files found (recursively, sorted) in folders named; Excel's lock files skipped."""
-    found: list[Path] = []
+    """The files of :func:`gather`, each once."""
+    return gather(sources, suffixes).paths
+
+
+def _candidates(sources: Iterable[str | Path], suffixes: tuple[str, ...]) -> Iterable[Path]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in
-                                suffixes + OLD_SUFFIXES and not p.name.startswith(("~$", ".~"))))
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in
+                              suffixes + OLD_SUFFIXES and not p.name.startswith(("~$", ".~")))
         else:
-            found.append(path)
-    return found
+            yield path
+
+
+def file_identity(path: Path) -> tuple[object, ...]:
+    """What makes two paths the same file: device and inode (so links, hard links and ``a/../a`` agree);
+    for a path that cannot be looked at (missing, a broken link), its absolute, normalised spelling."""
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    if status is not None and status.st_ino:  # some Windows file systems report no file index
+        return ("file", status.st_dev, status.st_ino)
+    return ("path", os.path.normcase(os.path.abspath(path)))
 
 
 def check_package(path: Path) -> None:

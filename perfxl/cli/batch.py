@@ -7,9 +7,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from perfxl.batch.files import Unusable, check_package, expand
+from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.runner import run
-from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, check_sources
+from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, batch_paths, check_sources
 from perfxl.cli.progress import ProgressBar
 from perfxl.errors import InputError, Problem
 from perfxl.forms.recalc import stamp_text
@@ -17,7 +17,9 @@ from perfxl.output import unique_name
 
 
 def run_recalc(sources: Sequence[str]) -> int:
-    paths = expand(sources)
+    # A link is rewritten through: the file it points to gets the new values (written beside that file
+    # and renamed onto it), and the link stays a link.
+    paths = [path.resolve() if path.is_symlink() else path for path in batch_paths(sources)]
     if not paths:
         raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
     rewritten = checked = 0
@@ -61,7 +63,7 @@ def run_pdf(sources: Sequence[str], output: str) -> int:
     from perfxl.libreoffice import LibreOfficeError
     from perfxl.libreoffice.soffice import convert_many
 
-    paths = expand(sources)
+    paths = batch_paths(sources)
     if not paths:
         raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
     out = Path(output)

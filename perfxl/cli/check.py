@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfxl.batch.files import LIST_SUFFIXES, expand
+from perfxl.batch.duplicates import with_duplicate_findings
+from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, Repeat, gather
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.batch.runner import display_name, run
 from perfxl.cli.progress import ProgressBar
@@ -45,10 +48,35 @@ def is_project_list(path: Path) -> bool:
         return False
 
 
+def batch_paths(sources: Sequence[str], suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES) -> list[Path]:
+    """The files of a batch command, each once; a file reached twice is noted on stderr (not an error)."""
+    gathered = gather(sources, suffixes)
+    for repeat in gathered.repeats:
+        print(repeat_note(repeat), file=sys.stderr)
+    return gathered.paths
+
+
+def repeat_note(repeat: Repeat) -> str:
+    path, first = _as_given(repeat.path), _as_given(repeat.first)
+    if path == first:
+        return f"[重复] {path}：给出了不止一次，只处理一次"
+    return f"[重复] {path}：与 {first} 是同一个文件（链接或另一路径），只处理一次"
+
+
+def _as_given(path: Path) -> str:
+    """The path relative to the current folder where inside it, links not followed (unlike display_name,
+    which would show a link as its target)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
 def check_sources(sources: Sequence[str], workers: int | None = None) -> Checked:
     """Project lists must be right (InputError otherwise); bad workbooks are reported and skipped."""
     checked = Checked()
-    paths = expand(sources, suffixes=(".xlsx", ".xlsm", *LIST_SUFFIXES))
+    paths = batch_paths(sources, suffixes=(*WORKBOOK_SUFFIXES, *LIST_SUFFIXES))
     workbooks = []
     for path in paths:
         if path.is_file() and is_project_list(path):
@@ -63,6 +91,8 @@ def check_sources(sources: Sequence[str], workers: int | None = None) -> Checked
         checked.forms.extend(outcome.forms)
         if outcome.problem:
             checked.problems.append(outcome.problem)
+    # Cross-form findings, here where every command that checks (check, --report, summary) gets its forms.
+    checked.forms = with_duplicate_findings(checked.forms)
     if not checked.forms:
         raise InputError([Problem(p.source, p.message) for p in checked.problems] or [
             Problem("、".join(sources) or "（未指定）", "没有找到可检查的项目清单或自评表")])
