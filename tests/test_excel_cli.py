@@ -55,6 +55,7 @@ def test_bas_module_for_the_vba_editor(tmp_path: Path) -> None:
     for name in ("PERF_RATE", "PERF_BUDGET_SCORE", "PERF_SCORE", "PERF_GRADE", "PERF_CHECK"):
         assert f"Function {name}(".encode() in data
     assert "xlwings.conf" in run.stdout and "解除锁定" in run.stdout
+    assert f"xlwings {XLWINGS_PIN}" in run.stdout and "请勿单独升级 xlwings" in run.stdout
 
 
 def test_refresh_rebuilds_only_the_vba_project(tmp_path: Path) -> None:

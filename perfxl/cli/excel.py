@@ -11,7 +11,13 @@ from pathlib import Path
 from perfxl.errors import InputError, Problem
 from perfxl.excel.udf_metadata import xlwings_udfs_module
 from perfxl.excel.vba_project import VBA_ENTRY, VBAProjectError, build_vba_project, xlwings_version
-from perfxl.excel.versions import UnreadableProject, metadata_version_cell, pin_message, project_xlwings_version
+from perfxl.excel.versions import (
+    XLWINGS_PIN,
+    UnreadableProject,
+    metadata_version_cell,
+    pin_message,
+    project_xlwings_version,
+)
 from perfxl.excel.wheelhouse import INSTALL_SCRIPT, WheelhouseError, build_wheelhouse, missing_wheels
 from perfxl.output import atomic_path
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
@@ -20,7 +26,8 @@ BAS_HEADER = 'Attribute VB_Name = "xlwings_udfs"\r\n'
 
 INSTALL_STEPS = """\
 在 Excel 中使用 perfxl 函数（仅限 Windows 桌面版 Excel）：
-  1. 安装 64 位 Python 3.11，再安装 perfxl（离线电脑：运行 perfxl excel wheelhouse 生成的安装包中的 {script}）。
+  1. 安装 64 位 Python 3.11，再安装 perfxl（离线电脑：运行 perfxl excel wheelhouse 生成的安装包中的 {script}）；
+     它会安装 xlwings {xlwings}，表中的宏只配合这个版本，请勿单独升级 xlwings。
   2. 用 perfxl generate 生成的 .xlsm 自评表已包含全部宏，打开后启用宏即可使用，无需以下步骤。
   3. 在自己的工作簿中使用时：先新建一张名为 xlwings.conf 的工作表，A1 填 UDF Modules，B1 填 perfxl.udfs；
      再按 Alt+F11 打开 VBA 编辑器，“文件 → 导入文件”导入 {bas}。包装函数要调用 xlwings 的 VBA 模块：
@@ -129,7 +136,7 @@ def run_excel(action: str, target: str | None) -> int:
     if action == "bas":
         path = write_bas(Path(target or "."))
         print(f"已写出 UDF 包装模块：{path}")
-        print(INSTALL_STEPS.format(script=INSTALL_SCRIPT, bas=path.name))
+        print(INSTALL_STEPS.format(script=INSTALL_SCRIPT, bas=path.name, xlwings=XLWINGS_PIN))
         return 0
     if action == "refresh":
         assert target is not None
