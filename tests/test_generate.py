@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings
 import yaml
 
 from perfxl.cli import bundled_example
@@ -96,13 +97,17 @@ def test_hidden_metadata_records_versions_targets_and_weights(seed_forms) -> Non
     book = openpyxl.load_workbook(paths[0])
     meta = book["perfxl"]
     assert meta.sheet_state == "veryHidden"
-    settings = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 10)}
+    # udf forms have one setting more: the xlwings version their VBA project declares.
+    count = 10 if mode == "udf" else 9
+    settings = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, count + 1)}
+    assert meta.cell(count + 1, 1).value is None
     assert settings["格式"] == "perfxl-form/1"
     assert settings["计算方式"] == mode
     assert settings["年度"] == 2022
     assert len(settings["模板版本"]) == 12
     assert '"partial_share":0.7' in settings["评分配置"]
-    rows = [[c.value for c in row] for row in meta.iter_rows(min_row=12, max_row=13)]
+    assert settings.get("xlwings 版本") == (xlwings.__version__ if mode == "udf" else None)
+    rows = [[c.value for c in row] for row in meta.iter_rows(min_row=count + 3, max_row=count + 4)]
     assert rows[0] == ["业务工作经历", "业务工作经历", 1, "产出指标", "数量指标", "工作人员培训场次数", ">=3次", 10]
     assert "PERFXL_PROFILE" in book.defined_names
 

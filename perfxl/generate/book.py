@@ -12,6 +12,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from perfxl.core.form import FormResult
+from perfxl.excel.versions import embedded_xlwings_version
 from perfxl.generate.fast_sheet import FastFormulaWorksheet
 from perfxl.generate.formulas import formulas_for
 from perfxl.generate.macros import add_button, add_conf_sheet, attach_project
@@ -69,7 +70,8 @@ class BookWriter:
         self.forms: list[tuple[str, FormResult, FormSheet]] = []
         self.metadata = MetadataSheet(self.workbook, template_name=template.path.name,
                                       template_version=template.version, mode=mode, year=year,
-                                      profile_json=profile_json, list_name=list_name)
+                                      profile_json=profile_json, list_name=list_name,
+                                      xlwings_version=embedded_xlwings_version() if mode == "udf" else None)
         # Sheets keep the order they are added in (defined names refer to sheets by position).
         self.index_sheet = self.workbook.add_worksheet(INDEX_SHEET) if index else None
 

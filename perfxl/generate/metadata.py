@@ -1,8 +1,10 @@
 """The hidden ``perfxl`` sheet: what a returned form needs to be recognised and checked.
 
 It records the template and perfxl versions, the mode, the year, the scoring profile (which the UDF
-formulas of a non-default profile read through the PERFXL_PROFILE name), and every indicator's
-target and weight as generated, so that a target changed in a returned form is detected.
+formulas of a non-default profile read through the PERFXL_PROFILE name), for a workbook with macros
+the xlwings version its VBA project declares (so that the 重新计算 button can compare it with the
+installed xlwings without reading the file), and every indicator's target and weight as generated,
+so that a target changed in a returned form is detected.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfxl import __version__
 from perfxl.core.form import FormResult
-from perfxl.forms.meta import FORMAT, META_NAME, PROFILE_NAME, PROFILE_ROW, SHEET, TABLE_HEADER, TABLE_NAME
+from perfxl.forms.meta import (
+    FORMAT,
+    META_NAME,
+    PROFILE_NAME,
+    PROFILE_ROW,
+    SHEET,
+    TABLE_HEADER,
+    TABLE_NAME,
+    XLWINGS_VERSION_KEY,
+)
 
 __all__ = ["FORMAT", "META_NAME", "PROFILE_NAME", "SHEET", "TABLE_NAME", "MetadataSheet"]
 
@@ -21,7 +32,7 @@ class MetadataSheet:
     """Collects the forms of a workbook; written as its last sheet when the workbook is closed."""
 
     def __init__(self, workbook: Workbook, *, template_name: str, template_version: str, mode: str, year: int,
-                 profile_json: str, list_name: str) -> None:
+                 profile_json: str, list_name: str, xlwings_version: str | None = None) -> None:
         self.workbook = workbook
         self.settings = (
             ("perfxl 自评表元数据（请勿修改）", ""),
@@ -33,6 +44,8 @@ class MetadataSheet:
             ("年度", year),
             ("评分配置", profile_json),
             ("项目清单", list_name),
+            # Only workbooks with a VBA project: their xlwings module's version (last, so older rows keep their places).
+            *(() if xlwings_version is None else ((XLWINGS_VERSION_KEY, xlwings_version),)),
         )
         assert self.settings[PROFILE_ROW - 1][0] == "评分配置"
         self.indicators: list[tuple[object, ...]] = []
