@@ -234,6 +234,16 @@ def test_a_head_without_its_table_between_two_forms_is_reported(tmp_path: Path, 
     assert exam.fields["project.name"].address == "C53"
 
 
+def test_a_head_without_its_table_below_the_last_form_is_reported(tmp_path: Path) -> None:
+    def build(ws: Worksheet) -> None:
+        stacked_forms(ws, [cost_form, (lambda w: shanghai_form(w, EXAM), range(1, 12))])
+
+    read, = _read_all(handmade_book(tmp_path, build), "汇总")
+    assert read.form.name == "职业培训补贴发放"
+    assert [(p.code, p.cell, p.message) for p in read.problems] == [
+        ("form_unreadable", "汇总!A22", "工作表「汇总」第 22 行的「项目名称」下方没有指标表，这部分未作为自评表读取")]
+
+
 # --- percentages typed as plain numbers ---------------------------------------------------------------------
 
 

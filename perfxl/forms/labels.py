@@ -40,6 +40,7 @@ from perfxl.forms.label_grid import (
     blank,
     blank_mark,
     is_footer,
+    is_title_line,
     label_kind,
     normalise_label,
 )
@@ -63,6 +64,7 @@ from perfxl.workbook.base import Ref, cell_text
 __all__ = ["LabelledBook", "find_forms", "normalise_label", "read_labelled_form", "read_labelled_forms"]
 
 _GRADE_ROWS = 2  # 等级 is looked for in the 总分 row and this many rows below it
+_MAX_GRADE = 4  # 优, 良好, 不合格…
 
 
 def find_forms(book: LabelledBook) -> list[str]:
@@ -86,7 +88,17 @@ def read_labelled_forms(book: LabelledBook, sheet: str, profile: Profile | None 
         reader = _Reader(book, grid, layout, first_row, start, layout.bound(start, grid.max_row))
         forms.append(reader.read(profile))
         first_row = reader.end_row + 1
+    for row in layout.name_rows:
+        if row > layout.starts[-1].header_row:  # a head pasted below the last form, without its table
+            forms[-1].problems.append(_headless(grid, row, None))
     return forms
+
+
+def _headless(grid: Grid, row: int, next_name_row: int | None) -> Finding:
+    where = "" if next_name_row is None else f"（下一张表的「项目名称」在第 {next_name_row} 行）"
+    return error("form_unreadable", "name",
+                 f"工作表「{grid.sheet}」第 {row} 行的「项目名称」下方没有指标表{where}，这部分未作为自评表读取",
+                 ).located(str(grid.ref(row, 1)))
 
 
 def read_labelled_form(book: LabelledBook, sheet: str, profile: Profile | None = None) -> ReadForm:
@@ -155,11 +167,7 @@ class _Reader:
         if self.start is None or self.start.name_row is None:
             return self.first_row
         strays = [r for r in self.layout.name_rows if self.first_row <= r < self.start.name_row]
-        for row in strays:
-            self.problem(error("form_unreadable", "name",
-                               f"工作表「{self.sheet}」第 {row} 行的「项目名称」下方没有指标表"
-                               f"（下一张表的「项目名称」在第 {self.start.name_row} 行），这部分未作为自评表读取"),
-                         self.grid.ref(row, 1))
+        self.problems.extend(_headless(self.grid, row, self.start.name_row) for row in strays)
         return self.start.name_row if strays else self.first_row
 
     def _other_tables(self) -> None:
@@ -380,8 +388,8 @@ class _Reader:
                 found, ref = grid.right_of(r, c)
                 if found is None:
                     below = grid.below(r, c, min(r + 1, self.last_row))
-                    if below is not None and not (isinstance(below[0], str) and is_footer(normalise_label(below[0]))):
-                        found, ref = below
+                    if below is not None and _looks_like_grade(below[0]):
+                        ref = below[1]
                 self.fields["total.grade"] = ref
                 return
         if "total.score" in self.fields and "row.score" in table.columns:
@@ -389,6 +397,12 @@ class _Reader:
                 if c > table.columns["row.score"][1] and cell_text(value) in GRADE_NAMES:
                     self.fields["total.grade"] = grid.ref(total_row, c)
                     return
+
+
+def _looks_like_grade(value: object) -> bool:
+    """A value below a 等级 label that can be the grade (优, 良好…), not a footer or the next form's title."""
+    text = cell_text(value)
+    return 0 < len(text) <= _MAX_GRADE and not is_footer(normalise_label(text)) and not is_title_line(text)
 
 
 def _is_number(value: object) -> bool:
