@@ -296,6 +296,7 @@ def test_generated_forms_read_by_labels_as_by_names(tmp_path: Path, mode: str) -
         assert by_labels.total == to_decimal(SEEDS[sheet].total)
         for key, ref in labelled.fields.items():
             assert named.fields[key] == ref, key
+        assert {"budget.rate", "budget.score", "total.score", "total.grade"} <= set(labelled.fields)
         assert labelled.rows == [{key: ref for key, ref in row.items() if key in labelled.rows[0]}
                                  for row in named.rows]
 

@@ -3,16 +3,16 @@
 A generated form is read through its defined names (perfxl.forms.reader); a hand-made one has none,
 so every part is found by the text around it (rules.md §1):
 
-- labels are compared normalised: NFKC, no whitespace or line breaks, no parenthesised note, no
-  trailing colon ("项　目　名　称", "实际\\n完成值", "项目资金\\n（元）", "其中：当年财政拨款" all match);
-- the indicator table starts at the row holding 三级指标 and 实际完成值 (and most of 一级指标, 二级指标,
-  年度指标值, 分值, 得分, 偏差原因分析及改进措施), each column taken from its label, in any order; its rows
-  run to the 总分 row (or a footer such as 填报人, or the end of the sheet); 一级/二级 cells merged down
-  their groups (or left blank below the first row) are filled down;
+- labels are compared normalised (perfxl.forms.label_grid);
+- the indicator table, and where each form of a sheet lies when several are stacked one below another,
+  come from perfxl.forms.label_table; 一级/二级 cells merged down their groups (or left blank below the
+  first row) are filled down; header and title rows repeated at the top of a printed page are skipped;
 - a single field (项目名称, 主管部门, 实施单位) is the first non-empty cell right of its label;
-  预期目标 and 实际完成情况 the first below theirs;
+  预期目标 and 实际完成情况 the first below theirs; 等级 the first right of its label (or below it) in or
+  just below the 总分 row;
 - the funds block crosses the row labels 年度资金总额 / 当年财政拨款 / 上年结转资金 / 其他资金 with the
-  column labels 年初预算数 / 全年预算数 / 全年执行数.
+  column labels 年初预算数 / 全年预算数 / 全年执行数;
+- a percentage typed as a plain number is read by perfxl.forms.percent_cells, with a finding saying how.
 
 The result is the same :class:`ReadForm` the generated reader gives, so everything downstream (evaluation,
 findings with their cells) works on either. What cannot be found or read becomes a located finding.
@@ -20,314 +20,120 @@ findings with their cells) works on either. What cannot be found or read becomes
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
 
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.findings import Finding, error, warning
 from perfxl.core.form import FormInput
 from perfxl.core.indicator import IndicatorInput
 from perfxl.core.numbers import NotANumber, to_decimal
-from perfxl.core.profile import Profile
+from perfxl.core.profile import GRADE_NAMES, Profile
+from perfxl.forms.label_grid import (
+    FUNDS_COLUMNS,
+    FUNDS_ROWS,
+    GOAL_LABELS,
+    GRADE_LABELS,
+    REQUIRED_COLUMNS,
+    Grid,
+    LabelledBook,
+    blank,
+    blank_mark,
+    is_footer,
+    is_title_line,
+    label_kind,
+    normalise_label,
+)
+from perfxl.forms.label_table import (
+    FormStart,
+    SheetLayout,
+    Table,
+    head_labels,
+    is_repeated_head,
+    row_cell,
+    sheet_layout,
+    stop_row,
+    table_at,
+)
+from perfxl.forms.percent_cells import read_row_percentages, shown_number
 from perfxl.forms.reader import ReadForm, is_generated
 from perfxl.profiles import load_profile
 from perfxl.template.fields import FIELDS
 from perfxl.workbook.base import Ref, cell_text
 
+__all__ = ["LabelledBook", "find_forms", "normalise_label", "read_labelled_form", "read_labelled_forms"]
 
-class LabelledBook(Protocol):
-    """What reading by labels needs of a workbook (perfxl.workbook.xlsx_book.XlsxBook has it all)."""
-
-    hidden: set[str]
-
-    def sheet_names(self) -> list[str]: ...
-
-    def names(self, sheet: str | None) -> dict[str, Ref]: ...
-
-    def values(self, ref: Ref) -> list[list[object]]: ...
-
-    def formulas(self, ref: Ref) -> list[list[bool]] | None: ...
-
-    def used_range(self, name: str) -> Ref | None: ...
-
-    def merged_ranges(self, name: str) -> list[Ref]: ...
-
-    def number_formats(self, ref: Ref) -> list[list[str]]: ...
-
-
-# -- labels -------------------------------------------------------------------------------------
-
-_NOTE = re.compile(r"\([^()]*\)")
-_MAX_LABEL = 20  # longer texts are values, never labels
-_BLANK_MARKS = frozenset({"—", "-", "–", "－", "/", "／", "——", "无"})
-
-
-def normalise_label(text: object) -> str:
-    """"项　目　名　称" → 项目名称, "实际\\n完成值" → 实际完成值, "项目资金（元）" → 项目资金, "其中：" → 其中."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    folded = _NOTE.sub("", folded)
-    return "".join(folded.split()).strip(":*")
-
-
-def _one_of(*words: str) -> Callable[[str], bool]:
-    return lambda label: label in words
-
-
-def _without_of_which(label: str) -> str:
-    """"其中:当年财政拨款" → "当年财政拨款"."""
-    return label.removeprefix("其中").lstrip(":")
-
-
-# The indicator table: row field → its column label.
-INDICATOR_LABELS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("row.level1", _one_of("一级指标")),
-    ("row.level2", _one_of("二级指标")),
-    ("row.name", _one_of("三级指标", "三级指标名称")),
-    ("row.target", _one_of("年度指标值", "指标值", "年度目标值", "目标值", "预期指标值")),
-    ("row.actual", _one_of("实际完成值", "全年实际完成值", "实际完成", "实际值", "完成值", "全年实际值")),
-    ("row.weight", _one_of("分值", "指标分值", "权重")),
-    ("row.score", _one_of("得分", "指标得分", "自评得分")),
-    ("row.reason", lambda label: label.startswith("偏差原因") or ("原因" in label and "措施" in label)),
-    # The extra columns of generated forms, so that a generated sheet read by its labels is complete.
-    ("row.rule_score", _one_of("规则得分")),
-    ("row.check", _one_of("检查结果")),
-)
-REQUIRED_COLUMNS = ("row.target", "row.actual", "row.weight", "row.score")
-
-HEADER_LABELS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("project.name", _one_of("项目名称")),
-    ("project.department", _one_of("主管部门", "主管部门及代码", "主管单位")),
-    ("project.unit", _one_of("实施单位", "项目实施单位", "实施单位及代码")),
-)
-GOAL_LABELS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("goal.expected", _one_of("预期目标", "年度预期目标")),
-    ("goal.actual", _one_of("实际完成情况", "年度目标实际完成情况", "目标实际完成情况")),
-)
-# Other labels of the form's head: a field's value never is one of them.
-OTHER_HEAD_LABELS = frozenset({
-    "项目负责人", "负责人", "联系电话", "联系人", "项目编码", "项目代码", "项目类别", "项目属性", "预算年度",
-    "项目资金", "年度总体目标", "绩效指标", "填报人", "填报日期",
-})
-
-FUNDS_COLUMNS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("initial", _one_of("年初预算数", "年初预算")),
-    ("annual", _one_of("全年预算数", "全年预算", "调整后预算数")),
-    ("executed", _one_of("全年执行数", "全年执行", "实际执行数")),
-    ("budget.weight", _one_of("分值")),
-    ("budget.rate", _one_of("执行率", "预算执行率")),
-    ("budget.score", _one_of("得分")),
-)
-FUNDS_ROWS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("total", lambda label: label.startswith("年度资金总额") or label in ("资金总额", "年度资金总计")),
-    ("fiscal", lambda label: _without_of_which(label) in ("当年财政拨款", "财政拨款", "本年财政拨款", "财政资金")),
-    ("carryover", lambda label: "结转" in _without_of_which(label)),
-    ("other", lambda label: _without_of_which(label) in ("其他资金", "其他")),
-)
-TOTAL_ROW_LABELS = frozenset({"总分", "合计", "总计", "总分合计"})
-SUBTOTAL_LABELS = frozenset({"小计"})
-FOOTER_PREFIXES = ("填报人", "填表人", "联系电话", "填报日期", "填表日期", "审核人", "单位负责人", "财务负责人",
-                   "备注", "注:", "说明:")
-FOOTER_LABELS = frozenset({"注", "说明"})
-
-
-def _kind(label: str, table: Iterable[tuple[str, Callable[[str], bool]]]) -> str | None:
-    return next((key for key, matches in table if matches(label)), None)
-
-
-# -- the sheet as a grid ------------------------------------------------------------------------
-
-
-class _Grid:
-    """The values of one sheet by cell, with its merged ranges."""
-
-    def __init__(self, book: LabelledBook, sheet: str) -> None:
-        self.book = book
-        self.sheet = sheet
-        used = book.used_range(sheet)
-        self.max_row = used.max_row if used else 0
-        self.max_col = used.max_col if used else 0
-        rows = book.values(used) if used else []
-        self.cells: dict[tuple[int, int], object] = {
-            (r, c): value for r, row in enumerate(rows, 1) for c, value in enumerate(row, 1) if not _blank(value)}
-        self.spans: dict[tuple[int, int], Ref] = {}  # every cell of a merged range (within the used range) → it
-        for merged in book.merged_ranges(sheet):
-            for r in range(merged.min_row, min(merged.max_row, self.max_row) + 1):
-                for c in range(merged.min_col, min(merged.max_col, self.max_col) + 1):
-                    self.spans[(r, c)] = merged
-        # Short texts, normalised, in reading order: the candidates for labels.
-        self.labels: list[tuple[int, int, str]] = sorted(
-            (r, c, label) for (r, c), value in self.cells.items()
-            if isinstance(value, str) and 0 < len(label := normalise_label(value)) <= _MAX_LABEL)
-
-    def ref(self, row: int, col: int) -> Ref:
-        return Ref.cell(self.sheet, row, col)
-
-    def span(self, row: int, col: int) -> Ref:
-        return self.spans.get((row, col)) or self.ref(row, col)
-
-    def value(self, row: int, col: int) -> object:
-        """The value shown in a cell: a merged range's, for any of its cells."""
-        span = self.span(row, col)
-        return self.cells.get((span.min_row, span.min_col))
-
-    def is_anchor(self, row: int, col: int) -> bool:
-        span = self.span(row, col)
-        return (span.min_row, span.min_col) == (row, col)
-
-    def label(self, row: int, col: int) -> str:
-        value = self.cells.get((row, col))
-        return normalise_label(value) if isinstance(value, str) else ""
-
-    def find(self, table: Iterable[tuple[str, Callable[[str], bool]]], rows: range | None = None,
-             ) -> dict[str, tuple[int, int]]:
-        """The first cell of each label kind, in reading order (within ``rows``)."""
-        found: dict[str, tuple[int, int]] = {}
-        table = tuple(table)
-        for r, c, label in self.labels:
-            if rows is not None and r not in rows:
-                continue
-            kind = _kind(label, table)
-            if kind is not None and kind not in found:
-                found[kind] = (r, c)
-        return found
-
-    def right_of(self, row: int, col: int) -> tuple[object, Ref]:
-        """The first non-empty cell right of a label (past its merged range); (None, next cell) if none."""
-        start = self.span(row, col).max_col + 1
-        c = start
-        while c <= self.max_col:
-            if self.is_anchor(row, c) and (row, c) in self.cells:
-                value = self.cells[(row, c)]
-                if isinstance(value, str) and _is_known_label(normalise_label(value)):
-                    break  # the next label: this field is empty
-                return value, self.ref(row, c)
-            c = self.span(row, c).max_col + 1 if self.span(row, c).min_row == row else c + 1
-        return None, self.ref(row, start)
-
-    def below(self, row: int, col: int, last_row: int) -> tuple[object, Ref] | None:
-        """The first non-empty cell below a label, up to ``last_row``; None if there is none."""
-        r = self.span(row, col).max_row + 1
-        while r <= last_row:
-            if self.is_anchor(r, col) and (r, col) in self.cells:
-                value = self.cells[(r, col)]
-                if isinstance(value, str) and _is_known_label(normalise_label(value)):
-                    return None
-                return value, self.ref(r, col)
-            r = self.span(r, col).max_row + 1 if self.span(r, col).min_col == col else r + 1
-        return None
-
-
-def _is_known_label(label: str) -> bool:
-    return label in OTHER_HEAD_LABELS or any(
-        _kind(label, table) is not None for table in (HEADER_LABELS, GOAL_LABELS, FUNDS_ROWS))
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-# -- the indicator table ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Table:
-    header_row: int  # the row of the column labels (its last row, if they are merged down)
-    columns: dict[str, tuple[int, int]]  # row field → (first, last) column of its label
-    first_cell: tuple[int, int]  # the 三级指标 label
-
-
-def _find_table(grid: _Grid) -> _Table | None:
-    """The indicator table's header: the row with the most column labels, among them 三级指标 and 实际完成值."""
-    by_row: dict[int, dict[str, tuple[int, int]]] = {}
-    for r, c, label in grid.labels:
-        kind = _kind(label, INDICATOR_LABELS)
-        if kind is not None:
-            by_row.setdefault(r, {}).setdefault(kind, (r, c))
-    candidates = [(len(kinds), -r, r) for r, kinds in by_row.items() if "row.name" in kinds and "row.actual" in kinds]
-    if not candidates:
-        return None
-    _, _, row = max(candidates)
-    kinds = by_row[row]
-    columns = {}
-    last_row = row
-    for kind, (r, c) in kinds.items():
-        span = grid.span(r, c)
-        columns[kind] = (span.min_col, span.max_col)
-        last_row = max(last_row, span.max_row)
-    return _Table(last_row, columns, kinds["row.name"])
-
-
-def _row_cell(grid: _Grid, row: int, columns: tuple[int, int]) -> tuple[object, int]:
-    """The value of a field on an indicator row, within its label's columns: (value, column)."""
-    first, last = columns
-    for c in range(first, last + 1):
-        if (row, c) in grid.cells:
-            return grid.cells[(row, c)], c
-    return None, first
-
-
-def _is_stop_row(grid: _Grid, row: int, table: _Table) -> str | None:
-    """"total" for the 总分 row, "subtotal" for a 小计 row, "footer" for 填报人 and the like, else None."""
-    reason = table.columns.get("row.reason")
-    for c in range(1, grid.max_col + 1):
-        label = grid.label(row, c)
-        if not label:
-            continue
-        if label in TOTAL_ROW_LABELS:
-            return "total"
-        if label in SUBTOTAL_LABELS:
-            return "subtotal"
-        if (reason is None or not reason[0] <= c <= reason[1]) and (
-                label.startswith(FOOTER_PREFIXES) or label in FOOTER_LABELS):
-            return "footer"
-    return None
-
-
-# -- reading ------------------------------------------------------------------------------------
+_GRADE_ROWS = 2  # 等级 is looked for in the 总分 row and this many rows below it
+_MAX_GRADE = 4  # 优, 良好, 不合格…
 
 
 def find_forms(book: LabelledBook) -> list[str]:
-    """The visible sheets that look like a 自评表: a 项目名称 label above an indicator table."""
+    """The visible sheets that hold a 自评表: a 项目名称 label above an indicator table."""
     hidden = getattr(book, "hidden", set())
-    return [sheet for sheet in book.sheet_names() if sheet not in hidden and _looks_like_form(_Grid(book, sheet))]
+    return [sheet for sheet in book.sheet_names()
+            if sheet not in hidden and any(s.name_row is not None for s in sheet_layout(Grid(book, sheet)).starts)]
 
 
-def _looks_like_form(grid: _Grid) -> bool:
-    table = _find_table(grid)
-    if table is None:
-        return False
-    return "project.name" in _head_labels(grid, range(1, table.first_cell[0]))
+def read_labelled_forms(book: LabelledBook, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
+    """Every form on ``sheet``, top to bottom, each with the problems met while reading it (at least one form:
+    a sheet without an indicator table gives one, with that problem)."""
+    grid = Grid(book, sheet)
+    profile = profile or load_profile()
+    layout = sheet_layout(grid)
+    if not layout.starts:
+        return [_Reader(book, grid, layout, 1, None, grid.max_row).read(profile)]
+    forms = []
+    first_row = 1
+    for start in layout.starts:
+        reader = _Reader(book, grid, layout, first_row, start, layout.bound(start, grid.max_row))
+        forms.append(reader.read(profile))
+        first_row = reader.end_row + 1
+    for row in layout.name_rows:
+        if row > layout.starts[-1].header_row:  # a head pasted below the last form, without its table
+            forms[-1].problems.append(_headless(grid, row, None))
+    return forms
 
 
-def _head_labels(grid: _Grid, rows: range) -> dict[str, tuple[int, int, str | None]]:
-    """The labels of the single fields: (row, column, None), or (row, column, value) for "项目名称：业务工作经历"."""
-    found = {key: (r, c, None) for key, (r, c) in grid.find(HEADER_LABELS, rows).items()}
-    for (r, c), value in sorted(grid.cells.items()):
-        if r not in rows or not isinstance(value, str):
-            continue
-        label, *rest = _COLON.split(value.strip(), maxsplit=1)  # the value as typed, not normalised
-        key = _kind(normalise_label(label), HEADER_LABELS) if rest and rest[0].strip() else None
-        if key is not None and key not in found:
-            found[key] = (r, c, rest[0].strip())
-    return found
+def _headless(grid: Grid, row: int, next_name_row: int | None) -> Finding:
+    where = "" if next_name_row is None else f"（下一张表的「项目名称」在第 {next_name_row} 行）"
+    return error("form_unreadable", "name",
+                 f"工作表「{grid.sheet}」第 {row} 行的「项目名称」下方没有指标表{where}，这部分未作为自评表读取",
+                 ).located(str(grid.ref(row, 1)))
 
 
 def read_labelled_form(book: LabelledBook, sheet: str, profile: Profile | None = None) -> ReadForm:
-    """The form on ``sheet``, found by its labels, with the problems met while reading it."""
-    grid = _Grid(book, sheet)
-    reader = _Reader(book, grid)
-    return reader.read(profile or load_profile())
+    """The first form on ``sheet``; when there are more, an error says so (use :func:`read_labelled_forms`)."""
+    first, *others = read_labelled_forms(book, sheet, profile)
+    if others:
+        rows = "、".join(str(_first_row(read)) for read in others)
+        first.problems.append(error(
+            "forms_not_read", "indicators",
+            f"工作表「{sheet}」中有 {len(others) + 1} 张自评表，只读取了第一张（项目名称在第 {rows} 行的表未读取）",
+        ).located(str(Ref.cell(sheet, 1, 1))))
+    return first
+
+
+def _first_row(read: ReadForm) -> int:
+    """Where a form read from a sheet begins, for messages: its 项目名称, else its first indicator."""
+    name = read.fields.get("project.name")
+    if name is not None:
+        return name.min_row
+    return read.rows[0]["row.name"].min_row if read.rows else 1
 
 
 class _Reader:
-    def __init__(self, book: LabelledBook, grid: _Grid) -> None:
+    """One form of a sheet, in the rows ``first_row``…``last_row``."""
+
+    def __init__(self, book: LabelledBook, grid: Grid, layout: SheetLayout, first_row: int,
+                 start: FormStart | None, last_row: int) -> None:
         self.book = book
         self.grid = grid
+        self.layout = layout
         self.sheet = grid.sheet
+        self.first_row = first_row
+        self.start = start
+        self.last_row = last_row
+        self.end_row = last_row  # the last row the form used (its 总分 row), once read
         self.fields: dict[str, Ref] = {}
         self.problems: list[Finding] = []
 
@@ -336,15 +142,17 @@ class _Reader:
 
     def read(self, profile: Profile) -> ReadForm:
         grid = self.grid
-        table = _find_table(grid)
+        table = table_at(grid, self.start.header_row) if self.start else None
         if table is None:
             self.problem(error("table_missing", "indicators",
                                "未找到绩效指标表（应有「三级指标」「年度指标值」「实际完成值」「分值」「得分」等表头）"),
-                         grid.ref(1, 1))
-        head_end = table.first_cell[0] - 1 if table else grid.max_row
-        values = self._head(head_end)
-        funds = self._funds(head_end)
-        indicators, rows, actual_cells = self._indicators(table) if table else ((), [], [])
+                         grid.ref(self.first_row, 1))
+        head = range(self._head_start(), (table.first_cell[0] if table else self.last_row + 1))
+        values = self._head(head)
+        funds = self._funds(head)
+        indicators, rows, actual_cells = self._indicators(table) if table else ([], [], [])
+        if table is not None:
+            self._other_tables()
         form = FormInput(
             name=cell_text(values.get("project.name")), department=cell_text(values.get("project.department")),
             unit=cell_text(values.get("project.unit")), funds=funds, indicators=tuple(indicators),
@@ -352,25 +160,42 @@ class _Reader:
         )
         return ReadForm(self.sheet, form, profile, "udf", None, self.fields, rows, actual_cells, self.problems)
 
+    # -- where the form lies --
+
+    def _head_start(self) -> int:
+        """The head's first row; a 项目名称 with no table of its own above this form's one is reported."""
+        if self.start is None or self.start.name_row is None:
+            return self.first_row
+        strays = [r for r in self.layout.name_rows if self.first_row <= r < self.start.name_row]
+        self.problems.extend(_headless(self.grid, row, self.start.name_row) for row in strays)
+        return self.start.name_row if strays else self.first_row
+
+    def _other_tables(self) -> None:
+        """Table headers after this form's 总分 row with no 项目名称 above them: reported, not read."""
+        for row in self.layout.header_rows:
+            if self.end_row < row <= self.last_row:
+                message = f"工作表「{self.sheet}」第 {row} 行另有一张指标表，但其上方没有「项目名称」，未读取"
+                self.problem(error("form_unreadable", "indicators", message), self.grid.ref(row, 1))
+
     # -- head: single fields and goals --
 
-    def _head(self, head_end: int) -> dict[str, object]:
+    def _head(self, rows: range) -> dict[str, object]:
         grid = self.grid
         values: dict[str, object] = {}
-        found = _head_labels(grid, range(1, head_end + 1))
+        found = head_labels(grid, rows)
         for key, field_label in (("project.name", "项目名称"), ("project.department", "主管部门"),
                                  ("project.unit", "实施单位")):
             if key not in found:
                 self.problem(error("label_missing", key.removeprefix("project."), f"未找到「{field_label}」栏目"),
-                             grid.ref(1, 1))
+                             grid.ref(self.first_row, 1))
                 continue
             row, col, inline = found[key]
             if inline is not None:
                 values[key], self.fields[key] = inline, grid.ref(row, col)
             else:
                 values[key], self.fields[key] = grid.right_of(row, col)
-        for key, (row, col) in grid.find(GOAL_LABELS, range(1, head_end + 1)).items():
-            located = grid.below(row, col, head_end)
+        for key, (row, col) in grid.find(GOAL_LABELS, rows).items():
+            located = grid.below(row, col, rows.stop - 1)
             if located is None:
                 located = grid.right_of(row, col)
                 if located[0] is None:
@@ -380,14 +205,14 @@ class _Reader:
 
     # -- the funds block --
 
-    def _funds(self, head_end: int) -> Funds:
+    def _funds(self, rows: range) -> Funds:
         grid = self.grid
         header_row = None
         columns: dict[str, int] = {}
-        for r in range(1, head_end + 1):
+        for r in rows:
             kinds = {}
             for c in range(1, grid.max_col + 1):
-                kind = _kind(grid.label(r, c), FUNDS_COLUMNS)
+                kind = label_kind(grid.label(r, c), FUNDS_COLUMNS)
                 if kind is not None and kind not in kinds:
                     kinds[kind] = c
             if "annual" in kinds and "executed" in kinds:
@@ -395,20 +220,20 @@ class _Reader:
                 break
         if header_row is None:
             self.problem(error("label_missing", "funds.total.annual", "未找到资金表的「全年预算数」「全年执行数」栏目"),
-                         grid.ref(1, 1))
+                         grid.ref(self.first_row, 1))
             return Funds()
         first_amount = min(columns[k] for k in ("initial", "annual", "executed") if k in columns)
         source_rows: dict[str, int] = {}
-        for r in range(header_row + 1, head_end + 1):
+        for r in range(header_row + 1, rows.stop):
             for c in range(1, first_amount):
-                kind = _kind(grid.label(r, c), FUNDS_ROWS)
+                kind = label_kind(grid.label(r, c), FUNDS_ROWS)
                 if kind is not None and kind not in source_rows:
                     source_rows[kind] = r
         if not source_rows:
             self.problem(error("label_missing", "funds.total.annual", "未找到资金表的「年度资金总额」等行"),
                          grid.ref(header_row, first_amount))
             return Funds()
-        rows: dict[str, FundsRow] = {}
+        amounts_by_source: dict[str, FundsRow] = {}
         for source, row in source_rows.items():
             amounts = []
             for column, _ in COLUMNS:
@@ -419,23 +244,23 @@ class _Reader:
                 ref = grid.ref(row, columns[column])
                 self.fields[key] = ref
                 amounts.append(self._amount(grid.value(row, columns[column]), key, ref))
-            rows[source] = FundsRow(*amounts)
+            amounts_by_source[source] = FundsRow(*amounts)
         if "total" in source_rows:
             for key in ("budget.weight", "budget.rate", "budget.score"):
                 if key in columns:
                     self.fields[key] = grid.ref(source_rows["total"], columns[key])
-        return Funds(**{source: rows.get(source, FundsRow()) for source, _ in SOURCES},
-                     stated_total=rows.get("total"))
+        return Funds(**{source: amounts_by_source.get(source, FundsRow()) for source, _ in SOURCES},
+                     stated_total=amounts_by_source.get("total"))
 
     def _amount(self, value: object, key: str, ref: Ref) -> Decimal | None:
         amount = _number(value)
-        if amount is None and not _blank_mark(value):
+        if amount is None and not blank_mark(value):
             self.problem(error("amount_unreadable", key, f"{FIELDS[key].label}「{cell_text(value)}」不是数字"), ref)
         return amount
 
     # -- the indicator table --
 
-    def _indicators(self, table: _Table) -> tuple[list[IndicatorInput], list[dict[str, Ref]], list[object]]:
+    def _indicators(self, table: Table) -> tuple[list[IndicatorInput], list[dict[str, Ref]], list[object]]:
         grid = self.grid
         columns = table.columns
         header_ref = grid.ref(*table.first_cell)
@@ -454,25 +279,27 @@ class _Reader:
         level1 = level2 = ""
         last_row = table.header_row
         total_row = None
-        for r in range(table.header_row + 1, grid.max_row + 1):
-            stop = _is_stop_row(grid, r, table)
+        for r in range(table.header_row + 1, self.last_row + 1):
+            stop = stop_row(grid, r, table)
             if stop == "subtotal":
                 continue
             if stop is not None:
                 total_row = r if stop == "total" else None
                 break
             last_row = r
-            cells = {key: _row_cell(grid, r, span) for key, span in columns.items()}
+            if is_repeated_head(grid, r):
+                continue  # the top of a continued printed page
+            cells = {key: row_cell(grid, r, span) for key, span in columns.items()}
             refs = {key: grid.ref(r, col) for key, (_, col) in cells.items()}
             new_level1 = self._level(r, columns.get("row.level1"))
             if new_level1 is not None and new_level1 != level1:
                 level1, level2 = new_level1, ""
             level2 = self._level(r, columns.get("row.level2")) or level2
             value = {key: v for key, (v, _) in cells.items()}
-            if _blank(value.get("row.name")) and _blank(value.get("row.target")):
+            if blank(value.get("row.name")) and blank(value.get("row.target")):
                 # A blank row, or a 二级 heading without 三级 rows; numbers without a 三级指标 are reported.
                 stray = next((key for key in ("row.weight", "row.score", "row.actual")
-                              if not _blank_mark(value.get(key))), None)
+                              if not blank_mark(value.get(key))), None)
                 if stray is not None:
                     self.problem(warning("row_ignored", "indicators",
                                          f"第{r}行没有三级指标和年度指标值，未作为指标读取"), refs[stray])
@@ -484,26 +311,20 @@ class _Reader:
                 shown = cell_text(value.get("row.weight"))
                 message = f"指标「{name}」的分值「{shown}」不是数字" if shown else f"指标「{name}」未填写分值"
                 self.problem(error("weight_unreadable", f"indicators[{index}].weight", message), refs["row.weight"])
-            score = None
-            if "row.score" in columns:
-                score_col = cells["row.score"][1]
-                formula = self.book.formulas(grid.ref(r, score_col))
-                if generated and formula and formula[0][0]:
-                    score = None  # perfxl's own formula: not an officer score
-                else:
-                    score = _number(value.get("row.score"))
-                    if score is None and not _blank_mark(value.get("row.score")):
-                        self.problem(error("score_unreadable", f"indicators[{index}].score",
-                                           f"指标「{name}」的得分「{cell_text(value.get('row.score'))}」不是数字"),
-                                     refs["row.score"])
+            score = self._score(r, index, name, cells, refs, generated) if "row.score" in columns else None
             actual = value.get("row.actual")
             if isinstance(actual, str):
                 actual = actual.strip() or None
-            target = self._target(r, cells.get("row.target"))
-            indicators.append(IndicatorInput(level1, level2, name, target, weight or Decimal(0), actual, score,
-                                             cell_text(value.get("row.reason"))))
-            rows.append(refs)
             actual_cells.append(actual)
+            target = self._target(r, cells.get("row.target"))
+            actual_format = grid.number_format(r, cells["row.actual"][1]) if _is_number(actual) else "General"
+            read = read_row_percentages(name, index, target, actual, actual_format)
+            for key, finding in read.findings:
+                self.problem(finding, refs.get(key))
+            indicators.append(IndicatorInput(level1, level2, name, read.target, weight or Decimal(0), read.actual,
+                                             score, cell_text(value.get("row.reason"))))
+            rows.append(refs)
+        self.end_row = total_row or last_row
         if total_row is not None:
             for key, column in (("total.weight", "row.weight"), ("total.score", "row.score")):
                 if column in columns:
@@ -511,7 +332,21 @@ class _Reader:
         else:
             where = grid.ref(last_row + 1, columns["row.score"][0] if "row.score" in columns else table.first_cell[1])
             self.problem(warning("label_missing", "indicators", "未找到「总分」行，无法核对表中填写的总分"), where)
+        self._grade(total_row or last_row + 1, table)
         return indicators, rows, actual_cells
+
+    def _score(self, row: int, index: int, name: str, cells: dict[str, tuple[object, int]], refs: dict[str, Ref],
+               generated: bool) -> Decimal | None:
+        """The officer's 得分, None where the cell is empty or holds perfxl's own formula."""
+        value, col = cells["row.score"]
+        formula = self.book.formulas(self.grid.ref(row, col))
+        if generated and formula and formula[0][0]:
+            return None  # perfxl's own formula: not an officer score
+        score = _number(value)
+        if score is None and not blank_mark(value):
+            self.problem(error("score_unreadable", f"indicators[{index}].score",
+                               f"指标「{name}」的得分「{cell_text(value)}」不是数字"), refs["row.score"])
+        return score
 
     def _level(self, row: int, columns: tuple[int, int] | None) -> str | None:
         """一级/二级 on a row: the text of its (merged) cell, None where the row leaves it to the row above."""
@@ -529,26 +364,54 @@ class _Reader:
         if cell is None:
             return ""
         value, col = cell
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            code = self.book.number_formats(self.grid.ref(row, col))[0][0]
-            return _formatted(value, code)
+        if _is_number(value):
+            return shown_number(value, self.grid.number_format(row, col))
         return cell_text(value)
 
+    # -- 等级 --
 
-# -- values -------------------------------------------------------------------------------------
+    def _grade(self, total_row: int, table: Table) -> None:
+        """total.grade: right of (or below) a 等级 label in the 总分 row or just below it; without a label, a
+        grade (优/良/中/差) right of the 总分 row's 得分."""
+        grid = self.grid
+        last = min(total_row + _GRADE_ROWS, self.last_row)
+        for r in range(total_row, last + 1):
+            for c, value in grid.row_values(r):
+                if not isinstance(value, str):
+                    continue
+                label, colon, inline = value.strip().replace("：", ":").partition(":")
+                if normalise_label(label) not in GRADE_LABELS:
+                    continue
+                if colon and inline.strip():
+                    self.fields["total.grade"] = grid.ref(r, c)
+                    return
+                found, ref = grid.right_of(r, c)
+                if found is None:
+                    below = grid.below(r, c, min(r + 1, self.last_row))
+                    if below is not None and _looks_like_grade(below[0]):
+                        ref = below[1]
+                self.fields["total.grade"] = ref
+                return
+        if "total.score" in self.fields and "row.score" in table.columns:
+            for c, value in grid.row_values(total_row):
+                if c > table.columns["row.score"][1] and cell_text(value) in GRADE_NAMES:
+                    self.fields["total.grade"] = grid.ref(total_row, c)
+                    return
 
-_QUOTED = re.compile(r'"([^"]*)"')
-_COLON = re.compile("[:：]")
+
+def _looks_like_grade(value: object) -> bool:
+    """A value below a 等级 label that can be the grade (优, 良好…), not a footer or the next form's title."""
+    text = cell_text(value)
+    return 0 < len(text) <= _MAX_GRADE and not is_footer(normalise_label(text)) and not is_title_line(text)
 
 
-def _blank_mark(value: object) -> bool:
-    """Empty, or a dash standing for nothing."""
-    return _blank(value) or (isinstance(value, str) and value.strip() in _BLANK_MARKS)
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _number(value: object) -> Decimal | None:
     """A number, or numeric text ("588,865", "1408340.00", "10分", "5元"); None otherwise."""
-    if _blank_mark(value):
+    if blank_mark(value):
         return None
     if isinstance(value, str):
         value = unicodedata.normalize("NFKC", value).strip().removesuffix("分").removesuffix("元").strip()
@@ -557,23 +420,3 @@ def _number(value: object) -> Decimal | None:
     except NotANumber:
         return None
 
-
-def _formatted(value: float, code: str) -> str:
-    """A number as its format shows it, for what matters to a target: percent, and quoted text around it."""
-    section = code.split(";")[0]
-    literals = _QUOTED.findall(section)
-    bare = _QUOTED.sub("", section)
-    number = to_decimal(value)
-    percent = "%" in bare
-    if percent:
-        number *= 100
-    shown = format(number.normalize(), "f") if number != 0 else "0"
-    prefix = suffix = ""
-    if literals:
-        first_literal = section.find('"')
-        digits = re.search(r"[0#?]|General", section, flags=re.IGNORECASE)
-        if digits is not None and first_literal < digits.start():
-            prefix = literals[0]
-            literals = literals[1:]
-        suffix = "".join(literals)
-    return f"{prefix}{shown}{'%' if percent else ''}{suffix}"

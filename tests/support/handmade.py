@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -277,3 +278,65 @@ def handmade_book(tmp_path: Path, build, name: str = "form.xlsx") -> Path:
     path = tmp_path / name
     workbook.save(path)
     return path
+
+
+# --- layouts of returned files: forms stacked on one sheet, rows inserted ------------------------------
+
+
+def paste(ws: Worksheet, build: Callable[[Worksheet], object], first_row: int, rows: range | None = None) -> int:
+    """The form ``build`` lays out (or only its ``rows``), pasted into ``ws`` from ``first_row`` on (values,
+    number formats, text typing, merges), as an officer pastes a project below another; returns the last row."""
+    scratch = openpyxl.Workbook().active
+    build(scratch)
+    rows = rows or range(1, scratch.max_row + 1)
+    offset = first_row - rows.start
+    for row in scratch.iter_rows(min_row=rows.start, max_row=rows.stop - 1):
+        for cell in row:
+            if cell.value is None:
+                continue
+            target = ws.cell(cell.row + offset, cell.column)
+            target.value = cell.value
+            target.data_type = cell.data_type  # "=100%" stays text
+            target.number_format = cell.number_format
+    for merged in scratch.merged_cells.ranges:
+        if merged.min_row in rows and merged.max_row in rows:
+            ws.merge_cells(start_row=merged.min_row + offset, start_column=merged.min_col,
+                           end_row=merged.max_row + offset, end_column=merged.max_col)
+    return rows.stop - 1 + offset
+
+
+Paste = Callable[[Worksheet], object] | tuple[Callable[[Worksheet], object], range]
+
+
+def stacked_forms(ws: Worksheet, builds: Sequence[Paste], gap: int = 2, title: str = "汇总") -> list[int]:
+    """Several forms one below another on one sheet, ``gap`` blank rows apart (a build, or a build and the rows
+    of it to paste); returns each one's first row."""
+    firsts = []
+    row = 1
+    for build in builds:
+        firsts.append(row)
+        layout, rows = build if isinstance(build, tuple) else (build, None)
+        row = paste(ws, layout, row, rows) + gap + 1
+    ws.title = title
+    return firsts
+
+
+def insert_rows(ws: Worksheet, at: int, count: int, *, split_merges: bool) -> None:
+    """Insert rows before ``at`` as Excel does: cells below move down; a merged range across ``at`` grows over
+    the new rows, or, with ``split_merges``, is split around them (as an officer re-merges a continued page)."""
+    merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+    for merged in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(merged))
+    ws.insert_rows(at, count)
+    for min_row, min_col, max_row, max_col in merges:
+        if max_row < at:
+            parts = [(min_row, max_row)]
+        elif min_row >= at:
+            parts = [(min_row + count, max_row + count)]
+        elif split_merges:
+            parts = [(min_row, at - 1), (at + count, max_row + count)]
+        else:
+            parts = [(min_row, max_row + count)]
+        for first, last in parts:
+            if (first, min_col) != (last, max_col):
+                ws.merge_cells(start_row=first, start_column=min_col, end_row=last, end_column=max_col)

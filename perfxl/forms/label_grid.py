@@ -1,0 +1,237 @@
+"""The labels of a 自评表 and one sheet as a grid of cells: what reading a form by its labels stands on.
+
+Labels are compared normalised: NFKC, no whitespace or line breaks, no parenthesised note, no trailing
+colon ("项　目　名　称", "实际\\n完成值", "项目资金\\n（元）", "其中：当年财政拨款" all match).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from perfxl.workbook.base import Ref
+
+
+class LabelledBook(Protocol):
+    """What reading by labels needs of a workbook (perfxl.workbook.xlsx_book.XlsxBook has it all)."""
+
+    hidden: set[str]
+
+    def sheet_names(self) -> list[str]: ...
+
+    def names(self, sheet: str | None) -> dict[str, Ref]: ...
+
+    def values(self, ref: Ref) -> list[list[object]]: ...
+
+    def formulas(self, ref: Ref) -> list[list[bool]] | None: ...
+
+    def used_range(self, name: str) -> Ref | None: ...
+
+    def merged_ranges(self, name: str) -> list[Ref]: ...
+
+    def number_formats(self, ref: Ref) -> list[list[str]]: ...
+
+
+# -- labels -------------------------------------------------------------------------------------
+
+LabelTable = tuple[tuple[str, Callable[[str], bool]], ...]
+
+_NOTE = re.compile(r"\([^()]*\)")
+MAX_LABEL = 20  # longer texts are values, never labels
+BLANK_MARKS = frozenset({"—", "-", "–", "－", "/", "／", "——", "无"})
+
+
+def normalise_label(text: object) -> str:
+    """"项　目　名　称" → 项目名称, "实际\\n完成值" → 实际完成值, "项目资金（元）" → 项目资金, "其中：" → 其中."""
+    folded = unicodedata.normalize("NFKC", str(text))
+    folded = _NOTE.sub("", folded)
+    return "".join(folded.split()).strip(":*")
+
+
+def _one_of(*words: str) -> Callable[[str], bool]:
+    return lambda label: label in words
+
+
+def _without_of_which(label: str) -> str:
+    """"其中:当年财政拨款" → "当年财政拨款"."""
+    return label.removeprefix("其中").lstrip(":")
+
+
+# The indicator table: row field → its column label.
+INDICATOR_LABELS: LabelTable = (
+    ("row.level1", _one_of("一级指标")),
+    ("row.level2", _one_of("二级指标")),
+    ("row.name", _one_of("三级指标", "三级指标名称")),
+    ("row.target", _one_of("年度指标值", "指标值", "年度目标值", "目标值", "预期指标值")),
+    ("row.actual", _one_of("实际完成值", "全年实际完成值", "实际完成", "实际值", "完成值", "全年实际值")),
+    ("row.weight", _one_of("分值", "指标分值", "权重")),
+    ("row.score", _one_of("得分", "指标得分", "自评得分")),
+    ("row.reason", lambda label: label.startswith("偏差原因") or ("原因" in label and "措施" in label)),
+    # The extra columns of generated forms, so that a generated sheet read by its labels is complete.
+    ("row.rule_score", _one_of("规则得分")),
+    ("row.check", _one_of("检查结果")),
+)
+REQUIRED_COLUMNS = ("row.target", "row.actual", "row.weight", "row.score")
+
+HEADER_LABELS: LabelTable = (
+    ("project.name", _one_of("项目名称")),
+    ("project.department", _one_of("主管部门", "主管部门及代码", "主管单位")),
+    ("project.unit", _one_of("实施单位", "项目实施单位", "实施单位及代码")),
+)
+GOAL_LABELS: LabelTable = (
+    ("goal.expected", _one_of("预期目标", "年度预期目标")),
+    ("goal.actual", _one_of("实际完成情况", "年度目标实际完成情况", "目标实际完成情况")),
+)
+# Other labels of the form's head: a field's value never is one of them.
+OTHER_HEAD_LABELS = frozenset({
+    "项目负责人", "负责人", "联系电话", "联系人", "项目编码", "项目代码", "项目类别", "项目属性", "预算年度",
+    "项目资金", "年度总体目标", "绩效指标", "填报人", "填报日期",
+})
+
+FUNDS_COLUMNS: LabelTable = (
+    ("initial", _one_of("年初预算数", "年初预算")),
+    ("annual", _one_of("全年预算数", "全年预算", "调整后预算数")),
+    ("executed", _one_of("全年执行数", "全年执行", "实际执行数")),
+    ("budget.weight", _one_of("分值")),
+    ("budget.rate", _one_of("执行率", "预算执行率")),
+    ("budget.score", _one_of("得分")),
+)
+FUNDS_ROWS: LabelTable = (
+    ("total", lambda label: label.startswith("年度资金总额") or label in ("资金总额", "年度资金总计")),
+    ("fiscal", lambda label: _without_of_which(label) in ("当年财政拨款", "财政拨款", "本年财政拨款", "财政资金")),
+    ("carryover", lambda label: "结转" in _without_of_which(label)),
+    ("other", lambda label: _without_of_which(label) in ("其他资金", "其他")),
+)
+TOTAL_ROW_LABELS = frozenset({"总分", "合计", "总计", "总分合计"})
+SUBTOTAL_LABELS = frozenset({"小计"})
+GRADE_LABELS = frozenset({"等级", "自评等级", "评价等级", "绩效等级", "评定等级", "等次", "自评等次", "评价等次"})
+FOOTER_PREFIXES = ("填报人", "填表人", "联系电话", "填报日期", "填表日期", "审核人", "单位负责人", "财务负责人",
+                   "备注", "注:", "说明:")
+FOOTER_LABELS = frozenset({"注", "说明"})
+# What the top of a continued printed page repeats besides the column labels.
+SIDE_LABELS = frozenset({"绩效指标", "绩效指标表", "续表", "续", "续上表"})
+_TITLE_WORD = "自评表"
+_MAX_TITLE = 40
+_YEAR_LINE = re.compile(r"^\(?\d{4}年度?\)?$")
+
+
+def label_kind(label: str, table: Iterable[tuple[str, Callable[[str], bool]]]) -> str | None:
+    return next((key for key, matches in table if matches(label)), None)
+
+
+def is_known_label(label: str) -> bool:
+    """A label of the head: a field's value never is one."""
+    return label in OTHER_HEAD_LABELS or any(
+        label_kind(label, table) is not None for table in (HEADER_LABELS, GOAL_LABELS, FUNDS_ROWS))
+
+
+def is_footer(label: str) -> bool:
+    return label.startswith(FOOTER_PREFIXES) or label in FOOTER_LABELS
+
+
+def is_title_line(text: str) -> bool:
+    """The form's title or its year line: "财政项目支出绩效自评表", "（2022 年度）", "2022年度"."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    return len(folded) <= _MAX_TITLE and (_TITLE_WORD in folded or bool(_YEAR_LINE.match(folded)))
+
+
+def blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def blank_mark(value: object) -> bool:
+    """Empty, or a dash standing for nothing."""
+    return blank(value) or (isinstance(value, str) and value.strip() in BLANK_MARKS)
+
+
+# -- the sheet as a grid ------------------------------------------------------------------------
+
+
+class Grid:
+    """The values of one sheet by cell, with its merged ranges."""
+
+    def __init__(self, book: LabelledBook, sheet: str) -> None:
+        self.book = book
+        self.sheet = sheet
+        used = book.used_range(sheet)
+        self.max_row = used.max_row if used else 0
+        self.max_col = used.max_col if used else 0
+        rows = book.values(used) if used else []
+        self.cells: dict[tuple[int, int], object] = {
+            (r, c): value for r, row in enumerate(rows, 1) for c, value in enumerate(row, 1) if not blank(value)}
+        self.spans: dict[tuple[int, int], Ref] = {}  # every cell of a merged range (within the used range) → it
+        for merged in book.merged_ranges(sheet):
+            for r in range(merged.min_row, min(merged.max_row, self.max_row) + 1):
+                for c in range(merged.min_col, min(merged.max_col, self.max_col) + 1):
+                    self.spans[(r, c)] = merged
+        # Short texts, normalised, in reading order: the candidates for labels.
+        self.labels: list[tuple[int, int, str]] = sorted(
+            (r, c, label) for (r, c), value in self.cells.items()
+            if isinstance(value, str) and 0 < len(label := normalise_label(value)) <= MAX_LABEL)
+        self._formats: dict[tuple[int, int], str] = {}
+
+    def ref(self, row: int, col: int) -> Ref:
+        return Ref.cell(self.sheet, row, col)
+
+    def span(self, row: int, col: int) -> Ref:
+        return self.spans.get((row, col)) or self.ref(row, col)
+
+    def value(self, row: int, col: int) -> object:
+        """The value shown in a cell: a merged range's, for any of its cells."""
+        span = self.span(row, col)
+        return self.cells.get((span.min_row, span.min_col))
+
+    def number_format(self, row: int, col: int) -> str:
+        if (row, col) not in self._formats:
+            self._formats[(row, col)] = self.book.number_formats(self.ref(row, col))[0][0]
+        return self._formats[(row, col)]
+
+    def is_anchor(self, row: int, col: int) -> bool:
+        span = self.span(row, col)
+        return (span.min_row, span.min_col) == (row, col)
+
+    def label(self, row: int, col: int) -> str:
+        value = self.cells.get((row, col))
+        return normalise_label(value) if isinstance(value, str) else ""
+
+    def row_values(self, row: int) -> list[tuple[int, object]]:
+        """The cells of a row that hold something, left to right: (column, value)."""
+        return [(c, self.cells[(row, c)]) for c in range(1, self.max_col + 1) if (row, c) in self.cells]
+
+    def find(self, table: LabelTable, rows: range | None = None) -> dict[str, tuple[int, int]]:
+        """The first cell of each label kind, in reading order (within ``rows``)."""
+        found: dict[str, tuple[int, int]] = {}
+        for r, c, label in self.labels:
+            if rows is not None and r not in rows:
+                continue
+            kind = label_kind(label, table)
+            if kind is not None and kind not in found:
+                found[kind] = (r, c)
+        return found
+
+    def right_of(self, row: int, col: int) -> tuple[object, Ref]:
+        """The first non-empty cell right of a label (past its merged range); (None, next cell) if none."""
+        start = self.span(row, col).max_col + 1
+        c = start
+        while c <= self.max_col:
+            if self.is_anchor(row, c) and (row, c) in self.cells:
+                value = self.cells[(row, c)]
+                if isinstance(value, str) and is_known_label(normalise_label(value)):
+                    break  # the next label: this field is empty
+                return value, self.ref(row, c)
+            c = self.span(row, c).max_col + 1 if self.span(row, c).min_row == row else c + 1
+        return None, self.ref(row, start)
+
+    def below(self, row: int, col: int, last_row: int) -> tuple[object, Ref] | None:
+        """The first non-empty cell below a label, up to ``last_row``; None if there is none."""
+        r = self.span(row, col).max_row + 1
+        while r <= last_row:
+            if self.is_anchor(r, col) and (r, col) in self.cells:
+                value = self.cells[(r, col)]
+                if isinstance(value, str) and is_known_label(normalise_label(value)):
+                    return None
+                return value, self.ref(r, col)
+            r = self.span(r, col).max_row + 1 if self.span(r, col).min_col == col else r + 1
+        return None
