@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
+from perfxl.forms.functions import FORM_FUNCTIONS
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 
@@ -59,12 +60,14 @@ def test_patching_keeps_shared_formulas_and_inserts_missing_cells_in_order(tmp_p
     path = excel_like(tmp_path)
     with XlsxBook(path) as book:
         sheet = book.sheet_names()[0]
-        book.set_computed(Ref.cell(sheet, 4, 1), 8.8)
+        book.set_value(Ref.cell(sheet, 3, 6), 1.5)  # F3, which A4's shared formula (F3*10) reads
         book.set_value(Ref.cell(sheet, 4, 2), "新")  # a cell not in the file, between A4 and C4
         book.set_value(Ref.cell(sheet, 1, 3), 5)  # a row not in the file, before row 2
+        assert book.calculate(FORM_FUNCTIONS).uncomputed == {}
+        assert book.values(Ref(sheet, 3, 1, 4, 1)) == [[8.8], [15.0]]
         book.save()
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
-    assert '<c r="A4"><f t="shared" si="0"/><v>8.8</v></c><c r="B4" t="inlineStr"><is><t>新</t></is></c>' in xml
+    assert '<c r="A4"><f t="shared" si="0"/><v>15.0</v></c><c r="B4" t="inlineStr"><is><t>新</t></is></c>' in xml
     assert xml.index('<row r="1">') < xml.index('<row r="2">')
     book = openpyxl.load_workbook(path)
     assert book.active["B4"].value == "新" and book.active["C1"].value == 5

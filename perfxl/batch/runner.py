@@ -13,9 +13,7 @@ from lxml import etree
 
 from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.model import CheckedForm, FileProblem
-from perfxl.core.form import evaluate_form
-from perfxl.forms.reader import read_form, read_metadata
-from perfxl.forms.recalc import form_sheets, located_findings, recalculate_book
+from perfxl.forms.recalc import check_book, recalculate_book
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 Progress = Callable[[int, int], None]
@@ -33,17 +31,6 @@ class FileOutcome:
     problem: FileProblem | None = None
     rewritten: bool = False  # recalculation wrote the file
     hand_made: bool = False  # forms found by their labels (checked, never rewritten)
-
-
-def _hand_made(book: XlsxBook, source: str) -> list[CheckedForm]:
-    from perfxl.forms.labels import find_forms, read_labelled_form
-
-    forms = []
-    for sheet in find_forms(book):
-        read = read_labelled_form(book, sheet)
-        result = evaluate_form(read.form, read.profile)
-        forms.append(CheckedForm(source, sheet, result, located_findings(read, result), generated=False))
-    return forms
 
 
 def _open(path: Path, source: str) -> tuple[FileOutcome, XlsxBook | None]:
@@ -74,23 +61,13 @@ def _process(path: Path, source: str, *, recalc: bool, stamp: str | None) -> Fil
         return outcome
     try:
         with book:
-            metadata = read_metadata(book)
-            year = _year(metadata.settings.get("年度")) if metadata else None
-            if recalc:
-                results = recalculate_book(book, stamp=stamp)
-                outcome.forms = [CheckedForm(source, r.sheet, r.result, r.findings, year=year) for r in results]
-                if results:
-                    book.save()
-                    outcome.rewritten = True
-            else:
-                for sheet in form_sheets(book):
-                    read = read_form(book, sheet, metadata)
-                    result = evaluate_form(read.form, read.profile)
-                    outcome.forms.append(CheckedForm(source, sheet, result, located_findings(read, result),
-                                                     year=year))
-            if not outcome.forms:
-                outcome.forms = _hand_made(book, source)
-                outcome.hand_made = bool(outcome.forms)
+            outcomes = recalculate_book(book, stamp=stamp) if recalc else check_book(book)
+            outcome.forms = [CheckedForm(source, r.sheet, r.result, r.findings, generated=r.generated,
+                                         year=r.year) for r in outcomes]
+            outcome.hand_made = any(not r.generated for r in outcomes)
+            if recalc and outcomes and not outcome.hand_made:
+                book.save()
+                outcome.rewritten = True
     except (XlsxError, etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         outcome.forms, outcome.rewritten = [], False
         what, note = ("重新计算", "原文件未改动") if recalc else ("读取", "文件可能已损坏")
@@ -99,10 +76,6 @@ def _process(path: Path, source: str, *, recalc: bool, stamp: str | None) -> Fil
     if not outcome.forms:
         outcome.problem = FileProblem(source, NO_FORM)
     return outcome
-
-
-def _year(value: object) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and 2000 <= value <= 2100 else None
 
 
 def _task(job: tuple[str, Path, str, str | None]) -> FileOutcome:

@@ -5,26 +5,38 @@ The button runs ``RunPython "import perfxl.excel as m; m.recalc()"`` (the VBA li
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from perfxl.forms.recalc import FormOutcome
+    from perfxl.workbook.xlwings_book import XlwingsBook
 
 
 def recalc(book: Any = None) -> list[FormOutcome]:
     """Recalculate and check every form of the workbook that called (or ``book``, an xlwings.Book).
 
-    Writes each form's summary and stamp, marks the cells that have findings with notes, and has
-    Excel recalculate its formulas.
+    Has Excel recalculate its formulas, then writes each form's summary and stamp and marks the cells
+    that have findings with notes. When the form's macros need another xlwings than the PC's (its UDF
+    cells then show errors), says so in the summary cells and in a message box.
     """
-    from perfxl.forms.recalc import recalculate_book, stamp_text
     from perfxl.workbook.xlwings_book import XlwingsBook
 
     if book is None:
         import xlwings as xw
 
         book = xw.Book.caller()
-    adapter = XlwingsBook(book)
-    outcomes = recalculate_book(adapter, marker=adapter.mark, stamp=stamp_text())
-    adapter.calculate()
+    return recalc_through(XlwingsBook(book))
+
+
+def recalc_through(adapter: XlwingsBook) -> list[FormOutcome]:
+    """:func:`recalc` on a Book over the open workbook (tests pass one that enforces protection)."""
+    from perfxl.excel.versions import button_version_problem
+    from perfxl.forms.recalc import recalculate_book, stamp_text
+
+    problem = button_version_problem(adapter.book)
+    outcomes = recalculate_book(adapter, marker=adapter.mark, stamp=stamp_text(), notice=problem)
+    if problem is not None:
+        with contextlib.suppress(AttributeError, NotImplementedError):  # an engine without message boxes
+            adapter.book.app.alert(problem, title="perfxl：xlwings 版本不一致")
     return outcomes

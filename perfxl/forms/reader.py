@@ -39,6 +39,11 @@ class Metadata:
     def mode(self) -> str:
         return str(self.settings.get("计算方式") or "udf")
 
+    @property
+    def year(self) -> int | None:
+        value = self.settings.get("年度")
+        return int(value) if isinstance(value, (int, float)) and 2000 <= value <= 2100 else None
+
 
 @dataclass
 class ReadForm:

@@ -1,7 +1,14 @@
-"""Recalculate the forms of a workbook: read the inputs, compute with the core, write every computed cell.
+"""Check and recalculate the forms of a workbook: one flow for every engine.
 
-The same code runs headless on files (perfxl.workbook.xlsx_book) and inside Excel behind the 重新计算
-button (perfxl.workbook.xlwings_book): only the Book differs.
+1. The engine brings every formula up to date (``Book.calculate``): perfxl's own engine on files,
+   Excel itself behind the 重新计算 button. A form then shows what its formulas give.
+2. Each form is read (generated ones by their names, hand-made ones by their labels), the core computes
+   it from its inputs, and every result cell the form shows is compared with the core's
+   (perfxl.forms.agreement): the form's numbers are what perfxl reports, each difference an error.
+3. Recalculation then writes perfxl's own cells (summary, stamp) and marks the cells with findings.
+
+The same code runs headless on files (perfxl.workbook.xlsx_book) and inside Excel
+(perfxl.workbook.xlwings_book): only the Book differs.
 """
 
 from __future__ import annotations
@@ -11,12 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from perfxl import __version__
-from perfxl.core.budget import COLUMNS
-from perfxl.core.findings import Finding, Level
+from perfxl.core.findings import Finding, Level, warning
 from perfxl.core.form import FormResult, evaluate_form
-from perfxl.forms.reader import Metadata, ReadForm, is_generated, read_form, read_metadata
-from perfxl.forms.values import form_values
-from perfxl.workbook.base import Book, Ref
+from perfxl.forms.agreement import agree
+from perfxl.forms.functions import FORM_FUNCTIONS
+from perfxl.forms.reader import ReadForm, is_generated, read_form, read_metadata
+from perfxl.workbook.base import Book, Calculation, Ref
+from perfxl.workbook.protection import unprotected
 
 Marker = Callable[[Ref, str | None], None]
 NOTE_PREFIX = "perfxl 检查"  # how perfxl's notes begin, so that a later run can tell its own
@@ -26,8 +34,10 @@ NOTE_PREFIX = "perfxl 检查"  # how perfxl's notes begin, so that a later run c
 class FormOutcome:
     sheet: str
     read: ReadForm
-    result: FormResult
-    findings: tuple[Finding, ...]  # the core's findings and the reader's, each with its cell where known
+    result: FormResult  # the core's result, with the numbers the form shows
+    findings: tuple[Finding, ...]  # the core's, the reader's and the agreement's, each with its cell where known
+    generated: bool = True
+    year: int | None = None  # 年度, where the workbook records it
 
     def count(self, level: Level) -> int:
         return sum(1 for f in self.findings if f.level is level)
@@ -39,6 +49,38 @@ def located_findings(read: ReadForm, result: FormResult) -> tuple[Finding, ...]:
         ref = read.cell_of(finding.field)
         findings.append(finding.located(None if ref is None else str(ref)))
     return tuple(findings)
+
+
+def check_form(book: Book, read: ReadForm, calculation: Calculation, *, generated: bool,
+               year: int | None = None) -> FormOutcome:
+    """One form, computed by the core and compared with what it shows."""
+    result = evaluate_form(read.form, read.profile)
+    agreement = agree(book, read, result, generated=generated)
+    findings = [*located_findings(read, result), *agreement.findings]
+    prefix = f"{read.sheet}!"
+    findings += [warning("formula_not_computed", "form",
+                         f"此单元格的公式 perfxl 无法计算（{reason}），沿用文件中保存的结果，未经核对").located(cell)
+                 for cell, reason in calculation.uncomputed.items() if cell.startswith(prefix)]
+    return FormOutcome(read.sheet, read, agreement.result, tuple(findings), generated, year)
+
+
+def form_sheets(book: Book) -> list[str]:
+    return [sheet for sheet in book.sheet_names() if is_generated(book, sheet)]
+
+
+def check_book(book: Book) -> list[FormOutcome]:
+    """Every form of a workbook: the generated ones, or else those found by their labels."""
+    calculation = book.calculate(FORM_FUNCTIONS)
+    metadata = read_metadata(book)
+    year = metadata.year if metadata else None
+    outcomes = [check_form(book, read_form(book, sheet, metadata), calculation, generated=True, year=year)
+                for sheet in form_sheets(book)]
+    if outcomes:
+        return outcomes
+    from perfxl.forms.labels import find_forms, read_labelled_forms
+
+    return [check_form(book, read, calculation, generated=False)
+            for sheet in find_forms(book) for read in read_labelled_forms(book, sheet)]
 
 
 def summary_text(outcome: FormOutcome) -> str:
@@ -53,38 +95,27 @@ def stamp_text(now: dt.datetime | None = None) -> str:
     return f"重新计算：{moment}，perfxl {__version__}"
 
 
-def recalculate_form(book: Book, sheet: str, metadata: Metadata | None, *, marker: Marker | None = None,
-                     stamp: str | None = None) -> FormOutcome:
-    """Recompute one form sheet and write its computed cells (and status, stamp, marks)."""
-    read = read_form(book, sheet, metadata)
-    result = evaluate_form(read.form, read.profile)
-    values = form_values(result, read.mode, read.profile_json, read.actual_cells)
-    fields = read.fields
-    for column, _ in COLUMNS:
-        _computed(book, fields.get(f"funds.total.{column}"), values.funds_total[column])
-    _computed(book, fields.get("budget.rate"), values.rate)
-    _computed(book, fields.get("budget.score"), values.budget_score)
-    for row_cells, row_values, indicator in zip(read.rows, values.rows, result.indicators, strict=True):
-        _computed(book, row_cells.get("row.rule_score"), row_values.rule_score)
-        if indicator.input.score is None:
-            _computed(book, row_cells.get("row.score"), row_values.score)
-        _computed(book, row_cells.get("row.check"), row_values.check)
-    _computed(book, fields.get("total.weight"), values.total_weight)
-    _computed(book, fields.get("total.score"), values.total)
-    _computed(book, fields.get("total.grade"), values.grade)
-    outcome = FormOutcome(sheet, read, result, located_findings(read, result))
-    if "form.status" in fields:
-        book.set_value(fields["form.status"], summary_text(outcome))
-    if stamp is not None and "form.stamp" in fields:
-        book.set_value(fields["form.stamp"], stamp)
-    if marker is not None:
-        _mark(outcome, marker)
-    return outcome
+def recalculate_book(book: Book, *, marker: Marker | None = None, stamp: str | None = None,
+                     notice: str | None = None) -> list[FormOutcome]:
+    """Every form of a workbook, checked; generated ones also get their summary, stamp and marks.
 
-
-def _computed(book: Book, ref: Ref | None, value: object) -> None:
-    if ref is not None:
-        book.set_computed(ref, value)
+    ``notice``: a message for the user put before each form's summary (the button's xlwings check).
+    A hand-made form's cells are the officer's: nothing is written to it.
+    """
+    outcomes = check_book(book)
+    generated = [outcome for outcome in outcomes if outcome.generated]
+    # Excel refuses a macro's write to a locked cell of a protected sheet: write with it unprotected.
+    with unprotected(book, [outcome.sheet for outcome in generated]):
+        for outcome in generated:
+            fields = outcome.read.fields
+            if "form.status" in fields:
+                summary = summary_text(outcome)
+                book.set_value(fields["form.status"], summary if notice is None else f"{notice}\n{summary}")
+            if stamp is not None and "form.stamp" in fields:
+                book.set_value(fields["form.stamp"], stamp)
+            if marker is not None:
+                _mark(outcome, marker)
+    return outcomes
 
 
 def _mark(outcome: FormOutcome, marker: Marker) -> None:
@@ -97,17 +128,8 @@ def _mark(outcome: FormOutcome, marker: Marker) -> None:
     markable = [ref for row in read.rows for key, ref in row.items() if key in ("row.actual", "row.score",
                                                                                "row.reason", "row.target",
                                                                                "row.weight", "row.name")]
-    markable += [ref for key, ref in read.fields.items() if key.startswith(("funds.", "project."))]
+    markable += [ref for key, ref in read.fields.items() if key.startswith(("funds.", "project.", "budget.",
+                                                                           "total."))]
     for ref in markable:
         lines = texts.get(str(ref))
         marker(ref, f"{NOTE_PREFIX}：\n" + "\n".join(lines) if lines else None)
-
-
-def form_sheets(book: Book) -> list[str]:
-    return [sheet for sheet in book.sheet_names() if is_generated(book, sheet)]
-
-
-def recalculate_book(book: Book, *, marker: Marker | None = None, stamp: str | None = None) -> list[FormOutcome]:
-    """Every generated form of a workbook, recalculated."""
-    metadata = read_metadata(book)
-    return [recalculate_form(book, sheet, metadata, marker=marker, stamp=stamp) for sheet in form_sheets(book)]

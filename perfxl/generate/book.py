@@ -73,7 +73,8 @@ class BookWriter:
                                       profile_json=profile_json, list_name=list_name,
                                       xlwings_version=embedded_xlwings_version() if mode == "udf" else None)
         # Sheets keep the order they are added in (defined names refer to sheets by position).
-        self.index_sheet = self.workbook.add_worksheet(INDEX_SHEET) if index else None
+        self.index_sheet = self.workbook.add_worksheet(INDEX_SHEET, worksheet_class=FastFormulaWorksheet) \
+            if index else None
 
     def add_form(self, result: FormResult) -> FormSheet:
         name = sheet_name(result.form.name, self.sheet_names)
@@ -157,4 +158,21 @@ def write_book(path: Path, results: Sequence[FormResult], template: FormTemplate
         for result in results:
             book.add_form(result)
         book.close()
+        if template.has_formulas:
+            _calculate(temporary)
     return path
+
+
+def _calculate(path: Path) -> None:
+    """Cache the results of the template's own formulas, computed as a spreadsheet would.
+
+    A formula perfxl's engine cannot compute keeps xlsxwriter's untyped empty value, which makes the
+    spreadsheet compute it on open (and ``perfxl check`` reports it as not verified).
+    """
+    from perfxl.forms.functions import FORM_FUNCTIONS
+    from perfxl.workbook.xlsx_book import XlsxBook
+
+    with XlsxBook(path) as book:
+        book.calculate(FORM_FUNCTIONS)
+        if book.changed:
+            book.save()

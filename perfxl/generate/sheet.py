@@ -14,6 +14,7 @@ from perfxl.core.budget import SOURCES
 from perfxl.core.form import FormResult
 from perfxl.forms.values import form_values
 from perfxl.generate.cells import CellContent, FormCells
+from perfxl.generate.fast_sheet import UNCALCULATED
 from perfxl.generate.formulas import Formulas, RowCells, check_conditions, number
 from perfxl.generate.heights import DEFAULT_FONT_SIZE, lines_needed, row_height
 from perfxl.generate.inputs import ActualDesign, design_actual
@@ -144,12 +145,10 @@ class FormSheet:
         if cell.field is not None:
             self._put(row, cell.col, cell, self._field_content(cell.field))
             return
-        if cell.text is not None:
-            value: object = cell.text.render(self.context)
-        elif isinstance(cell.value, str) and cell.value.startswith("="):
-            value = self.layout.shift_formula(cell.value)
-        else:
-            value = cell.value
+        if cell.is_formula:
+            self._put(row, cell.col, cell, _template_formula(self.layout.shift_formula(str(cell.value))))
+            return
+        value = cell.text.render(self.context) if cell.text is not None else cell.value
         self._put(row, cell.col, cell, CellContent(value))
 
     def _field_content(self, key: str) -> CellContent:
@@ -158,8 +157,11 @@ class FormSheet:
         at = self.layout.field_address
         if key.startswith("project."):
             return CellContent(getattr(form, key.split(".")[1]))
+        if key in ("form.status", "form.stamp"):
+            # Filled by a recalculation: unlocked, so that the button may write them on the protected sheet.
+            return CellContent(None, unlocked=True)
         if key.startswith("form."):
-            return CellContent(None)  # filled by a recalculation (status, stamp) or holding the button
+            return CellContent(None)  # the button's place
         if key == "goal.expected":
             return CellContent(form.goal_expected)
         if key == "goal.actual":
@@ -206,14 +208,13 @@ class FormSheet:
     def _band_cell(self, cell: TemplateCell, index: int) -> None:
         row = self.layout.band + index
         indicator = self.result.indicators[index]
+        if cell.is_formula:
+            formula = Translator(str(cell.value), address(cell.row, cell.col)).translate_formula(address(row, cell.col))
+            self._put(row, cell.col, cell, _template_formula(formula))
+            return
         if cell.field is None:
-            if cell.text is not None:
-                value: object = cell.text.render({**self.context, "row": _row_context(indicator, index)})
-            elif isinstance(cell.value, str) and cell.value.startswith("="):
-                value = Translator(cell.value, address(cell.row, cell.col)).translate_formula(
-                    address(row, cell.col))
-            else:
-                value = cell.value
+            value = cell.text.render({**self.context, "row": _row_context(indicator, index)}) if cell.text \
+                is not None else cell.value
             self._put(row, cell.col, cell, CellContent(value))
             return
         self._put(row, cell.col, cell, self._row_content(cell.field, index))
@@ -371,6 +372,12 @@ def _row_context(indicator: object, index: int) -> dict[str, object]:
     row = indicator.input  # type: ignore[attr-defined]
     return {"index": index + 1, "level1": row.level1, "level2": row.level2, "name": row.name, "target": row.target,
             "weight": row.weight}
+
+
+def _template_formula(formula: str) -> CellContent:
+    """A formula of the bureau's template: its result is computed once the whole workbook is written
+    (perfxl.generate.book), so it is written as not yet calculated."""
+    return CellContent(formula, True, UNCALCULATED)
 
 
 def quote_sheet(name: str) -> str:

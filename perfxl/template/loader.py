@@ -31,6 +31,11 @@ class TemplateCell:
     field: str | None = None  # a {{ field }} cell
     text: jinja2.Template | None = None  # text with placeholders, rendered per form
 
+    @property
+    def is_formula(self) -> bool:
+        """A formula of the bureau's own, written as a formula in every form."""
+        return self.field is None and self.text is None and isinstance(self.value, str) and self.value.startswith("=")
+
 
 @dataclass(frozen=True)
 class PrintSetup:
@@ -68,6 +73,11 @@ class FormTemplate:
     def band_columns(self) -> dict[str, int]:
         """Column of each row.* field."""
         return {key: col for key, (row, col) in self.fields.items() if row == self.band_row}
+
+    @property
+    def has_formulas(self) -> bool:
+        """Whether the bureau's layout holds formulas of its own (beyond perfxl's fields)."""
+        return any(cell.is_formula for cell in self.cells)
 
 
 def _header_footer(ws: Worksheet, which: str) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from openpyxl.utils import column_index_from_string, get_column_letter
+
+from perfxl.workbook.protection import Protection
 
 _REFERENCE = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^!]+)!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
                         r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$")
@@ -73,6 +76,13 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+@dataclass(frozen=True)
+class Calculation:
+    """What a Book's :meth:`Book.calculate` did: the formula cells it could not compute, and why."""
+
+    uncomputed: dict[str, str] = field(default_factory=dict)  # "Sheet!H12" → reason, in Chinese
+
+
 class Book(Protocol):
     """What recalculation and checking need of a workbook."""
 
@@ -92,8 +102,24 @@ class Book(Protocol):
         """Which cells hold formulas, or None when the engine cannot tell."""
         ...
 
-    def set_computed(self, ref: Ref, value: object) -> None:
-        """The result of a formula cell (an engine that calculates itself may ignore it)."""
+    def calculate(self, functions: Mapping[str, Callable[..., Any]]) -> Calculation:
+        """Bring every formula's result up to date, as the spreadsheet would show it.
+
+        ``functions``: the engine's worksheet functions by name (perfxl.calc), for an engine that
+        computes through perfxl; a spreadsheet application computes with its own.
+        """
+        ...
+
+    def number_formats(self, ref: Ref) -> list[list[str]]:
+        """The number format code of each cell ("General", "0.00%"…), row by row."""
+        ...
+
+    def protection(self, sheet: str) -> Protection | None:
+        """The sheet's protection; None when it is not protected."""
+        ...
+
+    def set_protection(self, sheet: str, protection: Protection | None) -> None:
+        """Protect the sheet as ``protection`` says, or unprotect it (None); see perfxl.workbook.protection."""
         ...
 
     def set_value(self, ref: Ref, value: object) -> None:

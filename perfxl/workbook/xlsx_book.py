@@ -11,11 +11,14 @@ written beside the original and renamed onto it.
 from __future__ import annotations
 
 import copy as copy_module
+import math
 import os
 import posixpath
 import re
 import struct
 import zipfile
+from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,8 +26,12 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from perfxl.calc.engine import Engine, Function
+from perfxl.calc.values import BLANK, ExcelError
 from perfxl.output import atomic_path
-from perfxl.workbook.base import Ref, parse_reference
+from perfxl.workbook.base import Calculation, Ref, parse_reference
+from perfxl.workbook.protection import Protection
+from perfxl.workbook.xlsx_formulas import XlsxCells, cached_value, needs_writing
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -61,6 +68,7 @@ class _Sheet:
                 if match:
                     self.cells[(int(match.group(2)), column_index_from_string(match.group(1)))] = cell
         self.changed = False
+        self.removed_protection: tuple[int, etree._Element] | None = None  # while perfxl writes to the sheet
 
     def ensure_cell(self, row: int, col: int) -> etree._Element:
         cell = self.cells.get((row, col))
@@ -121,6 +129,7 @@ class XlsxBook:
                 self._names.setdefault(scope, {})[defined.get("name", "")] = ref
         self._strings: list[str] | None = None
         self._formats: list[str] | None = None
+        self._locks: list[bool] | None = None
         self._sheets: dict[str, _Sheet] = {}
 
     # -- reading --------------------------------------------------------------------------------
@@ -227,16 +236,96 @@ class XlsxBook:
                 self._formats = [custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in ids]
         return self._formats
 
-    # -- writing --------------------------------------------------------------------------------
+    # -- calculating ----------------------------------------------------------------------------
 
-    def set_computed(self, ref: Ref, value: object) -> None:
-        sheet = self._sheet(ref.sheet)
-        cell = sheet.cells.get((ref.min_row, ref.min_col))
-        if cell is None or cell.find(_q("f")) is None:
-            self.set_value(ref, value)
+    def calculate(self, functions: Mapping[str, Function]) -> Calculation:
+        """Compute every formula of every worksheet with perfxl's engine and cache the results.
+
+        Afterwards :meth:`values` gives what the formulas give, as a spreadsheet would show it, and
+        :meth:`save` writes those results. A formula the engine cannot compute keeps its cached value.
+        """
+        cells = XlsxCells(self)
+        engine = Engine(cells, functions)
+        unsupported: dict[str, str] = {}
+        for name in self._order:
+            try:
+                sheet = self._sheet(name)
+            except XlsxError:
+                continue  # a chart sheet or a dialog sheet: no cells
+            sheet_formulas = cells.sheet_formulas(name)
+            for row, col in sheet_formulas.unsupported:
+                unsupported[str(Ref.cell(name, row, col))] = "不支持的公式类型"
+            strings = self._shared_strings()
+            for (row, col), value in engine.calculate_sheet(name).items():
+                if (name, row, col) in engine.uncomputed:
+                    continue  # its cached value stays as the file has it
+                cell = sheet.cells[(row, col)]
+                if needs_writing(cell, cached_value(cell, strings), value):
+                    _set_v(cell, value, formula=True)
+                    sheet.changed = True
+        for (name, row, col), reason in engine.uncomputed.items():
+            unsupported[str(Ref.cell(name, row, col))] = reason
+        return Calculation(unsupported)
+
+    # -- protection -----------------------------------------------------------------------------
+
+    def protection(self, sheet: str) -> Protection | None:
+        element = self._sheet(sheet).root.find(_q("sheetProtection"))
+        if element is None or not _true(element.get("sheet")):
+            return None
+        return self._element_protection(element)
+
+    def set_protection(self, sheet: str, protection: Protection | None) -> None:
+        part = self._sheet(sheet)
+        current = part.root.find(_q("sheetProtection"))
+        if protection is None:
+            if current is not None:
+                part.removed_protection = (part.root.index(current), current)
+                part.root.remove(current)
+                part.changed = True
             return
-        _set_v(cell, value, formula=True)
-        sheet.changed = True
+        if current is not None:
+            part.root.remove(current)
+        removed = part.removed_protection
+        if removed is not None and self._element_protection(removed[1]) == protection:
+            index, element = removed  # the very element the file had: its bytes come back unchanged
+        else:
+            element = etree.Element(_q("sheetProtection"), sheet="1")
+            for name, (attribute, default) in _PROTECTION_ATTRIBUTES.items():
+                locked = "0" if getattr(protection, name) else "1"
+                if locked != default:
+                    element.set(attribute, locked)
+            anchor = part.root.find(_q("sheetCalcPr"))
+            index = part.root.index(anchor if anchor is not None else part.data) + 1
+        part.root.insert(index, element)
+        part.removed_protection = None
+        part.changed = True
+
+    @staticmethod
+    def _element_protection(element: etree._Element) -> Protection:
+        allowed = {name: not _true(element.get(attribute, default))
+                   for name, (attribute, default) in _PROTECTION_ATTRIBUTES.items()}
+        password = any(element.get(a) for a in ("password", "hashValue", "algorithmName"))
+        return Protection(**allowed, has_password=password)
+
+    def locked(self, ref: Ref) -> bool:
+        """Whether a cell is locked (what protection guards): its style's protection, locked by default."""
+        cell = self._sheet(ref.sheet).cells.get((ref.min_row, ref.min_col))
+        style = cell.get("s", "0") if cell is not None else "0"
+        flags = self._locked_styles()
+        index = int(style) if style.isdigit() else 0
+        return flags[index] if index < len(flags) else True
+
+    def _locked_styles(self) -> list[bool]:
+        if self._locks is None:
+            try:
+                root = etree.fromstring(self.archive.read("xl/styles.xml"), _PARSER)
+            except KeyError:
+                root = None
+            self._locks = [] if root is None else [_locked_xf(xf) for xf in root.iterfind("m:cellXfs/m:xf", NS)]
+        return self._locks
+
+    # -- writing --------------------------------------------------------------------------------
 
     def set_value(self, ref: Ref, value: object) -> None:
         sheet = self._sheet(ref.sheet)
@@ -276,6 +365,27 @@ class XlsxBook:
         self.close()
 
 
+# Protection field → its <sheetProtection> attribute and the attribute's default ("1": the action is locked).
+_PROTECTION_ATTRIBUTES = {
+    "objects": ("objects", "0"), "scenarios": ("scenarios", "0"), "format_cells": ("formatCells", "1"),
+    "format_columns": ("formatColumns", "1"), "format_rows": ("formatRows", "1"),
+    "insert_columns": ("insertColumns", "1"), "insert_rows": ("insertRows", "1"),
+    "insert_hyperlinks": ("insertHyperlinks", "1"), "delete_columns": ("deleteColumns", "1"),
+    "delete_rows": ("deleteRows", "1"), "sort": ("sort", "1"), "auto_filter": ("autoFilter", "1"),
+    "pivot_tables": ("pivotTables", "1"), "select_locked_cells": ("selectLockedCells", "0"),
+    "select_unlocked_cells": ("selectUnlockedCells", "0"),
+}
+
+
+def _true(value: str | None) -> bool:
+    return value in ("1", "true")
+
+
+def _locked_xf(xf: etree._Element) -> bool:
+    protection = xf.find(_q("protection"))
+    return protection is None or _true(protection.get("locked", "1"))
+
+
 def _string_item(item: etree._Element) -> str:
     """The text of a shared or inline string: its runs, without phonetic guides (<rPh>, East Asian Excel)."""
     return "".join(t.text or "" for t in item.iter(_q("t")) if t.getparent().tag != _q("rPh"))
@@ -309,9 +419,19 @@ def _set_v(cell: etree._Element, value: object, *, formula: bool) -> None:
         cell.remove(child)
     if "t" in cell.attrib:
         del cell.attrib["t"]
-    if value is None or (value == "" and not formula):
+    if value is None or value is BLANK or (value == "" and not formula):
         return
-    if isinstance(value, bool):
+    if isinstance(value, ExcelError):
+        cell.set("t", "e")
+        etree.SubElement(cell, _q("v")).text = value.code
+    elif isinstance(value, Decimal):
+        number = float(value)
+        if math.isinf(number):  # beyond what a spreadsheet cell can hold
+            cell.set("t", "e")
+            etree.SubElement(cell, _q("v")).text = "#NUM!"
+        else:
+            etree.SubElement(cell, _q("v")).text = repr(number)
+    elif isinstance(value, bool):
         cell.set("t", "b")
         etree.SubElement(cell, _q("v")).text = "1" if value else "0"
     elif isinstance(value, (int, float)):

@@ -1,17 +1,29 @@
 """A Book over a workbook open in Excel, through xlwings (the 重新计算 button's engine).
 
-Excel computes the formula cells itself (the UDFs run in the same Python), so computed values are not
-written: after perfxl's own cells are filled, Excel is asked to calculate. Findings become cell notes,
+Excel computes the formula cells itself (the UDFs run in the same Python): :meth:`XlwingsBook.calculate`
+asks it to, and perfxl then reads what the cells show. Findings become cell notes,
 which change no cell's style and are removed at the next recalculation once resolved.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from perfxl.forms.recalc import NOTE_PREFIX
-from perfxl.workbook.base import Ref, parse_reference
+from perfxl.workbook.base import Calculation, Ref, parse_reference
+from perfxl.workbook.protection import Protection, ProtectionError
+
+# Excel's Worksheet.Protect arguments, by Protection field (they name what stays allowed).
+PROTECT_ARGUMENTS = {
+    "format_cells": "AllowFormattingCells", "format_columns": "AllowFormattingColumns",
+    "format_rows": "AllowFormattingRows", "insert_columns": "AllowInsertingColumns",
+    "insert_rows": "AllowInsertingRows", "insert_hyperlinks": "AllowInsertingHyperlinks",
+    "delete_columns": "AllowDeletingColumns", "delete_rows": "AllowDeletingRows", "sort": "AllowSorting",
+    "auto_filter": "AllowFiltering", "pivot_tables": "AllowUsingPivotTables",
+}
+
 
 
 class XlwingsBook:
@@ -51,8 +63,18 @@ class XlwingsBook:
             formulas = ((formulas,),)
         return [[isinstance(f, str) and f.startswith("=") for f in row] for row in formulas]
 
-    def set_computed(self, ref: Ref, value: object) -> None:
-        """Excel computes formula cells itself; see :meth:`calculate`."""
+    def number_formats(self, ref: Ref) -> list[list[str]]:
+        sheet = self.book.sheets[ref.sheet]
+        out = []
+        for row in range(ref.min_row, ref.max_row + 1):
+            line = []
+            for col in range(ref.min_col, ref.max_col + 1):
+                try:
+                    line.append(sheet.range((row, col)).number_format or "General")
+                except NotImplementedError:  # xlwings' remote engine does not send formats
+                    line.append("General")
+            out.append(line)
+        return out
 
     def set_value(self, ref: Ref, value: object) -> None:
         self._range(ref).value = value
@@ -67,10 +89,44 @@ class XlwingsBook:
         if text is not None and note is None:
             cell.add_note(text)
 
-    def calculate(self) -> None:
+    def protection(self, sheet: str) -> Protection | None:
+        """Through Excel's object model (Windows); None where the engine has none to ask."""
+        try:
+            api = self.book.sheets[sheet].api
+            if not (api.ProtectContents or api.ProtectDrawingObjects or api.ProtectScenarios):
+                return None
+            allowed = api.Protection
+            selection = int(api.EnableSelection)  # xlNoRestrictions 0, xlUnlockedCells 1, xlNoSelection -4142
+            return Protection(
+                objects=not api.ProtectDrawingObjects, scenarios=not api.ProtectScenarios,
+                **{name: bool(getattr(allowed, argument)) for name, argument in PROTECT_ARGUMENTS.items()},
+                select_locked_cells=selection == 0, select_unlocked_cells=selection in (0, 1),
+                # Excel does not say whether a password is set; unprotecting such a sheet fails instead.
+            )
+        except (AttributeError, NotImplementedError):
+            return None
+
+    def set_protection(self, sheet: str, protection: Protection | None) -> None:
+        api = self.book.sheets[sheet].api
+        try:
+            if protection is None:
+                api.Unprotect()
+                return
+        except Exception as exc:  # COM refuses without the password
+            raise ProtectionError(f"工作表「{sheet}」无法撤销保护（{exc}）：可能设置了保护密码，"
+                                  "请先撤销工作表保护后再重新计算") from None
+        api.Protect(DrawingObjects=not protection.objects, Contents=True, Scenarios=not protection.scenarios,
+                    **{argument: getattr(protection, name) for name, argument in PROTECT_ARGUMENTS.items()})
+        api.EnableSelection = 0 if protection.select_locked_cells else (1 if protection.select_unlocked_cells
+                                                                       else -4142)
+
+    def calculate(self, functions: Mapping[str, Callable[..., Any]]) -> Calculation:
+        """Excel computes with its own functions and perfxl's UDFs (the same Python): ``functions`` unused."""
+        del functions
         # The remote engine has no application to drive: its client recalculates.
         with contextlib.suppress(AttributeError, NotImplementedError):
             self.book.app.calculate()
+        return Calculation()
 
 
 def _text_of(note: Any) -> str:

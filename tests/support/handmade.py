@@ -212,7 +212,8 @@ def moved_columns_form(ws: Worksheet, seed: Seed) -> None:
     for row, (label, initial, annual, executed) in enumerate(seed.funds, 10):
         ws[f"C{row}"] = label.replace("年度资金总额", "年度资金总额：")
         ws[f"D{row}"], ws[f"E{row}"], ws[f"F{row}"] = annual, initial, executed
-    ws["H10"] = 10
+    ws["G10"], ws["H10"], ws["I10"] = seed.rate, 10, seed.budget_score
+    ws["G10"].number_format = "0.00%"
     ws["B14"], ws["C14"], ws["F14"] = "年度总体目标", "预　期　目　标", "实际完成情况"
     ws["C15"], ws["F15"] = seed.goal
     for col, label in zip("BCDEFHIJ", ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分",
