@@ -164,7 +164,8 @@ def test_summary_totals_row_has_formulas_with_cached_values(books, forms) -> Non
     scored = [r.total for r in results if r.total is not None]
     assert values[8] == float(round_half_up(sum(scored) / len(scored), 2)) == 91.69  # 458.45 / 5, the blank left out
     assert values[9] == "优 2\n良 3\n中 0\n差 0"
-    assert values[10:13] == [sum(r.missed_indicators for r in results), 1, 10]
+    # Errors: 职业技能竞赛经费's missing reason, and 技能人才评价经费's cleared actual (a filled form's gap).
+    assert values[10:13] == [sum(r.missed_indicators for r in results), 2, 10]
     assert formulas.cell(10, 5).number_format == "#,##0.00" and formulas.cell(10, 7).number_format == "0.00%"
 
 
@@ -247,7 +248,7 @@ def test_problem_list_rows(books, forms) -> None:
     expected = expected_problems(forms, {Level.ERROR, Level.WARNING})
     assert [tuple(r[1:]) for r in rows] == [tuple(v or None for v in e) for e in expected]  # "" is a blank cell
     assert [r[0] for r in rows] == list(range(1, len(expected) + 1))
-    assert len(rows) == 13  # 10 warnings and 1 error of the forms, 2 unusable files
+    assert len(rows) == 14  # 10 warnings and 2 errors of the forms, 2 unusable files
     assert "提示" not in {r[4] for r in rows}
     # 职业技能竞赛经费: the error comes before its warnings, although the core found it second.
     contest = [r for r in rows if r[3] == "职业技能竞赛经费"]
@@ -256,16 +257,16 @@ def test_problem_list_rows(books, forms) -> None:
     assert [r[1:7] for r in rows if r[1] in {"2022_空白.xlsx", "损坏的文件.xlsx"}] == [
         ["2022_空白.xlsx", None, None, "错误", None, "文件中没有找到自评表"],
         ["损坏的文件.xlsx", None, None, "错误", None, "文件已损坏，无法打开"]]
-    assert sheet["A2"].value == "共 13 项：错误 3 项，警告 10 项"
+    assert sheet["A2"].value == "共 14 项：错误 4 项，警告 10 项"
 
 
 def test_problem_list_format(books) -> None:
     sheet = openpyxl.load_workbook(books[0])["问题清单"]
-    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:G16"
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:G17"
     assert sheet["G4"].alignment.wrap_text
     rules = {str(r.sqref): r.rules for r in sheet.conditional_formatting}
     (rules_range, level_rules), = rules.items()
-    assert rules_range == "A4:G16"
+    assert rules_range == "A4:G17"
     fills = {rule.formula[0]: rule.dxf.fill.bgColor.rgb for rule in level_rules}
     assert fills == {'$E4="错误"': "FFFFC7CE", '$E4="警告"': "FFFFEB9C"}
 
@@ -296,10 +297,10 @@ def test_report_sheets_and_overview(books, forms) -> None:
     rows = rows_of(overview, 4, 7)
     assert [r[:4] for r in rows[:3]] == [[1, XX, XX, 1], [2, JY, JY, 1], [3, JD, JD, 4]]
     assert rows[3] == ["合计", "共 3 个实施单位", None, "=SUM($D$4:$D$6)", "=SUM($E$4:$E$6)", "=SUM($F$4:$F$6)"]
-    assert rows[2][4] == f'=COUNTIF(\'{JD}\'!$D$4:$D$10,"错误")'
+    assert rows[2][4] == f'=COUNTIF(\'{JD}\'!$D$4:$D$11,"错误")'
     assert overview["B4"].hyperlink.location == f"'{XX}'!A1"
     cached = rows_of(openpyxl.load_workbook(books[1], data_only=True)["总览"], 4, 7)
-    assert [r[3:] for r in cached] == [[1, 0, 2], [1, 0, 2], [4, 1, 6], [6, 1, 10]]
+    assert [r[3:] for r in cached] == [[1, 0, 2], [1, 0, 2], [4, 2, 6], [6, 2, 10]]
     assert overview["B9"].value == "另有 2 个文件无法读取，见“无法读取的文件”工作表"
 
 
@@ -311,12 +312,12 @@ def test_report_unit_sheet_lists_the_units_problems(books, forms) -> None:
     expected = [(e[0], e[2], e[3], e[4], e[5]) for e in expected_problems(ours, {Level.ERROR, Level.WARNING}) if e[2]]
     assert [tuple(r[1:6]) for r in rows] == expected
     # Files in pinyin order (技 鉴 业 职), and by severity within a file.
-    assert [r[2] for r in rows] == ["技能人才评价经费", "鉴定考务经费", "业务工作经历", "业务工作经历",
-                                    "职业技能竞赛经费", "职业技能竞赛经费", "职业技能竞赛经费"]
+    assert [r[2] for r in rows] == ["技能人才评价经费", "技能人才评价经费", "鉴定考务经费", "业务工作经历",
+                                    "业务工作经历", "职业技能竞赛经费", "职业技能竞赛经费", "职业技能竞赛经费"]
     assert all(r[6] is None for r in rows)  # 处理意见: for the unit to fill in
     assert sheet["A1"].value == f"{JD}：绩效自评表问题清单"
-    assert sheet["A2"].value.startswith("自评表 4 张，错误 1 项，警告 6 项。")
-    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:G10"
+    assert sheet["A2"].value.startswith("自评表 4 张，错误 2 项，警告 6 项。")
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:G11"
     assert sheet["F4"].alignment.wrap_text and sheet["G4"].alignment.wrap_text
     assert sheet.print_title_rows == "$3:$3" and sheet.page_setup.orientation == "landscape"
     files = openpyxl.load_workbook(books[1])["无法读取的文件"]

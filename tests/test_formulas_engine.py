@@ -214,7 +214,7 @@ def test_functions_the_engine_lacks_are_named_and_the_rest_is_checked(tmp_path: 
     (path,) = generate(bundled_example(), tmp_path, mode="udf", single="seed.xlsm")
     check = check_workbook(path)
     assert check.problems == [] and check.of_kind(DISAGREES) == []
-    assert set(check.unsupported) == {"PERF_RATE", "PERF_BUDGET_SCORE", "PERF_SCORE", "PERF_CHECK", "PERF_GRADE"}
+    assert set(check.unsupported) == {"PERF_RATE", "PERF_BUDGET_SCORE", "PERF_SCORE", "PERF_GRADE"}
     by_cell = {(c.sheet, c.cell): c for c in check.cells}
     assert by_cell[("业务工作经历", "H13")].detail == "no PERF_SCORE in the engine"
     assert by_cell[("业务工作经历", "H35")].kind == UNSUPPORTED  # ROUND(H6+SUM(H13:H34)) of PERF_ results

@@ -60,10 +60,11 @@ def test_udf_and_native_formulas(seed_forms) -> None:
     formulas = formula_cells(paths[0])
     sheet = "业务工作经历"
     if mode == "udf":
-        assert formulas[(sheet, "G6")] == "=PERF_RATE(D6,E6)"
-        assert formulas[(sheet, "H13")] == "=PERF_SCORE(E13,F13,G13)"
-        assert formulas[(sheet, "K13")] == "=PERF_CHECK(E13,F13,G13,H13,I13)"
-        assert formulas[(sheet, "I35")] == "=PERF_GRADE(H35)"
+        # Each UDF behind a native test of the blank inputs on which it gives "" itself.
+        assert formulas[(sheet, "G6")] == '=IF(OR(D6="",E6=""),"",PERF_RATE(D6,E6))'
+        assert formulas[(sheet, "H13")] == '=IF(OR(E13="",F13="",G13=""),"",PERF_SCORE(E13,F13,G13))'
+        assert formulas[(sheet, "K13")].startswith("=SUBSTITUTE(TRIM(")  # native in both modes
+        assert formulas[(sheet, "I35")] == '=IF(H35="","",PERF_GRADE(H35))'
     else:
         assert not any("PERF_" in f for f in formulas.values())
         assert formulas[(sheet, "G6")] == '=IF(OR(D6="",E6=""),"",IF(D6=0,"错误：全年预算数为0",ROUND(E6/D6,4)))'
@@ -194,7 +195,8 @@ def test_list_profile_reaches_the_udfs_and_the_native_constants(tmp_path: Path) 
     source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     udf, = generate(source, tmp_path / "udf", mode="udf")[:1]
     native, = generate(source, tmp_path / "native", mode="native")[:1]
-    assert formula_cells(udf)[("业务工作经历", "H32")] == "=PERF_SCORE(E32,F32,G32,PERFXL_PROFILE)"
+    assert formula_cells(udf)[("业务工作经历", "H32")] == (
+        '=IF(OR(E32="",F32="",G32=""),"",PERF_SCORE(E32,F32,G32,PERFXL_PROFILE))')
     assert "G32*0.5" in formula_cells(native)[("业务工作经历", "H32")]
     for path in (udf, native):
         names = named_values(path)["业务工作经历"]

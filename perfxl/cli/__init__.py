@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     pdf = commands.add_parser("pdf", help="用 LibreOffice 把自评表导出为可打印的 PDF")
     pdf.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿或文件夹")
     pdf.add_argument("-o", "--output", required=True, metavar="DIR", help="PDF 输出目录")
+    pdf.add_argument("--strict", action="store_true", help="有“错误”级问题的自评表不导出（默认导出并列出）")
     generate = commands.add_parser("generate", help="按项目清单为每个项目生成自评表")
     generate.add_argument("source", nargs="?", metavar="LIST", help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")
     generate.add_argument("-o", "--output", default="自评表", metavar="DIR", help="输出目录（默认：./自评表）")
@@ -77,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return batch.run_recalc(args.sources)
             if args.command == "summary":
                 return batch.run_summary(args.sources, args.output)
-            return batch.run_pdf(args.sources, args.output)
+            return batch.run_pdf(args.sources, args.output, strict=args.strict)
         if args.command == "generate":
             from perfxl.cli.generate import run_generate
 

@@ -11,6 +11,7 @@ from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.runner import run
 from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, batch_paths, check_sources
 from perfxl.cli.progress import ProgressBar
+from perfxl.core.findings import Finding, Level
 from perfxl.errors import InputError, Problem
 from perfxl.forms.recalc import stamp_text
 from perfxl.output import unique_name
@@ -56,10 +57,11 @@ def run_summary(sources: Sequence[str], output: str) -> int:
     return EXIT_FINDINGS if checked.has_errors else EXIT_OK
 
 
-def run_pdf(sources: Sequence[str], output: str) -> int:
+def run_pdf(sources: Sequence[str], output: str, strict: bool = False) -> int:
     """PDFs of the forms as perfxl computes them: each file is recalculated in a temporary copy first
     (the original is not touched), and LibreOffice prints the stored values, since it cannot run
-    perfxl's UDFs."""
+    perfxl's UDFs. A file whose forms have error findings is listed (and with ``strict`` not exported):
+    its PDF would publish numbers that are wrong or not verified."""
     from perfxl.libreoffice import LibreOfficeError
     from perfxl.libreoffice.soffice import convert_many
 
@@ -81,19 +83,32 @@ def run_pdf(sources: Sequence[str], output: str) -> int:
             copy.parent.mkdir()
             shutil.copyfile(path, copy)
             copies[copy] = path
-        for outcome in run("recalc", list(copies), stamp=None):
+        with_errors: list[tuple[Path, list[Finding]]] = []
+        for copy, outcome in zip(list(copies), run("recalc", list(copies), stamp=None), strict=True):
             if outcome.problem:
-                failed.append((Path(outcome.source), outcome.problem.message))
+                failed.append((copies.pop(copy), outcome.problem.message))
+                continue
+            errors = [f for form in outcome.forms for f in form.findings if f.level is Level.ERROR]
+            if errors:
+                with_errors.append((copies.pop(copy) if strict else copies[copy], errors))
         try:
             written, not_converted = convert_many(list(copies), out, "pdf", recalculate=False,
                                                   on_progress=ProgressBar("导出 PDF"))
         except LibreOfficeError as exc:
             raise InputError([Problem("LibreOffice", str(exc))]) from None
         failed += [(copies.get(path, path), message) for path, message in not_converted]
+    what = "未导出" if strict else "已导出，但其中的数字未通过检查"
+    for path, errors in with_errors:
+        first = errors[0]
+        where = f"{first.cell.split('!')[-1]} " if first.cell else ""
+        print(f"[有错误] {path}：错误 {len(errors)} 项，{what}（如 {where}{first.message}；详见 perfxl check）")
     for path, message in failed:
         print(f"[跳过] {path}：{message}")
-    print(f"已导出 {len(written)} 个 PDF 到 {out}" + (f"，{len(failed)} 个文件失败" if failed else "") + "。")
-    return EXIT_OK if written and not failed else (EXIT_FINDINGS if written else EXIT_INPUT)
+    print(f"已导出 {len(written)} 个 PDF 到 {out}" + (f"，{len(with_errors)} 个文件有错误" if with_errors else "")
+          + (f"，{len(failed)} 个文件失败" if failed else "") + "。")
+    if not written:
+        return EXIT_FINDINGS if with_errors else EXIT_INPUT
+    return EXIT_FINDINGS if failed or with_errors else EXIT_OK
 
 
 def _unique_name(path: Path, stems: set[str]) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from perfxl.core.budget import BudgetResult, Funds, evaluate_budget
+from perfxl.core.budget import COLUMNS, SOURCES, BudgetResult, Funds, evaluate_budget
 from perfxl.core.findings import Finding, Level, error, warning
 from perfxl.core.indicator import IndicatorInput, IndicatorResult, evaluate_indicator
 from perfxl.core.numbers import round_half_up
@@ -66,8 +66,12 @@ def evaluate_form(form: FormInput, profile: Profile) -> FormResult:
             findings.append(error("missing_field", key, f"缺少{label}"))
     budget = evaluate_budget(form.funds, profile)
     findings.extend(budget.findings)
+    # A form nothing has been filled in yet is a blank form: what it lacks is noted, not an error.
+    missing = Level.ERROR if is_started(form) else Level.INFO
+    findings.extend(_missing_funds(form, missing))
     results = tuple(
-        evaluate_indicator(row, profile, where=f"indicators[{i}]") for i, row in enumerate(form.indicators)
+        evaluate_indicator(row, profile, where=f"indicators[{i}]", missing=missing)
+        for i, row in enumerate(form.indicators)
     )
     for result in results:
         findings.extend(result.findings)
@@ -78,6 +82,42 @@ def evaluate_form(form: FormInput, profile: Profile) -> FormResult:
         sum(scores, Decimal(0)), profile.score_decimals)  # type: ignore[arg-type]
     grade = None if total is None else profile.grade(total)
     return FormResult(form, profile, budget, results, total, grade, tuple(findings))
+
+
+def is_started(form: FormInput) -> bool:
+    """Whether anything of the year's outcome is filled in: an execution figure, an actual or a score."""
+    executed = any(getattr(form.funds, source).executed is not None for source, _ in SOURCES)
+    stated = form.funds.stated_total is not None and form.funds.stated_total.executed is not None
+    return executed or stated or any(row.actual is not None or row.score is not None for row in form.indicators)
+
+
+def _missing_funds(form: FormInput, level: Level) -> list[Finding]:
+    """Amounts the rate, and so 总分, cannot do without, each named on the row where it is typed.
+
+    With no 全年预算数 (or 全年执行数) at all, the 当年财政拨款 row's is missing. Otherwise a source row in
+    use (an amount other than 0) without its 全年预算数, or with a budget but no 全年执行数, lacks it.
+    """
+    total = form.funds.total
+    labels = dict(COLUMNS)
+    findings = []
+    for column in ("annual", "executed"):
+        if total.get(column) is None:
+            findings.append(_missing(level, "fiscal", column, labels))
+    for source, source_label in SOURCES:
+        row = getattr(form.funds, source)
+        if not any(row.get(column) for column, _ in COLUMNS):
+            continue  # a row not in use: blank, or only zeros
+        if row.annual is None and total.annual is not None:
+            findings.append(_missing(level, source, "annual", labels, source_label))
+        if row.executed is None and row.annual and total.executed is not None:
+            findings.append(_missing(level, source, "executed", labels, source_label))
+    return findings
+
+
+def _missing(level: Level, source: str, column: str, labels: dict[str, str], row_label: str = "") -> Finding:
+    return Finding(level, f"{column}_missing", f"funds.{source}.{column}",
+                   f"未填写{row_label}{labels[column]}，执行率、预算执行率得分和总分无法计算" if not row_label
+                   else f"未填写{row_label}的{labels[column]}，执行率、预算执行率得分和总分将不正确")
 
 
 def _weight_findings(rows: Sequence[IndicatorInput], profile: Profile) -> list[Finding]:

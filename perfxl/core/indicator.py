@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from perfxl.core.findings import Finding, error, info, warning
+from perfxl.core.findings import Finding, Level, error, info, warning
 from perfxl.core.grammar import Actual, Op, Target, parse_actual, parse_target
 from perfxl.core.numbers import round_half_up
 from perfxl.core.profile import Profile
@@ -170,8 +170,9 @@ def rule_score(target: Target, actual: Actual, weight: Decimal, profile: Profile
     return _qualitative(target, actual, weight, profile, where)
 
 
-def evaluate_indicator(row: IndicatorInput, profile: Profile, where: str = "indicator") -> IndicatorResult:
-    """Rule score, final score and the row's findings."""
+def evaluate_indicator(row: IndicatorInput, profile: Profile, where: str = "indicator",
+                       missing: Level = Level.INFO) -> IndicatorResult:
+    """Rule score, final score and the row's findings; ``missing``: the level of a blank actual's finding."""
     target = parse_target(row.target)
     actual = parse_actual(row.actual, target)
     rule = rule_score(target, actual, row.weight, profile, where)
@@ -182,7 +183,7 @@ def evaluate_indicator(row: IndicatorInput, profile: Profile, where: str = "indi
     if rule.problem is not None and not (officer is not None and rule.problem.code in _SETTLED_BY_OFFICER):
         findings.append(_prefixed(rule.problem, label))
     if actual.is_blank and officer is None and target.error is None:
-        findings.append(info("actual_missing", f"{where}.actual", f"{label}尚未填写实际完成值"))
+        findings.append(Finding(missing, "actual_missing", f"{where}.actual", f"{label}尚未填写实际完成值"))
     if score is not None:
         findings.extend(_score_findings(row, actual, rule, score, profile, where, label))
     return IndicatorResult(row, target, actual, rule, score, tuple(findings))

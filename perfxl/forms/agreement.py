@@ -32,7 +32,8 @@ from perfxl.workbook.base import Book, Ref
 # Grades as officers write them out in full.
 GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 RATE_KEYS = frozenset({"budget.rate"})
-CHANGED_ROW_CODES = frozenset({"target_changed", "weight_changed", "weight_unreadable"})
+# The reader's findings on a row that already say why its score differs.
+ROW_PROBLEM_CODES = frozenset({"target_changed", "weight_changed", "weight_unreadable", "score_is_text"})
 ROWS_CHANGED_CODES = frozenset({"indicator_added", "indicator_removed"})
 
 
@@ -51,6 +52,7 @@ class _Cell:
     shown: object
     formula: bool
     number_format: str
+    lenient: bool  # a hand-made form's cell, read as a person reads it ("59.58%" typed as text is a number)
 
     @property
     def label(self) -> str:
@@ -59,7 +61,7 @@ class _Cell:
 
 def agree(book: Book, read: ReadForm, result: FormResult, *, generated: bool) -> Agreement:
     """Compare every result cell of a form with the core's value; the form's numbers, and the findings."""
-    expected = form_values(result, read.mode, read.profile_json, read.actual_cells)
+    expected = form_values(result, read.profile_json, read.actual_cells)
     checker = _Checker(book, read, generated)
     findings = list(checker.findings(expected, result))
     return Agreement(_shown_result(result, checker), tuple(findings))
@@ -80,7 +82,7 @@ class _Checker:
         values = self.book.values(single)
         flags = self.book.formulas(single)
         formula = flags[0][0] if flags else self.generated  # an engine that cannot tell: as generated
-        return _Cell(key, single, values[0][0], formula, self.book.number_formats(single)[0][0])
+        return _Cell(key, single, values[0][0], formula, self.book.number_formats(single)[0][0], not self.generated)
 
     def typed(self, cell: _Cell) -> bool:
         """A value the officer typed (or a hand-made form's own formula): compared as displayed."""
@@ -122,7 +124,7 @@ class _Checker:
             return None
         self.cells[key] = cell
         typed = self.typed(cell)
-        wanted = _normal(expected, typed=False)
+        wanted = _normal(expected)
         if typed and (wanted is None or (isinstance(wanted, str) and key != "total.grade")):
             return None  # nothing to verify a typed value against: the core's findings say why
         if _same(cell, expected, typed):
@@ -141,12 +143,12 @@ class _Checker:
             return None  # the officer's score is an input, not a result
         wanted = expected.rows[index].score
         typed = self.typed(score)
-        if typed and not isinstance(_normal(wanted, typed=False), Decimal):
+        if typed and not isinstance(_normal(wanted), Decimal):
             return None  # no rule score to hold a blank typed cell against: the core's findings say why
         if _same(score, wanted, typed):
             return None
         field_prefix = f"indicators[{index}]"
-        if any(p.field.startswith(field_prefix) and p.code in CHANGED_ROW_CODES for p in self.read.problems):
+        if any(p.field.startswith(field_prefix) and p.code in ROW_PROBLEM_CODES for p in self.read.problems):
             return error("result_differs", field_prefix, "")  # the row's own finding says why
         cause = self._row_cause(index, refs, score)
         if cause is not None:
@@ -162,7 +164,7 @@ class _Checker:
             if cell.key in ("total.score", "total.grade") and any(
                     p.code in ROWS_CHANGED_CODES for p in self.read.problems):
                 message += "（指标行已被增删，表中的公式没有随之调整）"
-        elif _normal(cell.shown, typed=True) is None:
+        elif _normal(cell.shown, lenient=cell.lenient) is None:
             what = "为空" if self.generated else "未填写"
             message = f"{cell.label}{what}，按表中数据计算应为「{wanted}」"
         else:
@@ -204,10 +206,11 @@ def _present(finding: Finding | None) -> Iterator[Finding]:
 # -- values -------------------------------------------------------------------------------------
 
 
-def _normal(value: object, *, typed: bool) -> Decimal | str | None:
+def _normal(value: object, *, lenient: bool = False) -> Decimal | str | None:
     """A cell's value for comparison: None (blank), a number, or normalised text.
 
-    Typed cells are read as a person reads them: "59.58%", "89.96分" are numbers.
+    ``lenient``: read as a person reads a hand-made form ("59.58%", "89.96分" typed as text are numbers);
+    otherwise text is text, as a formula reading the cell takes it.
     """
     if value is None or isinstance(value, bool):
         return None if value is None else str(value)
@@ -219,7 +222,7 @@ def _normal(value: object, *, typed: bool) -> Decimal | str | None:
     text = "".join(unicodedata.normalize("NFKC", str(value)).split())
     if not text:
         return None
-    if typed:
+    if lenient:
         number = number_from_text(text.removesuffix("分"))
         if number is not None:
             return number
@@ -227,7 +230,7 @@ def _normal(value: object, *, typed: bool) -> Decimal | str | None:
 
 
 def _same(cell: _Cell, expected: object, typed: bool) -> bool:
-    shown, wanted = _normal(cell.shown, typed=typed), _normal(expected, typed=False)
+    shown, wanted = _normal(cell.shown, lenient=cell.lenient), _normal(expected)
     if isinstance(shown, Decimal) and isinstance(wanted, Decimal):
         decimals = displayed_decimals(cell.number_format) if typed else None
         if decimals is None:
@@ -252,7 +255,7 @@ def _plain(number: Decimal) -> str:
 
 
 def _display(key: str, value: object) -> str:
-    normal = _normal(value, typed=False) if not isinstance(value, str) else (str(value).strip() or None)
+    normal = _normal(value) if not isinstance(value, str) else (str(value).strip() or None)
     if normal is None:
         return "空白"
     if isinstance(normal, Decimal):
@@ -268,7 +271,7 @@ def _display(key: str, value: object) -> str:
 def _number(cell: _Cell | None) -> Decimal | None:
     if cell is None:
         return None
-    value = _normal(cell.shown, typed=True)
+    value = _normal(cell.shown, lenient=cell.lenient)
     return value if isinstance(value, Decimal) else None
 
 
@@ -287,7 +290,7 @@ def _shown_result(result: FormResult, checker: _Checker) -> FormResult:
     indicators += result.indicators[len(indicators):]
     grade = result.grade
     if "total.grade" in cells:
-        text = _normal(cells["total.grade"].shown, typed=False)
+        text = _normal(cells["total.grade"].shown)
         grade = text if isinstance(text, str) else None
     return dataclasses.replace(result, budget=budget, indicators=indicators,
                                total=shown("total.score", result.total), grade=grade)

@@ -68,7 +68,9 @@ class ReadForm:
         if field_path in ("name", "department", "unit"):
             return self.fields.get(f"project.{field_path}")
         if field_path.startswith("funds."):
-            return self.fields.get(field_path)
+            # A source row the form does not have: its 年度资金总额 row.
+            _, _, column = field_path.rpartition(".")
+            return self.fields.get(field_path) or self.fields.get(f"funds.total.{column}")
         if field_path == "indicators.weight":
             return self.fields.get("total.weight")
         return None
@@ -154,6 +156,9 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
         if isinstance(actual, str) and not actual.strip():
             actual = None
         officer = _officer_score(cell.get("row.score"), formula_flags, i, target, actual, weight, profile)
+        typed_text = _score_text(cell.get("row.score"), formula_flags, i, len(indicators), rows_refs[i])
+        if typed_text is not None:
+            problems.append(typed_text)
         indicators.append(IndicatorInput(level1, level2, cell_text(cell.get("row.name")), target, weight, actual,
                                          officer, cell_text(cell.get("row.reason"))))
         kept_refs.append(rows_refs[i])
@@ -181,12 +186,19 @@ def _amount_value(value: object) -> Decimal | None:
 
 
 def _amount(values: dict[str, object], key: str, fields: dict[str, Ref], problems: list[Finding]) -> Decimal | None:
+    """An amount as the form's own formulas read it: SUM and COUNT pass over text, so text is no amount."""
     value = values.get(key)
-    amount = _amount_value(value)
-    if amount is None and value is not None and cell_text(value) != "":
-        problems.append(error("amount_unreadable", key, f"{FIELDS[key].label}「{value}」不是数字").located(
-            str(fields[key])))
-    return amount
+    if isinstance(value, str) and value.strip():
+        number = _amount_value(value)
+        if number is not None:
+            message = (f"{FIELDS[key].label}「{value}」是文字，表中的公式不计入合计：请删除后重新输入数字 "
+                       f"{format(number.normalize(), 'f')}")
+            problems.append(error("amount_is_text", key, message).located(str(fields[key])))
+        else:
+            problems.append(error("amount_unreadable", key, f"{FIELDS[key].label}「{value}」不是数字").located(
+                str(fields[key])))
+        return None
+    return _amount_value(value)
 
 
 def _score_formulas(book: Book, ref: Ref | None) -> list[bool] | None:
@@ -205,12 +217,25 @@ def _officer_score(value: object, formulas: Sequence[bool] | None, index: int, t
     """
     number = _amount_value(value)  # None for a formula's text result (请人工评分, 错误：…)
     if formulas is not None and index < len(formulas):
-        return None if formulas[index] else number
+        # Text typed over the formula is no score to the form's SUM: see _score_text.
+        return None if formulas[index] or isinstance(value, str) else number
     if number is None:
         return None
     parsed = parse_target(target)
     rule: RuleScore = rule_score(parsed, parse_actual(actual, parsed), weight, profile)
     return number if is_override(number, rule) or rule.score is None else None
+
+
+def _score_text(value: object, formulas: Sequence[bool] | None, index: int, row: int,
+                refs: dict[str, Ref]) -> Finding | None:
+    """Text typed into a 得分 cell over its formula: the form's SUM and COUNT pass over it."""
+    if not isinstance(value, str) or not value.strip() or formulas is None or index >= len(formulas) or formulas[index]:
+        return None
+    number = _amount_value(value.strip().removesuffix("分"))
+    advice = f"请删除后重新输入数字 {format(number.normalize(), 'f')}" if number is not None else "请填写分数"
+    ref = refs.get("row.score")
+    message = f"得分「{value.strip()}」是文字，表中的公式不计入总分：{advice}"
+    return error("score_is_text", f"indicators[{row}].score", message).located(None if ref is None else str(ref))
 
 
 def _changed_targets(read: ReadForm, generated: list[tuple[str, str, Decimal]]) -> list[Finding]:

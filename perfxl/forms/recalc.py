@@ -44,8 +44,16 @@ class FormOutcome:
 
 
 def located_findings(read: ReadForm, result: FormResult) -> tuple[Finding, ...]:
+    """The reader's problems and the core's findings, each on its cell.
+
+    A value perfxl could not use (text in an amount cell) reaches the core as missing: the core's
+    "not filled in" on the same field would contradict the reader's finding, so it is left out.
+    """
     findings = list(read.problems)
+    explained = {problem.field for problem in read.problems}
     for finding in result.findings:
+        if finding.code.endswith("_missing") and finding.field in explained:
+            continue
         ref = read.cell_of(finding.field)
         findings.append(finding.located(None if ref is None else str(ref)))
     return tuple(findings)

@@ -3,7 +3,7 @@ in new forms, and recalculation writes them into returned ones.
 
 A cell's value is what its formula computes: in udf mode the very UDF the cell calls, given the values
 of the cells it reads; the native formulas are built to give the same (LibreOffice proves it). The
-native check column shows the fixed texts of the checks it can make itself.
+check column, native in both modes, shows the fixed texts of the checks it can make itself.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 from perfxl.core.budget import COLUMNS
 from perfxl.core.form import FormResult
 from perfxl.core.numbers import to_float
-from perfxl.udfs import PERF_BUDGET_SCORE, PERF_CHECK, PERF_RATE, PERF_SCORE
+from perfxl.udfs import PERF_BUDGET_SCORE, PERF_RATE, PERF_SCORE
 
 SEPARATOR = "；"
 # The native check column: fixed texts, in the order PERF_CHECK reports the same findings.
@@ -54,7 +54,7 @@ class FormValues:
     grade: object
 
 
-def form_values(result: FormResult, mode: str, profile_arg: str | None, actual_cells: Sequence[object]) -> FormValues:
+def form_values(result: FormResult, profile_arg: str | None, actual_cells: Sequence[object]) -> FormValues:
     """The value of every computed cell of a form. ``actual_cells``: what each 实际完成值 cell holds."""
     total = result.form.funds.total
     annual, executed = to_float(total.annual), to_float(total.executed)
@@ -63,11 +63,8 @@ def form_values(result: FormResult, mode: str, profile_arg: str | None, actual_c
         weight = float(row.input.weight)
         rule = PERF_SCORE(row.input.target, actual, weight, profile_arg)
         score = rule if row.input.score is None else float(row.input.score)
-        if mode == "udf":
-            check = PERF_CHECK(row.input.target, actual, weight, score, row.input.reason or None, profile_arg)
-        else:
-            codes = {f.code for f in row.findings}
-            check = SEPARATOR.join(text for code, text in NATIVE_CHECKS.items() if code in codes)
+        codes = {f.code for f in row.findings}
+        check = SEPARATOR.join(text for code, text in NATIVE_CHECKS.items() if code in codes)
         rows.append(RowValues(rule, score, check))
     weights = result.profile.budget_weight + sum((r.weight for r in result.form.indicators), Decimal(0))
     return FormValues(

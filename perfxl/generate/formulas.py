@@ -76,31 +76,49 @@ class Formulas:
         raise NotImplementedError
 
     def check(self, row: RowCells, design: ActualDesign) -> str:
-        raise NotImplementedError
+        """The 检查结果 column, the same in both modes: the checks that need no rule engine, in fixed texts.
+
+        Native, so that every spreadsheet computes it (a UDF's blank result would be recomputed, and
+        shown as #VALUE!, by LibreOffice); the full findings are perfxl check's and the button's notes.
+        """
+        conditions = check_conditions(row, design, self.profile)
+        # Space-separated, then TRIM and spaces turned into the separator: Excel 2010 has no TEXTJOIN.
+        pieces = "&".join(f'IF({cond},"{NATIVE_CHECKS[code]} ","")' for code, cond in conditions.items())
+        return f'=SUBSTITUTE(TRIM({pieces})," ","；")'
 
 
 class UdfFormulas(Formulas):
+    """PERF_* calls, each behind a native test for the blank inputs on which the UDF gives "" itself.
+
+    The guard changes no value; it lets every spreadsheet compute a blank result without the UDFs.
+    LibreOffice computes every formula whose cached result is an empty text when it opens a file (as if
+    it had none), and shows #VALUE! for a UDF it cannot run: a blank udf form would print errors.
+    """
+
     mode = "udf"
 
     def _call(self, name: str, *args: str) -> str:
         if self.profile_cell:
             args = (*args, self.profile_cell)
-        return f"={name}({','.join(args)})"
+        return f"{name}({','.join(args)})"
+
+    @staticmethod
+    def _unless_blank(cells: Sequence[str], call: str) -> str:
+        blank = cells[0] + '=""' if len(cells) == 1 else "OR(" + ",".join(f'{c}=""' for c in cells) + ")"
+        return f'=IF({blank},"",{call})'
 
     def rate(self, annual: str, executed: str) -> str:
-        return self._call("PERF_RATE", annual, executed)
+        return self._unless_blank((annual, executed), self._call("PERF_RATE", annual, executed))
 
     def budget_score(self, annual: str, executed: str, rate: str, weight: str) -> str:
-        return self._call("PERF_BUDGET_SCORE", annual, executed, weight)
+        return self._unless_blank((annual, executed), self._call("PERF_BUDGET_SCORE", annual, executed, weight))
 
     def rule_score(self, row: RowCells, design: ActualDesign) -> str:
-        return self._call("PERF_SCORE", row.target, row.actual, row.weight)
+        return self._unless_blank((row.target, row.actual, row.weight),
+                                  self._call("PERF_SCORE", row.target, row.actual, row.weight))
 
     def grade(self, total: str) -> str:
-        return self._call("PERF_GRADE", total)
-
-    def check(self, row: RowCells, design: ActualDesign) -> str:
-        return self._call("PERF_CHECK", row.target, row.actual, row.weight, row.score, row.reason)
+        return self._unless_blank((total,), self._call("PERF_GRADE", total))
 
 
 class NativeFormulas(Formulas):
@@ -156,12 +174,6 @@ class NativeFormulas(Formulas):
                 condition = ",".join(f"{row.actual}={text(t)}" for t in texts)
                 result = f"IF(OR({condition}),{scores[tier]},{result})"
         return result
-
-    def check(self, row: RowCells, design: ActualDesign) -> str:
-        conditions = check_conditions(row, design, self.profile)
-        # Space-separated, then TRIM and spaces turned into the separator: Excel 2010 has no TEXTJOIN.
-        pieces = "&".join(f'IF({cond},"{NATIVE_CHECKS[code]} ","")' for code, cond in conditions.items())
-        return f'=SUBSTITUTE(TRIM({pieces})," ","；")'
 
 
 def check_conditions(row: RowCells, design: ActualDesign, profile: Profile) -> dict[str, str]:

@@ -74,7 +74,7 @@ class FormSheet:
     def __post_init__(self) -> None:
         self.layout = FormLayout(self.template, len(self.result.indicators))
         self.designs = [design_actual(r.target, r.input.actual) for r in self.result.indicators]
-        values = form_values(self.result, self.formulas.mode, self.profile_arg, [d.cell_value for d in self.designs])
+        values = form_values(self.result, self.profile_arg, [d.cell_value for d in self.designs])
         self.cells = FormCells(self.result, self.formulas, values)
         self.cell_by_position = {(c.row, c.col): c for c in self.template.cells}
         self.merge_boxes = self.layout.merges()

@@ -65,19 +65,21 @@ class Profile:
 
     ``path/user/registrymodifications.xcu`` forces a full recalculation on load (or, with
     ``recalculate=False``, forbids it, so that the values stored in the file are shown: what a PDF of a
-    form perfxl has recalculated should print, since LibreOffice cannot run perfxl's UDFs);
+    form perfxl has recalculated should print, since LibreOffice cannot run perfxl's UDFs; with
+    ``recalculate=None`` LibreOffice keeps its own defaults, as on a user's PC);
     ``path/fonts.conf`` includes the system fontconfig and then the Chinese font-name mappings shipped
     with perfxl. The directory is removed by :meth:`cleanup` (or on leaving the ``with`` block).
     """
 
-    def __init__(self, prefix: str = "perfxl-lo-", *, recalculate: bool = True) -> None:
+    def __init__(self, prefix: str = "perfxl-lo-", *, recalculate: bool | None = True) -> None:
         self.path = Path(tempfile.mkdtemp(prefix=prefix))
         user = self.path / "user"
         user.mkdir()
-        settings = _package_text("registrymodifications.xcu")
-        if not recalculate:  # RecalcMode 0: always, 1: never
-            settings = settings.replace("<value>0</value>", "<value>1</value>")
-        (user / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
+        if recalculate is not None:
+            settings = _package_text("registrymodifications.xcu")
+            if not recalculate:  # RecalcMode 0: always, 1: never
+                settings = settings.replace("<value>0</value>", "<value>1</value>")
+            (user / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
         mappings = self.path / "perfxl-fonts.conf"
         mappings.write_text(_package_text("fonts.conf"), encoding="utf-8")
         self.fontconfig_file = self.path / "fonts.conf"
@@ -138,7 +140,7 @@ def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
 
 
 def _run_soffice(sources: list[Path], out: Path, fmt: str, timeout: float,
-                 recalculate: bool = True) -> tuple[str, int | None, float]:
+                 recalculate: bool | None = True) -> tuple[str, int | None, float]:
     """One soffice run converting ``sources`` into ``out``: its log, exit code and duration."""
     with Profile(recalculate=recalculate) as profile:
         log = profile.path / "soffice.log"
@@ -190,11 +192,12 @@ def convert(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], fmt: s
 
 
 def convert_many(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], fmt: str = "pdf", *,
-                 batch: int = 25, timeout_per_file: float = 60.0, recalculate: bool = True,
+                 batch: int = 25, timeout_per_file: float = 60.0, recalculate: bool | None = True,
                  on_progress: Callable[[int, int], None] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Convert many files, a batch per soffice run (starting soffice costs a second each time).
 
-    ``recalculate=False`` shows the values stored in the files instead of recomputing them.
+    ``recalculate=False`` shows the values stored in the files instead of recomputing them; ``None``
+    keeps LibreOffice's defaults (it then computes only the formulas without a cached result).
 
     Returns the outputs written and, for each file that gave none, the reason in Chinese; one bad file
     does not stop the others. Files whose outputs would share a name go to different runs, in order.
