@@ -245,3 +245,12 @@ def test_pdf_lists_forms_with_errors_and_strict_refuses_them(tmp_path: Path) -> 
     assert strict.returncode == 1, strict.stdout + strict.stderr
     assert "未导出" in strict.stdout and "已导出 1 个 PDF" in strict.stdout
     assert sorted(p.name for p in (tmp_path / "strict").glob("*.pdf")) == ["2022_鉴定考务经费.pdf"]
+
+
+def test_a_rate_typed_without_percent_in_a_general_cell_reads_as_a_percentage(tmp_path: Path) -> None:
+    def build(ws: Worksheet) -> None:
+        shanghai_form(ws, WORK)
+        ws["G6"], ws["G6"].number_format = 59.58, "General"
+
+    form, errors = _errors(handmade_book(tmp_path, build))
+    assert errors == {} and form.result.rate == Decimal("0.5958")

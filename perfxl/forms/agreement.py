@@ -230,13 +230,26 @@ def _normal(value: object, *, lenient: bool = False) -> Decimal | str | None:
 
 
 def _same(cell: _Cell, expected: object, typed: bool) -> bool:
-    shown, wanted = _normal(cell.shown, lenient=cell.lenient), _normal(expected)
-    if isinstance(shown, Decimal) and isinstance(wanted, Decimal):
+    shown, wanted = _readings(cell), _normal(expected)
+    if isinstance(wanted, Decimal) and all(isinstance(r, Decimal) for r in shown):
         decimals = displayed_decimals(cell.number_format) if typed else None
-        if decimals is None:
-            return shown == wanted
-        return round_half_up(shown, decimals) == round_half_up(wanted, decimals)
-    return shown == wanted
+        return any(_equal(r, wanted, decimals) for r in shown)  # type: ignore[arg-type]
+    return shown == [wanted]
+
+
+def _equal(a: Decimal, b: Decimal, decimals: int | None) -> bool:
+    """Equal as a cell showing ``decimals`` places displays them (exactly, for None)."""
+    return a == b if decimals is None else round_half_up(a, decimals) == round_half_up(b, decimals)
+
+
+def _readings(cell: _Cell) -> list[Decimal | str | None]:
+    """What a cell may mean: its value; on a hand-made form a rate typed without % (59.58 in General) also
+    as a percentage."""
+    value = _normal(cell.shown, lenient=cell.lenient)
+    if cell.lenient and cell.key in RATE_KEYS and isinstance(value, Decimal) and "%" not in cell.number_format \
+            and not (isinstance(cell.shown, str) and "%" in cell.shown):
+        return [value, value / 100]
+    return [value]
 
 
 def displayed_decimals(number_format: str) -> int | None:
@@ -268,11 +281,18 @@ def _display(key: str, value: object) -> str:
 # -- the numbers the form shows -----------------------------------------------------------------
 
 
-def _number(cell: _Cell | None) -> Decimal | None:
+def _number(cell: _Cell | None, computed: Decimal | None = None) -> Decimal | None:
+    """The number a cell shows: of its readings, the one equal to the computed value, else the likeliest."""
     if cell is None:
         return None
-    value = _normal(cell.shown, lenient=cell.lenient)
-    return value if isinstance(value, Decimal) else None
+    readings = [r for r in _readings(cell) if isinstance(r, Decimal)]
+    if not readings:
+        return None
+    decimals = displayed_decimals(cell.number_format)
+    matching = [r for r in readings if computed is not None and _equal(r, computed, decimals)]
+    if matching:
+        return matching[0]
+    return readings[-1] if len(readings) > 1 and abs(readings[0]) > 2 else readings[0]
 
 
 def _shown_result(result: FormResult, checker: _Checker) -> FormResult:
@@ -280,7 +300,7 @@ def _shown_result(result: FormResult, checker: _Checker) -> FormResult:
     cells = checker.cells
 
     def shown(key: str, computed: Decimal | None) -> Decimal | None:
-        return _number(cells[key]) if key in cells else computed
+        return _number(cells[key], computed) if key in cells else computed
 
     budget = dataclasses.replace(result.budget, rate=shown("budget.rate", result.budget.rate),
                                  score=shown("budget.score", result.budget.score))
