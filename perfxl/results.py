@@ -6,18 +6,18 @@ from decimal import Decimal
 
 from perfxl.core.findings import Finding
 from perfxl.core.form import FormResult
-from perfxl.core.numbers import to_float
+from perfxl.core.numbers import round_half_up, shown, to_float
 
 
 def format_rate(rate: Decimal | None) -> str:
-    """0.5958 → 59.58% (the rate is already rounded to 4 places)."""
+    """0.5958 → 59.58% (the rate is already rounded to 4 places); 1E+22 → 1E+24% (a mistyped amount)."""
     if rate is None:
         return ""
-    return f"{rate * 100:.2f}%"
+    return f"{shown(round_half_up(rate * 100, 2))}%"
 
 
 def format_score(score: Decimal | None) -> str:
-    return "" if score is None else f"{score:.2f}"
+    return "" if score is None else shown(round_half_up(score, 2))
 
 
 def finding_to_dict(finding: Finding) -> dict[str, object]:

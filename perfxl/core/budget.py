@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from perfxl.core.findings import Finding, error, warning
-from perfxl.core.numbers import round_half_up
+from perfxl.core.numbers import round_half_up, shown
 from perfxl.core.profile import Profile
 
 # Source rows of the funds block, in form order, with their labels; 年度资金总额 is their sum.
@@ -83,7 +83,7 @@ def evaluate_budget(funds: Funds, profile: Profile) -> BudgetResult:
     if total.annual is not None and total.executed is not None and total.executed > total.annual:
         findings.append(warning(
             "over_executed", "funds.total.executed",
-            f"全年执行数 {total.executed} 超过全年预算数 {total.annual}，执行率超过100%"))
+            f"全年执行数 {shown(total.executed)} 超过全年预算数 {shown(total.annual)}，执行率超过100%"))
     for key, label in (*SOURCES, ("total", TOTAL_LABEL)):
         row = total if key == "total" else getattr(funds, key)
         for column, column_label in COLUMNS:
@@ -105,5 +105,5 @@ def _stated_total_findings(funds: Funds) -> list[Finding]:
         if given is not None and computed is not None and given != computed:
             findings.append(error(
                 "funds_sum_mismatch", f"funds.total.{column}",
-                f"{TOTAL_LABEL}的{column_label} {given} 不等于各资金来源之和 {computed}"))
+                f"{TOTAL_LABEL}的{column_label} {shown(given)} 不等于各资金来源之和 {shown(computed)}"))
     return findings

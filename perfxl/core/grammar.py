@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from perfxl.core.numbers import NotANumber, to_decimal
+from perfxl.core.numbers import NotANumber, shown, to_decimal
 
 
 class Op(Enum):
@@ -207,5 +207,4 @@ def parse_actual(value: object, target: Target | None = None) -> Actual:
 
 
 def _display(number: Decimal, unit: str) -> str:
-    shown = format(number.normalize(), "f") if number != 0 else "0"
-    return f"{shown}{unit}"
+    return f"{shown(number.normalize()) if number != 0 else '0'}{unit}"

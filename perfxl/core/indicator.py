@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from perfxl.core.findings import Finding, Level, error, info, warning
 from perfxl.core.grammar import Actual, Op, Target, parse_actual, parse_target
-from perfxl.core.numbers import round_half_up
+from perfxl.core.numbers import round_half_up, shown
 from perfxl.core.profile import Profile
 from perfxl.core.qualitative import Tier, classify
 
@@ -148,7 +148,8 @@ def _qualitative(target: Target, actual: Actual, weight: Decimal, profile: Profi
         score = round_half_up(weight * profile.partial_share, profile.score_decimals)
         return RuleScore(score, tier, problem=warning(
             "partial_confirm", f"{where}.score",
-            f"「{actual.text}」按部分达成计 {score} 分（分值的{_percent(profile.partial_share)}），请确认或填写得分"))
+            f"「{actual.text}」按部分达成计 {shown(score)} 分（分值的{_percent(profile.partial_share)}），"
+            "请确认或填写得分"))
     return RuleScore(None, problem=error(
         "needs_officer_score", f"{where}.score",
         f"无法根据「{actual.text}」自动判定是否达成「{target.text}」，请人工填写得分"))
@@ -195,19 +196,21 @@ def _score_findings(row: IndicatorInput, actual: Actual, rule: RuleScore, score:
     weight = row.weight
     has_reason = bool(row.reason.strip())
     if score > weight:
-        findings.append(error("score_above_weight", f"{where}.score", f"{label}得分 {score} 超过分值 {weight}"))
+        findings.append(error("score_above_weight", f"{where}.score",
+                              f"{label}得分 {shown(score)} 超过分值 {shown(weight)}"))
     if score < 0:
-        findings.append(error("score_negative", f"{where}.score", f"{label}得分 {score} 不能为负数"))
+        findings.append(error("score_negative", f"{where}.score", f"{label}得分 {shown(score)} 不能为负数"))
     overridden = is_override(row.score, rule)
     if overridden:
-        findings.append(info("override", f"{where}.score", f"{label}为人工评分 {score}（规则得分 {rule.score}）"))
+        findings.append(info("override", f"{where}.score",
+                             f"{label}为人工评分 {shown(score)}（规则得分 {shown(rule.score)}）"))
         if rule.tier is not None and weight > 0:
             low, high = tier_band(rule.tier, profile)
             share = score / weight
             if not low <= share <= high:
                 findings.append(warning(
                     "override_outside_band", f"{where}.score",
-                    f"{label}人工评分 {score} 不在「{rule.tier.value}」档的得分区间"
+                    f"{label}人工评分 {shown(score)} 不在「{rule.tier.value}」档的得分区间"
                     f"（{_band_points(low, weight)}–{_band_points(high, weight)} 分）"))
     short = score < weight or (rule.tier is not None and rule.tier is not Tier.ACHIEVED)
     if not has_reason and (short or overridden):
@@ -232,5 +235,5 @@ def _percent(share: Decimal) -> str:
 
 
 def _band_points(share: Decimal, weight: Decimal) -> str:
-    return f"{(share * weight).normalize():f}"
+    return shown((share * weight).normalize())
 

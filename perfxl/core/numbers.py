@@ -7,7 +7,7 @@ Excel cell, a YAML number and a typed string all become the same exact decimal v
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
 # Excel keeps 15 significant digits; formatting a float to 15 digits recovers the decimal number the
 # officer typed (0.1 + 0.2 shows as 0.3) and makes ROUND behave like Excel's at .xx5 boundaries.
@@ -46,15 +46,40 @@ def to_decimal(value: object) -> Decimal:
 
 
 def _normalise(value: Decimal) -> Decimal:
-    """Drop an exponent form such as 1E+2 that format(..., 'g') produces for round floats."""
-    if value == value.to_integral_value():
+    """Drop an exponent form such as 1E+2 that format(..., 'g') produces for round floats.
+
+    Only while the digits fit decimal's context (28): 1E+28 and beyond keep their exponent, as
+    quantizing them raises InvalidOperation (and Excel shows them as 1E+28 too)."""
+    if value == value.to_integral_value() and value.adjusted() < getcontext().prec:
         return value.quantize(Decimal(1))
     return value
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
-    """Round half away from zero, as Excel's ROUND does: 9.545 -> 9.55, -2.5 -> -3."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """Round half away from zero, as Excel's ROUND does: 9.545 -> 9.55, -2.5 -> -3.
+
+    Any finite value rounds, however large: a cell may hold up to 9.99E+307, far beyond the 28 digits
+    of decimal's default context, where a plain quantize raises InvalidOperation."""
+    with localcontext() as context:
+        digits = value.adjusted() + decimals + 1 if value.is_finite() else 0
+        if digits > context.prec and value.as_tuple().exponent >= -decimals:
+            return value  # already exact to that place: 1E+28 stays short rather than 29 digits and ".00"
+        context.prec = max(context.prec, digits + 1)
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+# Beyond these magnitudes a number is shown as Excel's General format shows it: 1E+28, 9.99E+307, 1E-300.
+_SCIENTIFIC_FROM = Decimal(10) ** _EXCEL_DIGITS
+_SCIENTIFIC_BELOW = Decimal("1E-9")
+
+
+def shown(value: Decimal) -> str:
+    """A number as a message shows it: its digits (588865, 945926.25), or Excel's E notation with 15
+    significant digits where the digits would run to dozens or hundreds of characters."""
+    magnitude = abs(value)
+    if value.is_finite() and (magnitude >= _SCIENTIFIC_FROM or 0 < magnitude < _SCIENTIFIC_BELOW):
+        return format(value.normalize(), f".{_EXCEL_DIGITS}G")
+    return format(value, "f")
 
 
 def to_float(value: Decimal | None) -> float | None:
