@@ -1,20 +1,29 @@
-"""Check or recalculate workbook files one by one, spread over the cores, a bad file never stopping the rest."""
+"""Check or recalculate workbook files one by one, spread over the cores, a bad file never stopping the rest.
+
+Whatever goes wrong with one file (a broken package, a value nobody foresaw, a bug in perfxl) becomes that
+file's problem, named in Chinese; the traceback goes to the ``perfxl`` log (see perfxl.debuglog).
+"""
 
 from __future__ import annotations
 
-import os
+import logging
+import traceback
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
+from perfxl import debuglog
 from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.forms.recalc import check_book, recalculate_book
+from perfxl.interrupts import Interrupted
+from perfxl.parallel import run_jobs
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
+
+log = logging.getLogger("perfxl.batch")
 
 Progress = Callable[[int, int], None]
 # Below this many files, starting worker processes costs more than it saves.
@@ -31,6 +40,8 @@ class FileOutcome:
     problem: FileProblem | None = None
     rewritten: bool = False  # recalculation wrote the file
     hand_made: bool = False  # forms found by their labels (checked, never rewritten)
+    detail: str | None = None  # the traceback behind ``problem``, for the debug log
+    internal: bool = False  # ``problem`` is perfxl's failure, not the file's: its message says where details are
 
 
 def _open(path: Path, source: str) -> tuple[FileOutcome, XlsxBook | None]:
@@ -41,6 +52,8 @@ def _open(path: Path, source: str) -> tuple[FileOutcome, XlsxBook | None]:
     except (Unusable, XlsxError) as exc:
         outcome.problem = FileProblem(source, str(exc))
         return outcome, None
+    except OSError as exc:  # unreadable: no permission, gone meanwhile, a network share lost
+        return _failed(source, f"无法读取文件（{type(exc).__name__}），已跳过"), None
 
 
 NO_FORM = "没有找到自评表（既没有 perfxl 生成的表，也没有按标准表样填写的表）"
@@ -69,44 +82,64 @@ def _process(path: Path, source: str, *, recalc: bool, stamp: str | None) -> Fil
                 book.save()
                 outcome.rewritten = True
     except (XlsxError, etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        outcome.forms, outcome.rewritten = [], False
         what, note = ("重新计算", "原文件未改动") if recalc else ("读取", "文件可能已损坏")
-        outcome.problem = FileProblem(source, f"无法{what}（{type(exc).__name__}），{note}")
-        return outcome
+        return _failed(source, f"无法{what}（{type(exc).__name__}），{note}")
     if not outcome.forms:
         outcome.problem = FileProblem(source, NO_FORM)
     return outcome
 
 
-def _task(job: tuple[str, Path, str, str | None]) -> FileOutcome:
+Job = tuple[str, Path, str, "str | None"]  # (kind, path, source, stamp)
+
+
+def _task(job: Job) -> FileOutcome:
     kind, path, source, stamp = job
-    return recalc_file(path, source, stamp) if kind == "recalc" else check_file(path, source)
+    try:
+        return recalc_file(path, source, stamp) if kind == "recalc" else check_file(path, source)
+    except Exception as exc:  # a value or layout nobody foresaw, or a bug: this file's problem, not the batch's end
+        unchanged = "，原文件未改动" if kind == "recalc" else ""
+        return _failed(source, f"内部错误（{type(exc).__name__}），已跳过{unchanged}", internal=True)
 
 
-def _chunk(jobs: list[tuple[str, Path, str, str | None]]) -> list[FileOutcome]:
-    return [_task(job) for job in jobs]
+def _failed(source: str, message: str, *, internal: bool = False) -> FileOutcome:
+    """The file as a problem, with the traceback of the exception being handled (a save is atomic: a file
+    whose processing raised is as it was)."""
+    return FileOutcome(source, problem=FileProblem(source, message), detail=traceback.format_exc(),
+                       internal=internal)
+
+
+def _lost(job: Job) -> FileOutcome:
+    """A file whose worker process died while it may have been working on it (out of memory, killed)."""
+    kind, _, source, _ = job
+    message = "内部错误（处理进程意外退出，可能是内存不足），已跳过" + ("，原文件未改动" if kind == "recalc" else "")
+    return FileOutcome(source, problem=FileProblem(source, message), detail="worker process died", internal=True)
 
 
 def run(kind: str, paths: Sequence[Path], *, stamp: str | None = None, workers: int | None = None,
         on_progress: Progress | None = None) -> Iterator[FileOutcome]:
-    """Outcomes in the order of ``paths``; ``kind`` is "check" or "recalc"."""
-    jobs = [(kind, path, display_name(path), stamp) for path in paths]
-    total = len(jobs)
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or total < PARALLEL_THRESHOLD:
-        for done, job in enumerate(jobs, start=1):
-            yield _task(job)
-            if on_progress:
-                on_progress(done, total)
-        return
-    chunks = [jobs[i:i + CHUNK] for i in range(0, total, CHUNK)]
-    done = 0
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        for outcomes in pool.map(_chunk, chunks):
-            yield from outcomes
-            done += len(outcomes)
-            if on_progress:
-                on_progress(done, total)
+    """Outcomes in the order of ``paths``; ``kind`` is "check" or "recalc".
+
+    Ctrl-C or TERM: the files under way are finished, then :class:`Interrupted` says how many were done."""
+    jobs: list[Job] = [(kind, path, display_name(path), stamp) for path in paths]
+    log_file = debuglog.enable()
+    try:
+        for outcome in run_jobs(_task, jobs, threshold=PARALLEL_THRESHOLD, chunk=CHUNK, workers=workers,
+                                on_progress=on_progress, lost=_lost):
+            yield _logged(outcome, log_file) if outcome.detail is not None else outcome
+    except Interrupted as stop:
+        if kind == "recalc" and stamp is not None:  # not for pdf's recalculated temporary copies
+            stop.note = "已处理的文件均已完整写回，其余文件未改动"
+        raise
+
+
+def _logged(outcome: FileOutcome, log_file: Path | None) -> FileOutcome:
+    """Log the problem with its traceback; an internal error's message says where the details are."""
+    assert outcome.problem is not None
+    log.error("%s: %s\n%s", outcome.source, outcome.problem.message, outcome.detail)
+    if not outcome.internal:
+        return replace(outcome, detail=None)
+    message = f"{outcome.problem.message}（{debuglog.hint(log_file)}）"
+    return replace(outcome, problem=replace(outcome.problem, message=message), detail=None)
 
 
 def display_name(path: Path) -> str:

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from importlib import resources
 
 from perfxl import __version__
+from perfxl.cli.progress import end_line
 from perfxl.errors import InputError
+from perfxl.interrupts import Interrupted, raise_on_terminate
 
 EXIT_INPUT = 2
 
@@ -90,9 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"perfxl：输入有误，未作处理。\n{exc.render()}", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("perfxl：已中断。", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or TERM (see entry_point); a batch says how far it got
+        stop = exc if isinstance(exc, Interrupted) else Interrupted()
+        end_line()
+        print(f"perfxl：{stop.message()}", file=sys.stderr)
+        return stop.exit_code
     except Exception as exc:  # an internal error: say so plainly, traceback only on request
         if os.environ.get("PERFXL_DEBUG"):
             raise
@@ -103,4 +107,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry_point() -> None:
+    raise_on_terminate()
     sys.exit(main())

@@ -9,6 +9,15 @@ from typing import TextIO
 # Runs shorter than this many items print nothing: a progress bar for two forms is noise.
 MIN_ITEMS = 20
 WIDTH = 30
+_open_line: list[TextIO] = []  # the stream whose last line is a bar still being redrawn
+
+
+def end_line() -> None:
+    """End a bar's line left unfinished (a run interrupted), so that the next message starts on its own."""
+    while _open_line:
+        stream = _open_line.pop()
+        stream.write("\n")
+        stream.flush()
 
 
 class ProgressBar:
@@ -32,3 +41,4 @@ class ProgressBar:
         if self.stream.isatty() or done >= total:
             self.stream.write(line + end)
             self.stream.flush()
+            _open_line[:] = [] if end else [self.stream]

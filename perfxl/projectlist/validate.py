@@ -12,9 +12,9 @@ from pathlib import Path
 
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.form import FormInput
-from perfxl.core.grammar import parse_target
+from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput
-from perfxl.core.numbers import NotANumber, to_decimal
+from perfxl.core.numbers import NotANumber, shown, to_decimal
 from perfxl.core.profile import ProfileError
 from perfxl.errors import InputError, Problem
 from perfxl.profiles import resolve_profile
@@ -32,6 +32,10 @@ INDICATOR_KEYS = {"level1": "一级指标", "level2": "二级指标", "name": "�
                   "weight": "分值", "actual": "实际完成值", "score": "得分", "reason": "偏差原因分析及改进措施"}
 INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "weight")
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# No amount, weight, score or result comes near this; beyond it sums lose digits (decimal's 28), so such a
+# number is a typing or conversion slip (an account number pasted, 1E+30 for 1.30).
+NUMBER_LIMIT = Decimal("1E+28")
+TOO_LARGE = f"数值过大（绝对值应小于 {shown(NUMBER_LIMIT)}），当前为 {{}}"
 
 # Where a value sits in the plain data: ("projects", 0, "indicators", 2, "weight").
 Key = tuple[str | int, ...]
@@ -86,6 +90,9 @@ def _number(value: object, out: _Collector, project: str | None, field: str, *,
         number = to_decimal(value)
     except NotANumber:
         out.add(f"应为数字，当前为「{value}」", project, field, at)
+        return None
+    if abs(number) >= NUMBER_LIMIT:
+        out.add(TOO_LARGE.format(shown(number)), project, field, at)
         return None
     if number < 0 and not negative_ok:
         out.add(f"不能为负数，当前为 {number}", project, field, at)
@@ -157,9 +164,17 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
             out.add(f"年度指标值「{target}」无法识别：{parsed.error}", project,
                     f"{where}的 {_label(INDICATOR_KEYS, 'target')}", (*at, "target"))
             ok = False
+        elif parsed.value is not None and abs(parsed.value) >= NUMBER_LIMIT:
+            out.add(TOO_LARGE.format(shown(parsed.value)), project, f"{where}的 {_label(INDICATOR_KEYS, 'target')}",
+                    (*at, "target"))
+            ok = False
     actual = data.get("actual")
     if actual is not None and (isinstance(actual, bool) or not isinstance(actual, (str, int, float))):
         out.add(f"应为数值或文字，当前为「{actual}」", project, f"{where}的 {_label(INDICATOR_KEYS, 'actual')}",
+                (*at, "actual"))
+        ok = False
+    elif actual is not None and (number := parse_actual(actual).value) is not None and abs(number) >= NUMBER_LIMIT:
+        out.add(TOO_LARGE.format(shown(number)), project, f"{where}的 {_label(INDICATOR_KEYS, 'actual')}",
                 (*at, "actual"))
         ok = False
     reason = data.get("reason")

@@ -1,0 +1,239 @@
+"""Work on many items, spread over worker processes when there are enough of them, stopping cleanly.
+
+The one loop behind every batch (check, recalc, summary, pdf, generate):
+
+- results come back in the order of the items;
+- Ctrl-C or TERM lets the items under way finish, returns their results and raises
+  :class:`~perfxl.interrupts.Interrupted` naming how many were done; a second signal aborts the items
+  under way (an exception inside each, so that its cleanup runs and its file stays as it was);
+- workers never outlive the parent: they ignore Ctrl-C (the parent decides) and each watches its parent,
+  leaving when it is gone;
+- a worker that dies (killed by the system, crashed) costs only the items it may have been working on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
+from typing import Any, TypeVar
+
+from perfxl.interrupts import Interrupted, stop_requests
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Progress = Callable[[int, int], None]
+
+# The state shared with the workers: 0 runs, 1 asks them to stop after the item under way, 2 to abort it.
+RUN, STOP, ABORT = 0, 1, 2
+# How long a worker whose parent is gone may take to finish its item before it leaves anyway.
+ORPHAN_GRACE = 60.0
+
+
+def run_jobs(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    threshold: int,
+    chunk: int,
+    workers: int | None = None,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+    on_progress: Progress | None = None,
+    lost: Callable[[Item], Result] | None = None,
+) -> Iterator[Result]:
+    """``work(item)`` for each item, its results in the order of ``items``.
+
+    Serially in this process below ``threshold`` items or with one worker, else in a process pool,
+    ``chunk`` items per task. ``work`` and the items must pickle (a module-level function). ``initializer``
+    runs once in every process that does work (this one too, when serial). ``lost(item)`` is the result of
+    an item whose worker process died while it may have been working on it; without ``lost`` that is an
+    error (BrokenProcessPool).
+    """
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(items) < threshold:
+        return _serial(work, items, initializer, initargs, on_progress)
+    return _parallel(work, items, count, chunk, initializer, initargs, on_progress, lost)
+
+
+def _serial(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+    on_progress: Progress | None,
+) -> Iterator[Result]:
+    if initializer is not None:
+        initializer(*initargs)
+    total, done = len(items), 0
+
+    def abort(signum: int) -> None:
+        raise Interrupted(signum)
+
+    with stop_requests(on_first=lambda: None, on_second=abort) as request:
+        for item in items:
+            if request.signum is not None:
+                break
+            try:
+                result = work(item)
+            except Interrupted as exc:
+                raise Interrupted(exc.signum, done, total) from None
+            done += 1
+            yield result
+            if on_progress:
+                on_progress(done, total)
+        if request.signum is not None:
+            raise Interrupted(request.signum, done, total)
+
+
+def _parallel(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    count: int,
+    chunk: int,
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+    on_progress: Progress | None,
+    lost: Callable[[Item], Result] | None,
+) -> Iterator[Result]:
+    total, done = len(items), 0
+    state = multiprocessing.RawValue("b", RUN)
+    pools: list[ProcessPoolExecutor] = []
+
+    def new_pool(size: int) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(max_workers=size, initializer=_start_worker, initargs=(state, initializer, initargs))
+        pools.append(pool)
+        return pool
+
+    def stop() -> None:
+        state.value = STOP
+
+    def abort(signum: int) -> None:
+        state.value = ABORT
+        for pool in pools:  # a worker that gets TERM while told to abort raises inside its item
+            for pid in list(getattr(pool, "_processes", None) or ()):
+                _signal_quietly(pid, signal.SIGTERM)
+
+    chunks = [items[i : i + chunk] for i in range(0, total, chunk)]
+    with stop_requests(on_first=stop, on_second=abort) as request:
+        try:
+            pool = new_pool(count)
+            futures = [pool.submit(_run_chunk, work, part) for part in chunks]
+            for part, future in zip(chunks, futures, strict=True):
+                results = _results(future)
+                if results is None:  # a worker died, taking the pool and this chunk's task down
+                    results = [] if state.value != RUN else list(_isolated(work, part, new_pool, state, lost))
+                done += len(results)
+                yield from results
+                if on_progress:
+                    on_progress(done, total)
+                if state.value != RUN:
+                    for pending in futures:
+                        pending.cancel()
+        finally:
+            for each in pools:
+                each.shutdown(wait=True, cancel_futures=True)
+        if request.signum is not None or state.value != RUN:
+            # A worker given TERM by someone else stops the batch too: reported as TERM.
+            raise Interrupted(request.signum or signal.SIGTERM, done, total)
+
+
+def _results(future: Future[list[Result]]) -> list[Result] | None:
+    """A chunk's results (those of its items done before a stop request); None when its worker died."""
+    try:
+        return future.result()
+    except CancelledError:
+        return []
+    except BrokenProcessPool:
+        return None
+
+
+def _isolated(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    new_pool: Callable[[int], ProcessPoolExecutor],
+    state: Any,
+    lost: Callable[[Item], Result] | None,
+) -> Iterator[Result]:
+    """After a worker died: the items one at a time, each in a worker of its own, so that an item that
+    kills its worker again is known and given up (``lost``), and every other one is done."""
+    pool: ProcessPoolExecutor | None = None
+    for item in items:
+        if state.value != RUN:
+            return
+        pool = pool or new_pool(1)
+        future = pool.submit(_run_chunk, work, [item])
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            if lost is None:
+                raise
+            pool.shutdown(wait=True)
+            pool = None
+            yield lost(item)
+            continue
+        yield from results
+
+
+def _signal_quietly(pid: int, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # it has just left
+        os.kill(pid, number)
+
+
+# --- in the worker processes -----------------------------------------------------------------------------
+
+
+class _Worker:
+    state: Any = None
+    busy = False
+
+
+def _start_worker(state: Any, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    _Worker.state = state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    signal.signal(signal.SIGTERM, _on_terminate)
+    threading.Thread(target=_watch_parent, name="perfxl-watch-parent", daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _on_terminate(signum: int, frame: FrameType | None) -> None:
+    if _Worker.state.value == ABORT and _Worker.busy:
+        raise Interrupted(signum)
+    _Worker.state.value = max(_Worker.state.value, STOP)  # TERM from elsewhere: the whole batch stops
+
+
+def _watch_parent() -> None:
+    """Leave when the parent is gone (killed, crashed): finish the item under way, then exit."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - workers always have one
+        return
+    parent.join()
+    _Worker.state.value = max(_Worker.state.value, STOP)
+    deadline = time.monotonic() + ORPHAN_GRACE
+    while _Worker.busy and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os._exit(1)
+
+
+def _run_chunk(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    results: list[Result] = []
+    try:
+        for item in items:
+            if _Worker.state.value != RUN:
+                break
+            _Worker.busy = True
+            results.append(work(item))
+            _Worker.busy = False
+    except Interrupted:
+        pass  # aborted: the item under way cleaned up after itself and is not counted
+    finally:
+        _Worker.busy = False
+    return results
