@@ -35,6 +35,10 @@ Progress = Callable[[int, int], None]
 RUN, STOP, ABORT = 0, 1, 2
 # How long a worker whose parent is gone may take to finish its item before it leaves anyway.
 ORPHAN_GRACE = 60.0
+# How long a worker given TERM waits between items for the parent to say it is stopping too.
+TERM_GRACE = 0.5
+# Sent by the parent to abort the items under way (a second Ctrl-C); Windows has none: there the items finish.
+ABORT_SIGNAL: signal.Signals | None = getattr(signal, "SIGUSR1", None)
 
 
 def run_jobs(
@@ -113,13 +117,14 @@ def _parallel(
         return pool
 
     def stop() -> None:
-        state.value = STOP
+        state.value = STOP  # chunks not begun return at once: no future is cancelled (3.11 cannot then break)
 
     def abort(signum: int) -> None:
         state.value = ABORT
-        for pool in pools:  # a worker that gets TERM while told to abort raises inside its item
-            for pid in list(getattr(pool, "_processes", None) or ()):
-                _signal_quietly(pid, signal.SIGTERM)
+        if ABORT_SIGNAL is not None:
+            for pool in pools:
+                for pid in list(getattr(pool, "_processes", None) or ()):
+                    _signal_quietly(pid, ABORT_SIGNAL)
 
     chunks = [items[i : i + chunk] for i in range(0, total, chunk)]
     with stop_requests(on_first=stop, on_second=abort) as request:
@@ -134,15 +139,12 @@ def _parallel(
                 yield from results
                 if on_progress:
                     on_progress(done, total)
-                if state.value != RUN:
-                    for pending in futures:
-                        pending.cancel()
         finally:
+            state.value = max(state.value, STOP)  # on an error or an early close, what has not begun never will
             for each in pools:
-                each.shutdown(wait=True, cancel_futures=True)
-        if request.signum is not None or state.value != RUN:
-            # A worker given TERM by someone else stops the batch too: reported as TERM.
-            raise Interrupted(request.signum or signal.SIGTERM, done, total)
+                each.shutdown(wait=True)
+        if request.signum is not None:
+            raise Interrupted(request.signum, done, total)
 
 
 def _results(future: Future[list[Result]]) -> list[Result] | None:
@@ -191,23 +193,43 @@ def _signal_quietly(pid: int, number: int) -> None:
 
 
 class _Worker:
-    state: Any = None
-    busy = False
+    state: Any = None  # shared with the parent: RUN, STOP or ABORT
+    busy = False  # an item is under way
 
 
 def _start_worker(state: Any, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     _Worker.state = state
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
-    signal.signal(signal.SIGTERM, _on_terminate)
+    if ABORT_SIGNAL is not None:
+        signal.signal(ABORT_SIGNAL, _on_abort)
+    if hasattr(signal, "pthread_sigmask"):
+        # TERM waits for a moment between items (see _leave_if_told), never cuts a file or a message to the
+        # parent in half. Blocked before the watcher thread starts, which inherits the mask.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     threading.Thread(target=_watch_parent, name="perfxl-watch-parent", daemon=True).start()
     if initializer is not None:
         initializer(*initargs)
 
 
-def _on_terminate(signum: int, frame: FrameType | None) -> None:
-    if _Worker.state.value == ABORT and _Worker.busy:
-        raise Interrupted(signum)
-    _Worker.state.value = max(_Worker.state.value, STOP)  # TERM from elsewhere: the whole batch stops
+def _on_abort(signum: int, frame: FrameType | None) -> None:
+    if _Worker.busy and _Worker.state.value == ABORT:
+        raise Interrupted(signal.SIGTERM)
+
+
+def _told_to_stop() -> bool:
+    """Between items: whether to hand back what is done. A TERM waiting means the parent is stopping too
+    (a TERM to the whole process group): return to it; or the pool is ending this worker, or someone
+    ended it alone: leave now, holding no lock of the pool's queues."""
+    if _Worker.state.value != RUN:
+        return True
+    if not hasattr(signal, "sigpending") or signal.SIGTERM not in signal.sigpending():
+        return False
+    deadline = time.monotonic() + TERM_GRACE
+    while _Worker.state.value == RUN and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if _Worker.state.value == RUN:
+        os._exit(128 + signal.SIGTERM)
+    return True
 
 
 def _watch_parent() -> None:
@@ -216,7 +238,6 @@ def _watch_parent() -> None:
     if parent is None:  # pragma: no cover - workers always have one
         return
     parent.join()
-    _Worker.state.value = max(_Worker.state.value, STOP)
     deadline = time.monotonic() + ORPHAN_GRACE
     while _Worker.busy and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -227,7 +248,7 @@ def _run_chunk(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Re
     results: list[Result] = []
     try:
         for item in items:
-            if _Worker.state.value != RUN:
+            if _told_to_stop():
                 break
             _Worker.busy = True
             results.append(work(item))
