@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from perfxl.core.numbers import NotANumber, round_half_up, to_decimal, to_float
+from perfxl.core.numbers import NotANumber, round_half_up, shown, to_decimal, to_float
 
 D = Decimal
 
@@ -163,3 +163,63 @@ def test_rounding_a_float_through_to_decimal_matches_excel(number, expected):
 def test_to_float_passes_none_through():
     assert to_float(None) is None
     assert to_float(D("9.55")) == 9.55
+
+
+# --- numbers as large as a cell holds (issue 9) -------------------------------------------------------
+
+HUGE = (1e28, 1e30, 1e300, -1e28, 9.99e307, 1.7976931348623157e308)
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_a_cell_s_largest_numbers_are_read_exactly_as_excel_shows_them(number):
+    value = to_decimal(number)  # used to raise InvalidOperation from 1E+28 on (decimal's 28 digits)
+    assert float(value) == number
+    if number < 1.7976931348623e308:  # 15 digits of the largest doubles would be beyond them: all are kept
+        assert value == D(format(number, ".15g"))
+
+
+@pytest.mark.parametrize("number", HUGE)
+@pytest.mark.parametrize("decimals", [0, 2, 4])
+def test_round_half_up_of_huge_numbers_does_not_raise(number, decimals):
+    value = to_decimal(number)
+    assert round_half_up(value, decimals) == value
+    assert round_half_up(value * D("1.5"), decimals) == value * D("1.5")
+    assert round_half_up(-value, decimals) == -value
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        # beyond 28 digits, still exact and half away from zero
+        (D("12345678901234567890123456789.005"), 2, D("12345678901234567890123456789.01")),
+        (D("-12345678901234567890123456789.5"), 0, D("-12345678901234567890123456790")),
+        (D("1E+28") + D("0.4"), 0, D("1E+28")),  # the sum is rounded to 28 digits before ROUND sees it
+    ],
+)
+def test_round_half_up_beyond_decimal_s_default_precision(value, decimals, expected):
+    assert round_half_up(value, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (D("588865"), "588865"),
+        (D("945926.25"), "945926.25"),
+        (D("10.00"), "10.00"),
+        (D("1E+1"), "10"),
+        (D("0"), "0"),
+        (D("-0.5"), "-0.5"),
+        (D("999999999999999"), "999999999999999"),
+        (D("1E+15"), "1E+15"),
+        (D("1E+28"), "1E+28"),
+        (D("1.000000000000000000000000000E+28"), "1E+28"),
+        (D("10000000000000000000000000000.00"), "1E+28"),
+        (D("-1E+28"), "-1E+28"),
+        (D("9.99E+307"), "9.99E+307"),
+        (D("1.01176275377539E+24"), "1.01176275377539E+24"),
+        (D("1.2345678901234567890E+30"), "1.23456789012346E+30"),  # 15 significant digits, as Excel
+        (D("1E-300"), "1E-300"),
+    ],
+)
+def test_shown_writes_huge_numbers_in_excel_s_e_notation(value, expected):
+    assert shown(value) == expected

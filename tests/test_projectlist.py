@@ -111,6 +111,57 @@ def test_bad_list_names_file_project_and_field(tmp_path: Path, change, expected:
     assert all(m.startswith("list.yaml") for m in messages)
 
 
+@pytest.mark.parametrize("number", [1e28, 1e30, 1e300, -1e28, 9.99e307, 10**28, -(10**29)])
+@pytest.mark.parametrize(
+    ("where", "label"),
+    [
+        (lambda d, n: d["projects"][0]["funds"]["fiscal"].update(executed=n),
+         "funds.fiscal.executed（当年财政拨款全年执行数）"),
+        (lambda d, n: d["projects"][0]["funds"]["fiscal"].update(annual=n),
+         "funds.fiscal.annual（当年财政拨款全年预算数）"),
+        (lambda d, n: d["projects"][0]["funds"].update(total={"initial": n}),
+         "funds.total.initial（年度资金总额年初预算数）"),
+        (lambda d, n: d["projects"][0]["indicators"][0].update(weight=n), "第1个指标「培训场次」的 weight（分值）"),
+        (lambda d, n: d["projects"][0]["indicators"][0].update(score=n), "第1个指标「培训场次」的 score（得分）"),
+        (lambda d, n: d["projects"][0]["indicators"][0].update(actual=n),
+         "第1个指标「培训场次」的 actual（实际完成值）"),
+    ],
+    ids=["executed", "annual", "total", "weight", "score", "actual"],
+)
+def test_a_number_of_1e28_or_more_is_refused(tmp_path: Path, where, label: str, number: float) -> None:
+    data = minimal()
+    where(data, number)
+    messages = problems(write(tmp_path, data, "list.json"))
+    shown = {1e28: "1E+28", 1e30: "1E+30", 1e300: "1E+300", -1e28: "-1E+28", 9.99e307: "9.99E+307",
+             10**28: "1E+28", -(10**29): "-1E+29"}[number]
+    assert messages == [f"list.json，项目「示例项目」，{label}：数值过大（绝对值应小于 1E+28），当前为 {shown}"]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "shown"),
+    [
+        ("actual", "10000000000000000000000000000次", "1E+28"),
+        ("target", ">=10000000000000000000000000000次", "1E+28"),
+        ("actual", "-99999999999999999999999999999.5次", "-1E+29"),  # shown to 15 digits, as Excel
+    ],
+)
+def test_a_huge_number_in_a_target_or_actual_text_is_refused(tmp_path: Path, field: str, text: str,
+                                                            shown: str) -> None:
+    data = minimal()
+    data["projects"][0]["indicators"][0][field] = text
+    label = {"actual": "actual（实际完成值）", "target": "target（年度指标值）"}[field]
+    assert problems(write(tmp_path, data)) == [
+        f"list.yaml，项目「示例项目」，第1个指标「培训场次」的 {label}：数值过大（绝对值应小于 1E+28），当前为 {shown}"]
+
+
+def test_numbers_just_below_1e28_are_taken(tmp_path: Path) -> None:
+    data = minimal()
+    data["projects"][0]["funds"]["fiscal"].update(annual=9.999999999999e27, executed=10**27)
+    data["projects"][0]["indicators"][0].update(actual="9999999999999999999999999999次")
+    form = load_project_list(write(tmp_path, data)).forms[0]
+    assert form.funds.fiscal.annual == Decimal("9.999999999999E+27")
+
+
 def test_message_names_project_and_indicator(tmp_path: Path) -> None:
     data = minimal()
     data["projects"][0]["indicators"][0]["weight"] = "x"

@@ -234,6 +234,28 @@ def test_content_problems_name_sheet_row_and_column(seed_xlsx: Path, sheet: str,
     assert len(found) == 1 and expected in found[0], found
 
 
+@pytest.mark.parametrize(
+    ("sheet", "row", "header", "value", "expected"),
+    [
+        ("项目", 2, "当年财政拨款全年执行数", 1e28,
+         "「项目」表第2行「当年财政拨款·全年执行数」：数值过大（绝对值应小于 1E+28），当前为 1E+28"),
+        ("项目", 3, "当年财政拨款全年预算数", 9.99e307,
+         "「项目」表第3行「当年财政拨款·全年预算数」：数值过大（绝对值应小于 1E+28），当前为 9.99E+307"),
+        ("指标", 4, "分值", -1e30, "「指标」表第4行「分值」：数值过大（绝对值应小于 1E+28），当前为 -1E+30"),
+        ("指标", 5, "得分", 1e300, "「指标」表第5行「得分」：数值过大（绝对值应小于 1E+28），当前为 1E+300"),
+        ("指标", 6, "实际完成值", 1e28, "「指标」表第6行「实际完成值」：数值过大（绝对值应小于 1E+28），当前为 1E+28"),
+    ],
+)
+def test_numbers_of_1e28_or_more_are_named_by_sheet_row_and_column(seed_xlsx: Path, sheet: str, row: int,
+                                                                    header: str, value: float, expected: str) -> None:
+    edit(seed_xlsx, set_cell(sheet, row, header, value))
+    found = problems(seed_xlsx)
+    assert len(found) == 1 and expected in found[0], found
+    run = subprocess.run([sys.executable, "-m", "perfxl", "check", str(seed_xlsx)], cwd=ROOT, capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 2 and expected in run.stderr and "内部错误" not in run.stderr
+
+
 def test_duplicate_project_name_is_named_by_row(seed_xlsx: Path) -> None:
     edit(seed_xlsx, set_cell("项目", 3, "项目名称", "业务工作经历 "))
     found = problems(seed_xlsx)

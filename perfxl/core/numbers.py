@@ -7,11 +7,14 @@ Excel cell, a YAML number and a typed string all become the same exact decimal v
 from __future__ import annotations
 
 import re
+import sys
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
 # Excel keeps 15 significant digits; formatting a float to 15 digits recovers the decimal number the
 # officer typed (0.1 + 0.2 shows as 0.3) and makes ROUND behave like Excel's at .xx5 boundaries.
 _EXCEL_DIGITS = 15
+
+_LARGEST_DOUBLE = Decimal(repr(sys.float_info.max))
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
@@ -33,7 +36,10 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise NotANumber(repr(value))
-        return _normalise(Decimal(format(value, f".{_EXCEL_DIGITS}g")))
+        excel = Decimal(format(value, f".{_EXCEL_DIGITS}g"))
+        if abs(excel) > _LARGEST_DOUBLE:  # 15 digits of the largest doubles round past them: keep all
+            return Decimal(repr(value))
+        return _normalise(excel)
     if isinstance(value, str):
         text = value.strip()
         if not _PLAIN_NUMBER.match(text):
