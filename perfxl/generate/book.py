@@ -144,9 +144,11 @@ def creation_time() -> dt.datetime:
 
 
 def _context(result: FormResult, year: int) -> dict[str, object]:
+    """What a template's text placeholders outside the indicator band show (perfxl.template.placeholders)."""
     form = result.form
-    return {"year": year, "project": {"name": form.name, "department": form.department, "unit": form.unit},
-            "profile": result.profile.name, "goal": {"expected": form.goal_expected, "actual": form.goal_actual}}
+    return {"year": year, "profile": result.profile.name, "project.name": form.name,
+            "project.department": form.department, "project.unit": form.unit, "goal.expected": form.goal_expected,
+            "goal.actual": form.goal_actual}
 
 
 def write_book(path: Path, results: Sequence[FormResult], template: FormTemplate, mode: str, year: int,
