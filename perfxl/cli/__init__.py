@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="udf：调用 perfxl 函数（需 Excel + Python）；native：纯 Excel 公式（WPS、禁用宏的电脑）")
     generate.add_argument("--single", metavar="FILE", help="把全部项目生成到一个工作簿（每个项目一张表，另有目录）")
     generate.add_argument("--template", metavar="PATH", help="自评表模板（默认：自带模板）")
+    generate.add_argument("--force", action="store_true",
+                          help="覆盖已有的同名文件，即使其中已填写内容或不是 perfxl 生成的（默认保留这些文件）")
     excel = commands.add_parser("excel", help="在 Windows 桌面版 Excel 中使用 perfxl 函数和“重新计算”按钮")
     actions = excel.add_subparsers(dest="action", required=True, metavar="操作", parser_class=_Parser)
     bas = actions.add_parser("bas", help="写出 UDF 包装模块（.bas）并说明安装步骤")
@@ -82,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "generate":
             from perfxl.cli.generate import run_generate
 
-            return run_generate(args.source or bundled_example(), args.output, args.mode, args.single, args.template)
+            return run_generate(args.source or bundled_example(), args.output, args.mode, args.single, args.template,
+                                args.force)
         if args.command == "excel":
             from perfxl.cli.excel import run_excel
 
