@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,7 @@ from perfxl.batch.runner import check_file
 from perfxl.cli import main
 from perfxl.errors import InputError
 from perfxl.forms.meta import SHEET as META_SHEET
-from perfxl.generate import generate
+from perfxl.generate import default_template, generate
 from perfxl.generate.macros import CONF_SHEET
 from perfxl.naming import (
     INDEX_SHEET,
@@ -195,6 +196,19 @@ def test_nothing_is_written_when_a_name_cannot_be_made(tmp_path: Path, capsys) -
     assert code == 2
     assert "路径过长" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["清单.yaml"]
+
+
+def test_a_problem_with_the_last_long_name_writes_none_of_the_others(tmp_path: Path, capsys) -> None:
+    """Every target is checked before the first file is written: here the last one is the template itself."""
+    names = ["短名", LONG[80], LONG[120], LONG[200]]
+    source = list_with_names(tmp_path / "清单.yaml", names)
+    out = tmp_path / "自评表"
+    last = file_names([f"2022_{name}" for name in names], ".xlsx", folder_limits(out))[-1]
+    out.mkdir()
+    shutil.copy(default_template(), out / last)
+    code = main(["generate", str(source), "-o", str(out), "--mode", "native", "--template", str(out / last)])
+    assert code == 2 and "就是本次使用的模板" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == [last]
 
 
 @pytest.mark.parametrize("mode", ["udf", "native"])
