@@ -183,38 +183,56 @@ class Context:
             return error
 
     def _binary(self, node: Binary) -> Value:
-        # Both operands are evaluated; an error in either is the result, the left one first, before any
-        # conversion fails ("a"+NA() is #N/A, as with cells holding "a" and #N/A).
-        left, right = self._operand(node.left), self._operand(node.right)
-        for operand in (left, right):
-            if isinstance(operand, ExcelError):
-                raise operand
-        op = node.op
-        if op == "&":
-            return to_text(left) + to_text(right)
-        if op in _COMPARISONS:
-            return _COMPARISONS[op](compare(left, right))
-        a, b = to_number(left), to_number(right)
-        try:
-            if op == "+":
-                return checked(a + b)
-            if op == "-":
-                return checked(a - b)
-            if op == "*":
-                return checked(a * b)
-            if op == "/":
-                if b == 0:
-                    raise DIV0
-                return checked(a / b)
-            if op == "^":
-                if a == 0 and b <= 0:
-                    raise NUM if b == 0 else DIV0
-                if a < 0 and b != b.to_integral_value():
-                    raise NUM
-                return checked(a**b)
-        except (InvalidOperation, Overflow, DivisionByZero):
-            raise NUM from None
-        raise Unsupported(f"不支持的运算符 {op}")  # pragma: no cover - the parser makes only these
+        # A chain of left-associative operators (=A1+A2+…+A900) is walked in a loop, not recursively.
+        spine: list[Binary] = []
+        current: Node = node
+        while isinstance(current, Binary):
+            spine.append(current)
+            current = current.left
+        result = self._operand(current)
+        for link in reversed(spine):
+            right = self._operand(link.right)
+            try:
+                result = _operate(link.op, result, right)
+            except ExcelError as error:
+                result = error
+        if isinstance(result, ExcelError):
+            raise result
+        return result
+
+
+def _operate(op: str, left: Value, right: Value) -> Value:
+    """One infix operator on two evaluated operands."""
+    # An error in either operand is the result, the left one first, before any conversion fails
+    # ("a"+NA() is #N/A, as with cells holding "a" and #N/A).
+    for operand in (left, right):
+        if isinstance(operand, ExcelError):
+            raise operand
+    if op == "&":
+        return to_text(left) + to_text(right)
+    if op in _COMPARISONS:
+        return _COMPARISONS[op](compare(left, right))
+    a, b = to_number(left), to_number(right)
+    try:
+        if op == "+":
+            return checked(a + b)
+        if op == "-":
+            return checked(a - b)
+        if op == "*":
+            return checked(a * b)
+        if op == "/":
+            if b == 0:
+                raise DIV0
+            return checked(a / b)
+        if op == "^":
+            if a == 0 and b <= 0:
+                raise NUM if b == 0 else DIV0
+            if a < 0 and b != b.to_integral_value():
+                raise NUM
+            return checked(a**b)
+    except (InvalidOperation, Overflow, DivisionByZero):
+        raise NUM from None
+    raise Unsupported(f"不支持的运算符 {op}")  # pragma: no cover - the parser makes only these
 
 
 _COMPARISONS: dict[str, Callable[[int], bool]] = {
