@@ -247,6 +247,8 @@ def compare(left: Value, right: Value) -> int:
     if left_rank != right_rank:
         return -1 if left_rank < right_rank else 1
     if isinstance(left, str):
+        if left.casefold() == str(right).casefold():
+            return 0
         a, b = _text_key(left), _text_key(str(right))
     elif isinstance(left, Decimal):
         a, b = significant(left), significant(right)  # type: ignore[assignment,arg-type]
