@@ -32,6 +32,7 @@ from perfxl.calc.parser import (
 )
 from perfxl.calc.values import compare, number_from_text, number_text
 from perfxl.forms.functions import FORM_FUNCTIONS
+from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.cells import engine_for, evaluate
 
@@ -277,7 +278,7 @@ def test_is_functions_never_propagate_errors(formula: str, expected: object) -> 
 
 @pytest.mark.parametrize(("formula", "expected"), [
     ("=SUM(A1:A4)", 1), ("=MIN(A2:A4)", 0), ("=MAX(A1:A4)", 1),  # text, logicals, blanks in ranges ignored
-    ('=SUM(1,"2",TRUE)', 4), ('=SUM("3",2,TRUE)', 6),  # "SUM function": =SUM("3", 2, TRUE) is 6
+    ('=SUM(1,"2",TRUE)', 4), ('=SUM("5",15,TRUE)', 21),  # the "SUM function" example: text and TRUE typed in
     ('=MIN("3",5)', 3), ("=MAX(TRUE,0.5)", 1), ('=SUM("x")', VALUE), ("=SUM(A1:A5)", NA),
     ("=SUM(A1,A2,A3)", 1),  # single-cell references are references too
     ('=AVERAGE(1,2,"3")', 2), ("=AVERAGE(A2:A4)", DIV0), ("=MIN(A4)", 0),
@@ -505,12 +506,12 @@ def package(path: Path, sheet_data: str, defined_names: str = "") -> Path:
 
 
 def calculated(path: Path) -> tuple[dict[str, object], dict[str, str]]:
-    """Each cell's value after XlsxBook.calculate, and what it could not compute."""
+    """Each cell's value after XlsxBook.calculate (as the Book reads it), and what it could not compute."""
     with XlsxBook(path) as book:
         calculation = book.calculate(FORM_FUNCTIONS)
-        grid = book.values(book.used_range("S"))  # type: ignore[arg-type]
-    values = {f"{openpyxl.utils.get_column_letter(col + 1)}{row + 1}": value
-              for row, line in enumerate(grid) for col, value in enumerate(line)}
+        cells = sorted(book._sheet("S").cells)
+        values = {f"{openpyxl.utils.get_column_letter(col)}{row}": book.values(Ref.cell("S", row, col))[0][0]
+                  for row, col in cells}
     return values, calculation.uncomputed
 
 
@@ -548,3 +549,14 @@ def test_file_specific_cells(tmp_path: Path) -> None:
     assert values["K1"] == 11.0 and values["L1"] == 0.12  # not computed: kept
     assert values["M1"] == 2.0 and values["N1"] == "#NAME?" and values["O1"] is True
     assert uncomputed == {"S!K1": "不支持的公式类型", "S!L1": "名称 rate 不是单元格区域，无法计算"}
+
+
+def test_huge_ranges_in_a_file_cost_the_cells_present(tmp_path: Path) -> None:
+    path = package(tmp_path / "sparse.xlsx", (
+        '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>SUM(A:A)+COUNTA(C1:XFD1048576)</f></c></row>'
+        '<row r="1048576"><c r="A1048576"><v>2</v></c><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+        "</row>"))
+    started = time.perf_counter()
+    values, uncomputed = calculated(path)
+    assert time.perf_counter() - started < 1
+    assert values["B1"] == 4.0 and uncomputed == {}

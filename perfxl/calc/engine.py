@@ -70,7 +70,11 @@ class CellSource(Protocol):
         ...
 
     def defined_name(self, name: str, sheet: str) -> Reference | None:
-        """A defined name that refers to cells, sheet scope first; its Reference names its sheet."""
+        """A defined name that refers to cells, sheet scope first; its Reference names its sheet.
+
+        None when there is no such name (#NAME?); raises :class:`Unsupported` for a name that exists but
+        is not a range (a constant or a formula), which the engine cannot compute.
+        """
         ...
 
 
