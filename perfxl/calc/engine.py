@@ -28,7 +28,20 @@ from perfxl.calc.parser import (
     Unary,
     parse,
 )
-from perfxl.calc.values import BLANK, DIV0, NAME, NUM, REF, VALUE, ExcelError, Value, compare, to_number, to_text
+from perfxl.calc.values import (
+    BLANK,
+    DIV0,
+    NAME,
+    NUM,
+    REF,
+    VALUE,
+    ExcelError,
+    Value,
+    checked,
+    compare,
+    to_number,
+    to_text,
+)
 
 Key = tuple[str, int, int]  # (sheet, row, column)
 
@@ -57,7 +70,11 @@ class CellSource(Protocol):
         ...
 
     def defined_name(self, name: str, sheet: str) -> Reference | None:
-        """A defined name that refers to cells, sheet scope first; its Reference names its sheet."""
+        """A defined name that refers to cells, sheet scope first; its Reference names its sheet.
+
+        None when there is no such name (#NAME?); raises :class:`Unsupported` for a name that exists but
+        is not a range (a constant or a formula), which the engine cannot compute.
+        """
         ...
 
 
@@ -94,6 +111,8 @@ class Context:
             if ref is None:
                 raise NAME
             return self.area(ref)
+        if isinstance(node, Call):
+            return self.call(node)  # IF and the like may give a reference: SUM(IF(A1,B1:B3)) sums B1:B3
         return self.value(node)
 
     def area(self, ref: Reference) -> Area:
@@ -111,10 +130,11 @@ class Context:
         ref = area.ref
         if ref.is_cell:
             return self.engine.value(area.sheet, ref.min_row, ref.min_col)
-        # Implicit intersection, as Excel 2010 evaluates a range where one value is expected.
-        if ref.min_col == ref.max_col and ref.min_row <= self.row <= ref.max_row and area.sheet == self.sheet:
+        # Implicit intersection, as Excel 2010 evaluates a range where one value is expected: the cell in
+        # the formula's row (or column), on whichever sheet the range is.
+        if ref.min_col == ref.max_col and ref.min_row <= self.row <= ref.max_row:
             return self.engine.value(area.sheet, self.row, ref.min_col)
-        if ref.min_row == ref.max_row and ref.min_col <= self.col <= ref.max_col and area.sheet == self.sheet:
+        if ref.min_row == ref.max_row and ref.min_col <= self.col <= ref.max_col:
             return self.engine.value(area.sheet, ref.min_row, self.col)
         raise VALUE
 
@@ -158,36 +178,65 @@ class Context:
         if node.op == "+":
             return operand
         number = to_number(operand)
-        return -number if node.op == "-" else number / 100
+        return checked(-number if node.op == "-" else number / 100)
+
+    def _operand(self, node: Node) -> Value:
+        try:
+            return self.value(node)
+        except ExcelError as error:
+            return error
 
     def _binary(self, node: Binary) -> Value:
-        left, right = self.value(node.left), self.value(node.right)
-        op = node.op
-        if op == "&":
-            return to_text(left) + to_text(right)
-        if op in _COMPARISONS:
-            return _COMPARISONS[op](compare(left, right))
-        a, b = to_number(left), to_number(right)
-        try:
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if op == "/":
-                if b == 0:
-                    raise DIV0
-                return a / b
-            if op == "^":
-                if a == 0 and b <= 0:
-                    raise NUM if b == 0 else DIV0
-                if a < 0 and b != b.to_integral_value():
-                    raise NUM
-                return a**b
-        except (InvalidOperation, Overflow, DivisionByZero):
-            raise NUM from None
-        raise Unsupported(f"不支持的运算符 {op}")  # pragma: no cover - the parser makes only these
+        # A chain of left-associative operators (=A1+A2+…+A900) is walked in a loop, not recursively.
+        spine: list[Binary] = []
+        current: Node = node
+        while isinstance(current, Binary):
+            spine.append(current)
+            current = current.left
+        result = self._operand(current)
+        for link in reversed(spine):
+            right = self._operand(link.right)
+            try:
+                result = _operate(link.op, result, right)
+            except ExcelError as error:
+                result = error
+        if isinstance(result, ExcelError):
+            raise result
+        return result
+
+
+def _operate(op: str, left: Value, right: Value) -> Value:
+    """One infix operator on two evaluated operands."""
+    # An error in either operand is the result, the left one first, before any conversion fails
+    # ("a"+NA() is #N/A, as with cells holding "a" and #N/A).
+    for operand in (left, right):
+        if isinstance(operand, ExcelError):
+            raise operand
+    if op == "&":
+        return to_text(left) + to_text(right)
+    if op in _COMPARISONS:
+        return _COMPARISONS[op](compare(left, right))
+    a, b = to_number(left), to_number(right)
+    try:
+        if op == "+":
+            return checked(a + b)
+        if op == "-":
+            return checked(a - b)
+        if op == "*":
+            return checked(a * b)
+        if op == "/":
+            if b == 0:
+                raise DIV0
+            return checked(a / b)
+        if op == "^":
+            if a == 0 and b <= 0:
+                raise NUM if b == 0 else DIV0
+            if a < 0 and b != b.to_integral_value():
+                raise NUM
+            return checked(a**b)
+    except (InvalidOperation, Overflow, DivisionByZero):
+        raise NUM from None
+    raise Unsupported(f"不支持的运算符 {op}")  # pragma: no cover - the parser makes only these
 
 
 _COMPARISONS: dict[str, Callable[[int], bool]] = {
@@ -309,8 +358,10 @@ class Engine:
         except RecursionError:
             self.uncomputed[key] = "公式嵌套过深"
             return self.source.constant(sheet, row, col)
-        # A formula whose result is an empty cell shows 0, as =A1 does when A1 is empty.
-        return Decimal(0) if result is BLANK else result
+        # A formula whose result is an empty cell shows 0, as =A1 does when A1 is empty; Excel has no -0.
+        if result is BLANK or (isinstance(result, Decimal) and result.is_zero()):
+            return Decimal(0)
+        return result
 
 
 def _references(node: Node, source: CellSource, sheet: str) -> Iterator[Reference]:
@@ -321,7 +372,10 @@ def _references(node: Node, source: CellSource, sheet: str) -> Iterator[Referenc
         if isinstance(current, Reference):
             yield current
         elif isinstance(current, Name):
-            ref = source.defined_name(current.name, sheet)
+            try:
+                ref = source.defined_name(current.name, sheet)
+            except Unsupported:
+                continue  # the formula's evaluation reports it
             if ref is not None:
                 yield ref
         elif isinstance(current, Call):
