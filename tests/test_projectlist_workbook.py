@@ -126,8 +126,8 @@ def test_blank_template_reads_as_a_list_without_projects() -> None:
 
 def test_blank_template_is_refused_with_a_clear_message() -> None:
     assert problems(TEMPLATE) == [
-        "项目清单.xlsx，「基本信息」表第3行「年度」：缺少必填字段 year（年度）",
-        "项目清单.xlsx，「项目」表：projects（项目列表）必须是至少包含一个项目的列表",
+        "项目清单.xlsx，「基本信息」表第3行「年度」：缺少必填字段 年度",
+        "项目清单.xlsx，「项目」表：项目列表必须是至少包含一个项目的列表",
     ]
 
 
@@ -218,7 +218,7 @@ def test_rows_are_named_as_excel_numbers_them_after_reordering(seed_xlsx: Path) 
          "「项目」表第3行「年度资金总额·全年预算数」：年度资金总额的全年预算数 999 不等于各资金来源之和 1440512"),
         ("指标", ROW_OF_6TH_INDICATOR, "三级指标", None, "「指标」表第7行「三级指标」：必须填写"),
         ("指标", 30, "得分", "满分", "「指标」表第30行「得分」：应为数字，当前为「满分」"),
-        ("基本信息", 3, "填写内容", "明年", "「基本信息」表第3行「年度」：year（年度）应为 2000–2100 之间的年份"),
+        ("基本信息", 3, "填写内容", "明年", "「基本信息」表第3行「年度」：年度应为 2000–2100 之间的年份"),
         ("基本信息", 6, "填写内容", "guangdong-2030",
          "「基本信息」表第6行「评分配置」：没有名为「guangdong-2030」的评分配置"),
     ],
