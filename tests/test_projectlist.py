@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -149,3 +150,20 @@ def test_missing_file_and_wrong_type(tmp_path: Path) -> None:
     assert "文件不存在" in problems(tmp_path / "nowhere.yaml")[0]
     (tmp_path / "list.txt").write_text("x", encoding="utf-8")
     assert "不支持的文件类型「.txt」" in problems(tmp_path / "list.txt")[0]
+
+
+def test_a_repeated_name_is_reported_before_the_other_problems(tmp_path: Path) -> None:
+    data = minimal()
+    data["projects"][0]["indicators"][0]["weight"] = "x"
+    data["projects"].append(copy.deepcopy(data["projects"][0]))
+    messages = problems(write(tmp_path, data))
+    assert messages[0] == ("list.yaml，项目「示例项目」，项目名称（name）："
+                           "项目名称重复：同一清单中每个项目名称只能出现一次")
+    assert len(messages) == 3 and all("分值（weight）：应为数字" in m for m in messages[1:]), messages
+
+
+def test_funds_total_mismatch_names_the_field_by_its_label(tmp_path: Path) -> None:
+    data = minimal()
+    data["projects"][0]["funds"]["total"] = {"initial": 999}
+    [message] = problems(write(tmp_path, data))
+    assert "，年度资金总额年初预算数（funds.total.initial）：年度资金总额的年初预算数 999 不等于" in message

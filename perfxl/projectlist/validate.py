@@ -16,7 +16,7 @@ from perfxl.core.grammar import parse_target
 from perfxl.core.indicator import IndicatorInput
 from perfxl.core.numbers import NotANumber, to_decimal
 from perfxl.core.profile import ProfileError
-from perfxl.errors import InputError, Problem
+from perfxl.errors import InputError, Problem, Stage
 from perfxl.profiles import resolve_profile
 from perfxl.projectlist.model import ProjectList
 
@@ -56,10 +56,11 @@ class _Collector:
         self.locate = locate
         self.problems: list[Problem] = []
 
-    def add(self, message: str, project: str | None = None, field: str | None = None, at: Key = ()) -> None:
+    def add(self, message: str, project: str | None = None, field: str | None = None, at: Key = (),
+            stage: Stage = Stage.CONTENT) -> None:
         if at and self.locate is not None:
             field = self.locate(at) or field
-        self.problems.append(Problem(self.file, message, project, field))
+        self.problems.append(Problem(self.file, message, project, field, stage))
 
     def term(self, label: str, key: str) -> str:
         """A field named in a message: its label, and in a YAML/JSON list the key to look for in the file."""
@@ -76,11 +77,11 @@ def _label(keys: Mapping[str, str], key: str) -> str:
 
 
 def _unknown_keys(data: Mapping[str, object], keys: Mapping[str, str], out: _Collector,
-                  project: str | None, where: str) -> None:
+                  project: str | None, where: str, stage: Stage = Stage.CONTENT) -> None:
     for key in data:
         if key not in keys:
             known = "、".join(_label(keys, k) for k in keys)
-            out.add(f"未知的字段「{key}」，可用字段：{known}", project, where or None)
+            out.add(f"未知的字段「{key}」，可用字段：{known}", project, where or None, stage=stage)
 
 
 def _text(value: object) -> str | None:
@@ -203,10 +204,10 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     name = _text(data.get("name"))
     project = name or f"第{index + 1}个项目"
     if not name:
-        out.add(f"缺少必填字段 {out.term('项目名称', 'name')}", project, None, (*at, "name"))
+        out.add(f"缺少必填字段 {out.term('项目名称', 'name')}", project, None, (*at, "name"), Stage.NAME)
     elif name in seen:
         out.add("项目名称重复：同一清单中每个项目名称只能出现一次", project, _label(PROJECT_KEYS, "name"),
-                (*at, "name"))
+                (*at, "name"), Stage.NAME)
     seen.add(name or "")
     _unknown_keys(data, PROJECT_KEYS, out, project, "")
     before = len(out.problems)
@@ -243,21 +244,24 @@ def build_project_list(data: object, path: Path, locate: Locate | None = None) -
     """
     out = _Collector(path.name, locate)
     if not isinstance(data, Mapping):
-        out.add("文件内容应为项目清单（以 perfxl: 1 开头的键值对），请参照示例清单")
+        out.add("文件内容应为项目清单（以 perfxl: 1 开头的键值对），请参照示例清单", stage=Stage.FILE)
         raise InputError(out.problems)
-    _unknown_keys(data, TOP_KEYS, out, None, "")
+    _unknown_keys(data, TOP_KEYS, out, None, "", Stage.FILE)
     version = data.get("perfxl")
     if version is None:
-        out.add(f"缺少必填字段 {out.term('格式版本', 'perfxl')}，请在首行写 perfxl: 1", at=("perfxl",))
+        out.add(f"缺少必填字段 {out.term('格式版本', 'perfxl')}，请在首行写 perfxl: 1", at=("perfxl",),
+                stage=Stage.FILE)
     elif version != FORMAT_VERSION:
-        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}", at=("perfxl",))
+        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}", at=("perfxl",),
+                stage=Stage.FILE)
     year = data.get("year")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year.strip())
     if year is None:
-        out.add(f"缺少必填字段 {out.term('年度', 'year')}", at=("year",))
+        out.add(f"缺少必填字段 {out.term('年度', 'year')}", at=("year",), stage=Stage.FILE)
     elif isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        out.add(f"{out.term('年度', 'year')}应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",))
+        out.add(f"{out.term('年度', 'year')}应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",),
+                stage=Stage.FILE)
     profile = None
     try:
         profile = resolve_profile(data.get("profile"))  # type: ignore[arg-type]
@@ -265,12 +269,12 @@ def build_project_list(data: object, path: Path, locate: Locate | None = None) -
         setting = exc.key.removeprefix("profile.")
         field = _label(TOP_KEYS, "profile") if exc.key == "profile" else \
             f"{_label(TOP_KEYS, 'profile')}的{_label(PROFILE_KEYS, setting)}"
-        out.add(exc.message, None, field, ("profile",))
+        out.add(exc.message, None, field, ("profile",), Stage.FILE)
     defaults = {key: str(data[key]) for key in ("department", "unit") if data.get(key) is not None}
     projects = data.get("projects")
     forms: list[FormInput] = []
     if not isinstance(projects, list) or not projects:
-        out.add(f"{out.term('项目列表', 'projects')}必须是至少包含一个项目的列表", at=("projects",))
+        out.add(f"{out.term('项目列表', 'projects')}必须是至少包含一个项目的列表", at=("projects",), stage=Stage.FILE)
     else:
         seen: set[str] = set()
         forms = [f for i, p in enumerate(projects) if (f := _project(p, i, defaults, out, seen)) is not None]
