@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "options": "选项",
     "optional arguments": "选项",  # Python 3.9 and older
     "subcommands": "命令",
+    "%(heading)s:": "%(heading)s:",  # as Python 3.11 and 3.12 write headings, untranslatable there: same on all
     "show this help message and exit": "显示本帮助并退出",
     "show program's version number and exit": "显示版本号并退出",
     " (default: %(default)s)": "（默认：%(default)s）",
