@@ -306,7 +306,7 @@ def test_generate_warns_about_weights_and_text_rates_and_still_generates(tmp_pat
         "请改填为「97%」",
         "[警告] 清单.yaml · 业务工作经历 · 三级指标分值之和加预算执行率分值 10 为 95，应为 100",
     ]
-    assert "自评表已照常生成" in run.stderr
+    assert "项目清单中有以下问题（不影响生成）" in run.stderr
 
 
 def test_generate_of_a_sound_list_prints_no_warning(tmp_path: Path, seed_list: Path) -> None:

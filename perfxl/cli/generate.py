@@ -11,7 +11,7 @@ from perfxl.generate import generate
 from perfxl.projectlist import load_project_list
 
 # Findings of a list that generation does not stop for but the officer should see before sending the
-# forms out: each form will show them too (its check column, perfxl check).
+# forms out (perfxl check reports them too).
 LIST_WARNINGS = ("weights_total", "percent_ambiguous")
 
 
@@ -48,7 +48,7 @@ def run_generate(source: str, output: str, mode: str, single: str | None, templa
             print(f"  …… 共 {len(written)} 个文件")
     if warnings:
         # They do not change the exit code: these are for the officer to correct in the list and generate again.
-        print("\n项目清单中有以下问题（自评表已照常生成）：请核对清单，修改后重新生成。", file=sys.stderr)
+        print("\n项目清单中有以下问题（不影响生成）：请核对清单，修改后重新生成。", file=sys.stderr)
         for line in warnings:
             print(line, file=sys.stderr)
     if not written.left_alone:
