@@ -23,17 +23,38 @@ from tests.support.handmade import WORK, handmade_book, shanghai_form
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_XLSX = ROOT / "perfxl" / "examples" / "2022-two-projects.xlsx"
-COMMANDS = ([], ["check"], ["recalc"], ["summary"], ["pdf"], ["generate"], ["excel"], ["excel", "bas"],
-            ["excel", "refresh"], ["excel", "wheelhouse"])
+COMMANDS = (
+    [],
+    ["check"],
+    ["recalc"],
+    ["summary"],
+    ["pdf"],
+    ["generate"],
+    ["excel"],
+    ["excel", "bas"],
+    ["excel", "refresh"],
+    ["excel", "wheelhouse"],
+)
 # What argparse says in English, none of which may reach a user.
-ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "error:", "invalid choice",
-           "the following arguments", "unrecognized arguments", "expected one argument", "choose from")
+ENGLISH = (
+    "usage:",
+    "options:",
+    "positional arguments",
+    "show this help",
+    "error:",
+    "invalid choice",
+    "the following arguments",
+    "unrecognized arguments",
+    "expected one argument",
+    "choose from",
+)
 
 
 def perfxl(*args: str, cwd: Path | None = None, python: str = sys.executable) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's perfxl, from any folder
-    return subprocess.run([python, "-m", "perfxl", *args], capture_output=True, text=True, check=False,
-                          cwd=cwd or ROOT, env=env)
+    return subprocess.run(
+        [python, "-m", "perfxl", *args], capture_output=True, text=True, check=False, cwd=cwd or ROOT, env=env
+    )
 
 
 def other_pythons() -> list[str]:
@@ -43,8 +64,9 @@ def other_pythons() -> list[str]:
     candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[23].*/bin/python3")))
     by_version: dict[str, str] = {}
     for candidate in filter(None, candidates):
-        run = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
-                             text=True, check=False)
+        run = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True, check=False
+        )
         if run.returncode == 0:  # a pyenv shim of a version not selected fails
             by_version.setdefault(run.stdout.strip(), candidate)
     return sorted(by_version.values())
@@ -66,16 +88,23 @@ def test_help_of_every_command_is_chinese(command: list[str]) -> None:
     assert not english_left(run.stdout), run.stdout
 
 
-@pytest.mark.parametrize(("args", "command", "says"), [
-    (["generate", "--mode", "x"], "perfxl generate", "--mode：'x' 不是可选的值（可选：'udf', 'native'）"),
-    (["summary", "forms"], "perfxl summary", "缺少必填的参数：-o/--output"),
-    (["check", "--colour"], "perfxl check", "无法识别的参数：--colour"),
-    (["excel", "refresh", "a.xlsm", "b.xlsm"], "perfxl excel refresh", "无法识别的参数：b.xlsm"),
-    (["generate", "-o"], "perfxl generate", "-o/--output：后面应跟一个值"),
-    (["excel"], "perfxl excel", "缺少必填的参数：操作"),
-    ([], "perfxl", "缺少必填的参数：命令"),
-    (["chek"], "perfxl", "命令：'chek' 不是可选的值（可选：'check', 'recalc', 'summary', 'pdf', 'generate', 'excel'）"),
-])
+@pytest.mark.parametrize(
+    ("args", "command", "says"),
+    [
+        (["generate", "--mode", "x"], "perfxl generate", "--mode：'x' 不是可选的值（可选：'udf', 'native'）"),
+        (["summary", "forms"], "perfxl summary", "缺少必填的参数：-o/--output"),
+        (["check", "--colour"], "perfxl check", "无法识别的参数：--colour"),
+        (["excel", "refresh", "a.xlsm", "b.xlsm"], "perfxl excel refresh", "无法识别的参数：b.xlsm"),
+        (["generate", "-o"], "perfxl generate", "-o/--output：后面应跟一个值"),
+        (["excel"], "perfxl excel", "缺少必填的参数：操作"),
+        ([], "perfxl", "缺少必填的参数：命令"),
+        (
+            ["chek"],
+            "perfxl",
+            "命令：'chek' 不是可选的值（可选：'check', 'recalc', 'summary', 'pdf', 'generate', 'excel'）",
+        ),
+    ],
+)
 def test_usage_errors_are_chinese_name_the_command_and_exit_2(args: list[str], command: str, says: str) -> None:
     run = perfxl(*args)
     assert run.returncode == 2
@@ -99,8 +128,12 @@ def _messages_not_translated() -> list[str]:
         texts = [a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         if node.func.id == "_" and texts and texts[0] not in MESSAGES and texts[0] not in DEVELOPER_MESSAGES:
             missing.append(texts[0])
-        if node.func.id == "ngettext" and len(texts) == 2 and tuple(texts) not in PLURAL_MESSAGES \
-                and texts[0] not in DEVELOPER_MESSAGES:
+        if (
+            node.func.id == "ngettext"
+            and len(texts) == 2
+            and tuple(texts) not in PLURAL_MESSAGES
+            and texts[0] not in DEVELOPER_MESSAGES
+        ):
             missing.append(texts[0])
     return missing
 
@@ -131,9 +164,11 @@ def test_help_and_errors_are_chinese_on_python_3_12_and_3_13(python: str) -> Non
         assert run.returncode == 2 and "参数错误" in run.stderr, run.stderr
         assert not english_left(run.stderr), run.stderr
     # The message ids of that Python's argparse: the same check, run there (it needs only perfxl.cli).
-    code = ("import argparse, ast, inspect\n"
-            "from perfxl.cli.chinese_argparse import DEVELOPER_MESSAGES, MESSAGES, PLURAL_MESSAGES\n"
-            f"{inspect.getsource(_messages_not_translated)}\nprint(_messages_not_translated())")
+    code = (
+        "import argparse, ast, inspect\n"
+        "from perfxl.cli.chinese_argparse import DEVELOPER_MESSAGES, MESSAGES, PLURAL_MESSAGES\n"
+        f"{inspect.getsource(_messages_not_translated)}\nprint(_messages_not_translated())"
+    )
     ids = subprocess.run([python, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
     assert ids.stdout.strip() == "[]", ids.stdout + ids.stderr
 
@@ -156,11 +191,19 @@ def test_check_json_on_a_bad_project_list_prints_the_problems_cause_first(tmp_pa
     data = json.loads(run.stdout)
     assert data["forms"] == []
     assert data["problems"] == [
-        {"file": "清单.xlsx", "project": "业务工作经历", "where": "「项目」表第3行「项目名称」",
-         "message": "项目名称重复：同一清单中每个项目名称只能出现一次"},
-        {"file": "清单.xlsx", "project": "鉴定考务经费", "where": "「指标」表第24–35行「项目名称」",
-         "message": "「项目」表中没有名为「鉴定考务经费」的项目（共 12 行）：请检查项目名称是否与「项目」表完全一致，"
-                    "或先在「项目」表中添加该项目"},
+        {
+            "file": "清单.xlsx",
+            "project": "业务工作经历",
+            "where": "「项目」表第3行「项目名称」",
+            "message": "项目名称重复：同一清单中每个项目名称只能出现一次",
+        },
+        {
+            "file": "清单.xlsx",
+            "project": "鉴定考务经费",
+            "where": "「指标」表第24–35行「项目名称」",
+            "message": "「项目」表中没有名为「鉴定考务经费」的项目（共 12 行）："
+            "请检查项目名称是否与「项目」表完全一致，或先在「项目」表中添加该项目",
+        },
     ]
     assert "项目名称重复" in run.stderr  # the text for the person at the terminal, as without --json
 
@@ -208,12 +251,16 @@ def test_text_output_names_file_sheet_and_cell_of_every_finding(two_files_of_one
     lines = [line for line in run.stdout.splitlines() if line.startswith("[")]
     reason = [line for line in lines if "「考务工作完成情况」" in line and "偏差原因" in line]
     message = "指标「考务工作完成情况」得分低于分值，须填写偏差原因分析及改进措施"
-    assert reason == [f"[错误] 全部.xlsx · 目录~2!I21 · 目录 · {message}",
-                      f"[错误] 各单位/2022_目录.xlsx · 目录~2!I21 · 目录 · {message}"]
+    assert reason == [
+        f"[错误] 全部.xlsx · 目录~2!I21 · 目录 · {message}",
+        f"[错误] 各单位/2022_目录.xlsx · 目录~2!I21 · 目录 · {message}",
+    ]
     # The sheet bearing the project's name, the project is not repeated; each line names its file.
     work = [line for line in lines if "「工作人员培训场次数」" in line]
     assert [line.split(" · ")[:2] for line in work] == [
-        ["[警告] 全部.xlsx", "业务工作经历!I13"], ["[警告] 各单位/2022_业务工作经历.xlsx", "业务工作经历!I13"]]
+        ["[警告] 全部.xlsx", "业务工作经历!I13"],
+        ["[警告] 各单位/2022_业务工作经历.xlsx", "业务工作经历!I13"],
+    ]
     assert all(line.count(" · ") >= 2 for line in lines), lines
 
 
@@ -222,7 +269,10 @@ def test_json_keeps_field_paths_and_adds_their_labels(two_files_of_one_project: 
     forms = {form["sheet"]: form for form in json.loads(run.stdout)["forms"]}
     finding = next(f for f in forms["目录~2"]["findings"] if f["code"] == "reason_missing")
     assert (finding["field"], finding["label"], finding["cell"]) == (
-        "indicators[8].reason", "指标「考务工作完成情况」的偏差原因分析及改进措施", "目录~2!I21")
+        "indicators[8].reason",
+        "指标「考务工作完成情况」的偏差原因分析及改进措施",
+        "目录~2!I21",
+    )
     assert forms["目录~2"]["file"] == "全部.xlsx" and forms["目录~2"]["project"] == "目录"
 
 
@@ -232,13 +282,23 @@ def test_project_list_findings_name_the_list_and_the_project(tmp_path: Path, see
     assert "[警告] 清单.yaml · 业务工作经历 · 指标「工作人员培训场次数」实际完成值「18次」" in run.stdout
 
 
-@pytest.mark.parametrize(("field", "label"), [
-    ("funds.total.initial", "年度资金总额年初预算数"), ("funds.fiscal.executed", "当年财政拨款全年执行数"),
-    ("name", "项目名称"), ("unit", "实施单位"), ("budget.rate", "执行率"), ("total.grade", "等级"),
-    ("indicators", "绩效指标"), ("indicators.weight", "三级指标分值"),
-    ("indicators[3].reason", "第4个指标的偏差原因分析及改进措施"),
-    ("indicators[0]", "第1个指标"), ("form", "自评表"), ("something.new", "something.new"),
-])
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("funds.total.initial", "年度资金总额年初预算数"),
+        ("funds.fiscal.executed", "当年财政拨款全年执行数"),
+        ("name", "项目名称"),
+        ("unit", "实施单位"),
+        ("budget.rate", "执行率"),
+        ("total.grade", "等级"),
+        ("indicators", "绩效指标"),
+        ("indicators.weight", "三级指标分值"),
+        ("indicators[3].reason", "第4个指标的偏差原因分析及改进措施"),
+        ("indicators[0]", "第1个指标"),
+        ("form", "自评表"),
+        ("something.new", "something.new"),
+    ],
+)
 def test_field_labels(field: str, label: str) -> None:
     assert field_label(field) == label
 
@@ -257,8 +317,10 @@ def _list(tmp_path: Path, seed_list: Path, change) -> Path:
 def test_a_quoted_rate_without_percent_in_a_list_warns_at_check(tmp_path: Path, seed_list: Path) -> None:
     path = _list(tmp_path, seed_list, lambda p: p["indicators"][6].update(actual="0.97"))  # 培训出勤率 >=95%
     run = perfxl("check", "清单.yaml", cwd=tmp_path)
-    assert ("[警告] 清单.yaml · 业务工作经历 · 指标「培训出勤率」的实际完成值「0.97」未带 %，按 0.97% 读取；"
-            "如为 97%，请改填为「97%」") in run.stdout
+    assert (
+        "[警告] 清单.yaml · 业务工作经历 · 指标「培训出勤率」的实际完成值「0.97」未带 %，按 0.97% 读取；"
+        "如为 97%，请改填为「97%」"
+    ) in run.stdout
     assert path.is_file()
 
 
@@ -276,8 +338,11 @@ def test_a_text_rate_in_a_list_workbook_warns_at_check(tmp_path: Path) -> None:
     assert "[警告] 清单.xlsx · 业务工作经历 · 指标「培训出勤率」的实际完成值「0.97」未带 %，按 0.97% 读取" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="perfxl/forms/percent_cells.py warns about a text rate as well as the core: "
-                   "its text branch is to go (see the item-8 report)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="perfxl/forms/percent_cells.py warns about a text rate as well as the core: "
+    "its text branch is to go (see the item-8 report)",
+)
 def test_a_text_rate_on_a_hand_made_form_is_warned_about_once(tmp_path: Path) -> None:
     def build(ws) -> None:
         shanghai_form(ws, WORK)

@@ -60,14 +60,23 @@ PLURAL_MESSAGES: dict[tuple[str, str], str] = {
 }
 # Ids argparse raises only for a programming mistake in building a parser (ValueError, TypeError): they
 # never reach a user and stay English.
-DEVELOPER_MESSAGES = frozenset({
-    "'required' is an invalid argument for positionals", "%r is not callable", ".__call__() not defined",
-    'argument "-" with mode %r', "cannot have multiple subparser arguments",
-    "cannot merge actions - two groups are named %r", "conflicting subparser alias: %s", "conflicting subparser: %s",
-    "dest= is required for options like %r", "invalid conflict_resolution value: %r",
-    "invalid option string %(option)r: must start with a character %(prefix_chars)r",
-    "mutually exclusive arguments must be optional", "conflicting option string: %s",
-})
+DEVELOPER_MESSAGES = frozenset(
+    {
+        "'required' is an invalid argument for positionals",
+        "%r is not callable",
+        ".__call__() not defined",
+        'argument "-" with mode %r',
+        "cannot have multiple subparser arguments",
+        "cannot merge actions - two groups are named %r",
+        "conflicting subparser alias: %s",
+        "conflicting subparser: %s",
+        "dest= is required for options like %r",
+        "invalid conflict_resolution value: %r",
+        "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+        "mutually exclusive arguments must be optional",
+        "conflicting option string: %s",
+    }
+)
 
 
 def translate(message: str) -> str:
