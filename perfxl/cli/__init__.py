@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from importlib import resources
 
 from perfxl import __version__
+from perfxl.cli.chinese_argparse import ChineseArgumentParser
 from perfxl.errors import InputError
 
 EXIT_INPUT = 2
@@ -19,19 +20,11 @@ def bundled_example() -> str:
     return str(resources.files("perfxl") / "examples" / "2022-two-projects.yaml")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with its usage errors in Chinese and exit code 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"perfxl：参数错误：{message}", file=sys.stderr)
-        raise SystemExit(EXIT_INPUT)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="perfxl", description="财政项目支出绩效自评表：计算、检查与生成。")
-    parser.add_argument("--version", action="version", version=f"perfxl {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=_Parser)
+    parser = ChineseArgumentParser(prog="perfxl", description="财政项目支出绩效自评表：计算、检查与生成。",
+                                   epilog="每个命令的用法：perfxl 命令 -h（如 perfxl check -h）。")
+    parser.add_argument("--version", action="version", version=f"perfxl {__version__}", help="显示版本号并退出")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
     check = commands.add_parser("check", help="计算并检查项目清单或交回的自评表")
     check.add_argument("sources", nargs="*", metavar="FILES|DIRS",
                        help="项目清单（YAML/JSON/XLSX）或自评表工作簿、文件夹；不填则使用自带示例")
@@ -56,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--force", action="store_true",
                           help="覆盖已有的同名文件，即使其中已填写内容或不是 perfxl 生成的（默认保留这些文件）")
     excel = commands.add_parser("excel", help="在 Windows 桌面版 Excel 中使用 perfxl 函数和“重新计算”按钮")
-    actions = excel.add_subparsers(dest="action", required=True, metavar="操作", parser_class=_Parser)
+    actions = excel.add_subparsers(dest="action", required=True, metavar="操作")
     bas = actions.add_parser("bas", help="写出 UDF 包装模块（.bas）并说明安装步骤")
     bas.add_argument("target", nargs="?", metavar="DIR|FILE.bas", help="写到哪里（默认：当前目录）")
     refresh = actions.add_parser("refresh", help="按本机安装的 xlwings 重建 .xlsm 自评表的 VBA 工程")
@@ -91,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_excel(args.action, args.target)
     except InputError as exc:
+        if args.command == "check" and args.json:  # a program reading the JSON gets the problems too
+            from perfxl.cli.check import input_error_json
+
+            print(input_error_json(exc))
         print(f"perfxl：输入有误，未作处理。\n{exc.render()}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:

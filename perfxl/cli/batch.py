@@ -100,7 +100,7 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False) -> int:
     what = "未导出" if strict else "已导出，但其中的数字未通过检查"
     for path, errors in with_errors:
         first = errors[0]
-        where = f"{first.cell.split('!')[-1]} " if first.cell else ""
+        where = f"{first.cell} " if first.cell else ""  # with its sheet: a --single workbook has many
         print(f"[有错误] {path}：错误 {len(errors)} 项，{what}（如 {where}{first.message}；详见 perfxl check）")
     for path, message in failed:
         print(f"[跳过] {path}：{message}")
