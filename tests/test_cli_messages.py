@@ -338,11 +338,6 @@ def test_a_text_rate_in_a_list_workbook_warns_at_check(tmp_path: Path) -> None:
     assert "[警告] 清单.xlsx · 业务工作经历 · 指标「培训出勤率」的实际完成值「0.97」未带 %，按 0.97% 读取" in run.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="perfxl/forms/percent_cells.py warns about a text rate as well as the core: "
-    "its text branch is to go (see the item-8 report)",
-)
 def test_a_text_rate_on_a_hand_made_form_is_warned_about_once(tmp_path: Path) -> None:
     def build(ws) -> None:
         shanghai_form(ws, WORK)

@@ -322,11 +322,10 @@ def test_row_percentages_read_a_plain_target_by_its_actual() -> None:
     assert _percent_row("90", 88) == ("90", 88, [])  # neither side says %: as typed
 
 
-def test_row_percentages_warn_on_a_bare_number_typed_as_text() -> None:
-    """Text without % is the figure (rules.md §4); where 100 times it is as likely, a warning says so."""
-    assert _percent_row(">=90%", "0.88") == (">=90%", "0.88", [_finding(
-        Level.WARNING, "percent_ambiguous", "actual",
-        "指标「考生满意度」的实际完成值「0.88」未带 %，按 0.88% 读取；如为 88%，请改填为「88%」")])
+def test_row_percentages_leave_text_to_the_core() -> None:
+    """Text without % is the figure (rules.md §4): passed on as typed; the core warns where 100 times it is
+    as likely (tests/test_cli_messages.py), whatever the source of the form."""
+    assert _percent_row(">=90%", "0.88") == (">=90%", "0.88", [])
     assert _percent_row(">=90%", "88") == (">=90%", "88", [])
 
 

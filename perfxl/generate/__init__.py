@@ -64,7 +64,7 @@ def _check_forms(project_list: ProjectList) -> None:
     empty = [form.name for form in project_list.forms if not form.indicators]
     if empty:
         raise InputError([Problem(project_list.path.name, "没有绩效指标，无法生成自评表", name,
-                                  "indicators（绩效指标）") for name in empty])
+                                  "绩效指标（indicators）") for name in empty])
 
 
 def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", single: str | Path | None = None,
