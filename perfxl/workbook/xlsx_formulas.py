@@ -95,6 +95,13 @@ class XlsxCells:
     def sheet(self, name: str) -> str | None:
         return self._by_folded.get(name.casefold())
 
+    def unsupported(self) -> Iterator[tuple[str, int, int]]:
+        """Formula cells of the sheets read so far that are no formula the engine computes (array, what-if
+        table, a shared formula whose first cell is missing)."""
+        for sheet, formulas in self._formulas.items():
+            for row, col in formulas.unsupported:
+                yield sheet, row, col
+
     def _part(self, sheet: str) -> _Sheet:
         return self.book._sheet(sheet)
 
