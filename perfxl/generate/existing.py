@@ -75,20 +75,16 @@ def typed_values(book: XlsxBook) -> TypedValues | None:
             if f.key not in RECALCULATION_FIELDS and (ref := names.get(f.defined_name)) is not None
             for cell in ref.cells()
         }
-        used = book.used_range(sheet)
-        if used is None:
-            continue
-        values, formulas = book.values(used), book.formulas(used)
-        for i, row in enumerate(values):
-            for j, value in enumerate(row):
-                key = (sheet, used.min_row + i, used.min_col + j)
-                if value is None or (isinstance(value, str) and not value.strip()) or formulas[i][j] or key in skip:
-                    continue
-                if book.locked(Ref.cell(sheet, key[1], key[2])):
-                    continue
-                typed[key] = value
-                if key in field_cells:
-                    labels[key] = field_cells[key]
+        for (row, col), value in book.cell_values(sheet).items():  # sparse: a stray far cell costs nothing
+            key = (sheet, row, col)
+            cell = Ref.cell(sheet, row, col)
+            if (isinstance(value, str) and not value.strip()) or key in skip or book.formulas(cell)[0][0]:
+                continue
+            if book.locked(cell):
+                continue
+            typed[key] = value
+            if key in field_cells:
+                labels[key] = field_cells[key]
     return TypedValues(typed, labels)
 
 

@@ -194,11 +194,18 @@ class XlsxBook:
         return [[(cell := sheet.cells.get((r, c))) is not None and cell.find(_q("f")) is not None
                  for c in range(ref.min_col, ref.max_col + 1)] for r in range(ref.min_row, ref.max_row + 1)]
 
+    def cell_values(self, name: str) -> dict[tuple[int, int], object]:
+        """(row, column) → value of every cell of a sheet that holds one (not mere formatting).
+
+        Sparse: a value typed far away (XFD1048576) costs one entry, not a rectangle of empty cells.
+        """
+        sheet = self._sheet(name)
+        return {(r, c): self._computed(name, r, c, cell) for (r, c), cell in sheet.cells.items()
+                if cell.find(_q("v")) is not None or cell.find(_q("is")) is not None}
+
     def used_range(self, name: str) -> Ref | None:
         """The smallest rectangle from A1 holding every cell with a value (not mere formatting); None if empty."""
-        sheet = self._sheet(name)
-        corners = [key for key, cell in sheet.cells.items()
-                   if cell.find(_q("v")) is not None or cell.find(_q("is")) is not None]
+        corners = self.cell_values(name)
         if not corners:
             return None
         return Ref(name, 1, 1, max(r for r, _ in corners), max(c for _, c in corners))
