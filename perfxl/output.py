@@ -59,7 +59,7 @@ def atomic_path(target: Path, mode: int | None = None, what: str = "") -> Iterat
         except Exception as exc:
             _close_left_open(exc, temporary)
             error = os_error_in(exc)
-            if error is None or isinstance(error, OutputError) or error.filename not in (None, temporary):
+            if error is None or isinstance(error, OutputError) or not _about(error, temporary):
                 raise
             raise cannot_write(target, error, what) from exc
         try:
@@ -71,6 +71,13 @@ def atomic_path(target: Path, mode: int | None = None, what: str = "") -> Iterat
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+def _about(error: OSError, temporary: str) -> bool:
+    """Whether ``error`` is the temporary file's: it names it (shutil.copyfile names it as its second file),
+    or names no file at all, as a full disk does while writing."""
+    named = {os.fspath(name) for name in (error.filename, error.filename2) if name is not None}
+    return not named or temporary in named
 
 
 def _close_left_open(exc: BaseException, temporary: str) -> None:
