@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -282,3 +283,53 @@ def test_pdf_replaces_only_pdfs_it_exported(forms: Path, tmp_path: Path) -> None
     assert pdfs[0].is_symlink() and published.stat().st_ino != inode and is_perfxl_pdf(published)
     assert {p.name: p.read_bytes() for p in forms.glob("*.xlsx")} == forms_before
     assert sorted(p.name for p in forms.iterdir()) == sorted([*forms_before, *(p.name for p in pdfs)])
+
+
+# -- the README says what happens ------------------------------------------------------------------
+
+README = Path(__file__).parents[1] / "README.md"
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+UDF_FORMS = ["2022_业务工作经历.xlsm", "2022_鉴定考务经费.xlsm"]  # udf is the default mode
+
+
+def readme_first_command() -> str:
+    block = README.read_text(encoding="utf-8").split("```bash\n", 1)[1].split("```", 1)[0]
+    return next(line for line in block.splitlines() if line and not line.startswith("#"))
+
+
+def test_generate_writes_the_names_the_readme_gives(tmp_path: Path) -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "2022_项目名称.xlsm（native 方式为 .xlsx）" in text
+    assert "--single 全部自评表.xlsm     # 全部项目放进 ./自评表/全部自评表.xlsm" in text
+    assert perfxl("generate", cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "自评表").iterdir()) == UDF_FORMS
+    run = perfxl("generate", "--single", "全部自评表.xlsx", cwd=tmp_path)  # the suffix follows the mode
+    assert run.returncode == 0 and run.stdout.strip().endswith("：自评表/全部自评表.xlsm"), run.stdout + run.stderr
+    assert perfxl("generate", "--single", "全部自评表.xlsm", "-o", ".", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "全部自评表.xlsm").is_file()
+
+
+@pytest.mark.slow
+def test_the_readme_first_command_works_on_the_system_python(tmp_path: Path) -> None:
+    """On Debian's own Python, whose pip refuses to install into the system (PEP 668), the README's first
+    command makes a virtual environment, installs perfxl from PyPI's packages into it and generates."""
+    if not SYSTEM_PYTHON.is_file() or subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip, venv"],
+                                                      capture_output=True, check=False).returncode != 0:
+        pytest.skip("no system Python with venv here")
+    checkout = tmp_path / "perfxl"
+    checkout.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(README.with_name(name), checkout / name)
+    shutil.copytree(README.with_name("perfxl"), checkout / "perfxl", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", str(tmp_path)), "LANG": "C.UTF-8",
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    command = readme_first_command()
+    assert command == "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && perfxl generate"
+    if list(SYSTEM_PYTHON.parent.parent.glob("lib/python3*/EXTERNALLY-MANAGED")):
+        refused = subprocess.run(["bash", "-c", "python3 -m pip install -e ."], cwd=checkout, env=env,
+                                 capture_output=True, text=True, check=False)
+        assert refused.returncode != 0 and "externally-managed-environment" in refused.stderr  # the old command
+    run = subprocess.run(["bash", "-c", command], cwd=checkout, env=env, capture_output=True, text=True,
+                         check=False, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert sorted(p.name for p in (checkout / "自评表").iterdir()) == UDF_FORMS
