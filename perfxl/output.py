@@ -40,9 +40,10 @@ def atomic_path(target: Path, mode: int | None = None, what: str = "") -> Iterat
     """A temporary path beside ``target``, renamed onto it only when the block succeeds.
 
     ``mode``: the new file's permissions; by default those of the file it replaces, or what the user's
-    umask gives a new file (mkstemp would leave it private). ``what`` names the output in messages
-    ("汇总表"). The folder is created when missing. An OSError of the writing (in the block: one naming
-    the temporary file or no file, as a full disk does) becomes an OutputError naming ``target``.
+    umask gives a new file (mkstemp would leave it private); a file with hard links keeps its own.
+    ``what`` names the output in messages ("汇总表"). The folder is created when missing. An OSError of
+    the writing (in the block: one naming the temporary file or no file, as a full disk does) becomes an
+    OutputError naming ``target``.
     """
     target = Path(target)
     destination = through_links(target)
@@ -76,8 +77,8 @@ def atomic_path(target: Path, mode: int | None = None, what: str = "") -> Iterat
 def _about(error: OSError, temporary: str) -> bool:
     """Whether ``error`` is the temporary file's: it names it (shutil.copyfile names it as its second file),
     or names no file at all, as a full disk does while writing."""
-    named = {os.fspath(name) for name in (error.filename, error.filename2) if name is not None}
-    return not named or temporary in named
+    names = {os.fspath(name) for name in (error.filename, error.filename2) if name is not None}
+    return not names or temporary in names
 
 
 def _close_left_open(exc: BaseException, temporary: str) -> None:
