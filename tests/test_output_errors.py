@@ -9,6 +9,7 @@ file-size limit (EFBIG), a file where a folder is needed (ENOTDIR) and a name ov
 from __future__ import annotations
 
 import errno
+import json
 import os
 import pickle
 import re
@@ -166,6 +167,15 @@ def test_a_file_where_a_folder_is_needed(native: Path, tmp_path: Path) -> None:
     explained(perfxl("excel", "bas", "说明.txt", cwd=tmp_path), in_the_way)
     explained(perfxl("excel", "wheelhouse", "说明.txt", cwd=tmp_path), "离线安装包文件夹「说明.txt」是一个文件")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["说明.txt"]
+
+
+def test_check_json_holds_the_output_problem(native: Path, tmp_path: Path) -> None:
+    (tmp_path / "说明.txt").write_text("notes", encoding="utf-8")
+    run = perfxl("check", str(native), "--json", "--report", "说明.txt/问题清单.xlsx", cwd=tmp_path)
+    explained(run, "「说明.txt」是文件，不是文件夹")
+    (problem,) = json.loads(run.stdout)["problems"]
+    assert problem["file"] == "说明.txt/问题清单.xlsx" and "「说明.txt」是文件，不是文件夹" in problem["message"]
+    assert json.loads(run.stdout)["forms"] == []
 
 
 def test_a_name_too_long(native: Path, tmp_path: Path) -> None:

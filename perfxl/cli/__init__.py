@@ -102,6 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return reader_gone()
     except OutputError as exc:
+        if args.command == "check" and args.json:  # the --report that cannot be written, as JSON too
+            from perfxl.cli.check import input_error_json
+            from perfxl.errors import Problem
+
+            print(input_error_json(InputError([Problem(exc.filename or args.report or "", str(exc))])))
         print(f"perfxl：{exc}", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:  # a file or folder that could not be used: explained, not an internal error
