@@ -11,8 +11,10 @@ from pathlib import Path
 
 from perfxl.batch.duplicates import with_duplicate_findings
 from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, Repeat, gather
+from perfxl.batch.marks import REPORT, workbook_mark
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.batch.runner import display_name, run
+from perfxl.cli.outputs import check_workbook_output, output_workbook_path
 from perfxl.cli.progress import ProgressBar
 from perfxl.cli.table import render_table
 from perfxl.core.findings import Finding, Level
@@ -53,7 +55,16 @@ def batch_paths(sources: Sequence[str], suffixes: tuple[str, ...] = WORKBOOK_SUF
     gathered = gather(sources, suffixes)
     for repeat in gathered.repeats:
         print(repeat_note(repeat), file=sys.stderr)
-    return gathered.paths
+    return [path for path in gathered.paths if not _perfxl_output(path)]
+
+
+def _perfxl_output(path: Path) -> bool:
+    """A 汇总 or 问题清单 workbook perfxl wrote (say, into the folder of returned forms) is no input: it is
+    skipped with a note, so that the next run may replace it."""
+    mark = workbook_mark(path) if path.suffix.lower() == ".xlsx" else None
+    if mark is not None:
+        print(f"[跳过] {_as_given(path)}：是 perfxl 生成的{mark.name}，不是自评表", file=sys.stderr)
+    return mark is not None
 
 
 def repeat_note(repeat: Repeat) -> str:
@@ -154,13 +165,17 @@ def input_error_json(error: InputError) -> str:
     return json.dumps({"forms": [], "problems": problems}, ensure_ascii=False, indent=2)
 
 
-def run_check(sources: Sequence[str], as_json: bool, report: str | None = None) -> int:
+def run_check(sources: Sequence[str], as_json: bool, report: str | None = None, force: bool = False) -> int:
+    report_path = None
+    if report:
+        report_path = output_workbook_path(report, "--report", REPORT)
+        check_workbook_output(report_path, sources, REPORT, force, "--report")
     checked = check_sources(sources)
     print(to_json(checked) if as_json else render_text(checked))
-    if report:
+    if report_path is not None:
         from perfxl.batch.report import write_report
 
-        path = write_report(Path(report), checked.forms, checked.problems)
+        path = write_report(report_path, checked.forms, checked.problems)
         if not as_json:
             print(f"问题清单已写入：{path}")
     return EXIT_FINDINGS if checked.has_errors else EXIT_OK
