@@ -2,11 +2,12 @@
 
 This script only creates the first version of the template: from then on the template is an Excel
 file that a bureau edits in Excel (fonts, widths, labels, extra rows). perfxl reads the layout from
-the file, never from this script. Placeholders are jinja2 expressions in cells:
+the file, never from this script. Placeholders in cells (plain field names, no expressions):
 
 - a cell holding exactly one ``{{ field }}`` is a field the generator fills with a value or a formula
   (the vocabulary is in perfxl/template/fields.py);
-- other text with ``{{ … }}`` is rendered as text (e.g. ``（{{ year }} 年度）``);
+- other text with ``{{ … }}`` has its placeholders filled in (e.g. ``（{{ year }} 年度）``, see
+  perfxl/template/placeholders.py);
 - the row holding ``{{ row.* }}`` fields is the indicator band, repeated once per indicator.
 
 Run: python scripts/build_form_template.py

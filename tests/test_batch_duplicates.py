@@ -259,7 +259,9 @@ def test_check_report_and_summary_name_both_files(native: Path, tmp_path: Path) 
     run = perfxl("check", "甲", "乙", "--report", "问题清单.xlsx", cwd=tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     lines = [line for line in run.stdout.splitlines() if "项目重复" in line]
-    assert len(lines) == 2 and all(line.startswith("[错误] 业务工作经历 · ") for line in lines)
+    assert len(lines) == 2  # each names its file and sheet (the sheet bears the project's name)
+    assert lines[0].startswith(f"[错误] {first} · 业务工作经历 · 项目重复")
+    assert lines[1].startswith(f"[错误] {second} · 业务工作经历 · 项目重复")
     assert f"{second} 中也有本项目" in lines[0] and f"{first} 中也有本项目" in lines[1]
     assert "错误 2 项" in run.stdout and "[重复]" not in run.stderr
 

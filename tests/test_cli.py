@@ -45,7 +45,10 @@ def test_check_json_matches_the_published_results(seed_list: Path, seed_expected
     first = forms["业务工作经历"]["indicators"][0]
     assert first == {"name": "工作人员培训场次数", "target": ">=3次", "actual": "18次", "weight": 10.0,
                      "score": 10.0, "rule_score": 10.0, "tier": "达成"}
-    assert set(forms["业务工作经历"]["findings"][0]) == {"level", "code", "field", "message"}
+    first_finding = forms["业务工作经历"]["findings"][0]
+    assert first_finding == {
+        "level": "warning", "code": "over_achievement", "field": "indicators[0].reason",
+        "label": "指标「工作人员培训场次数」的偏差原因分析及改进措施", "message": first_finding["message"]}
 
 
 def test_exit_code_1_when_a_form_has_an_error(tmp_path: Path, seed_list: Path) -> None:
@@ -55,7 +58,7 @@ def test_exit_code_1_when_a_form_has_an_error(tmp_path: Path, seed_list: Path) -
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     run = perfxl("check", str(path))
     assert run.returncode == 1
-    assert "[错误] 业务工作经历 · 指标「课题报告完成情况」" in run.stdout
+    assert f"[错误] {path} · 业务工作经历 · 指标「课题报告完成情况」" in run.stdout
 
 
 @pytest.mark.parametrize("content", ["perfxl: 1\nyear: 2022\nprojects: [{name: a, indicators: [{weight: x}]}]\n",

@@ -526,3 +526,29 @@ def test_officer_score_on_a_blank_actual_is_taken():
     result = evaluate(">=3次", None, weight=10, score=10)
     assert result.score == D("10")
     assert result.findings == ()
+
+
+@pytest.mark.parametrize(("target", "actual", "warned"), [
+    (">=90%", "0.96", True),  # 0.96% or 96%: both plausible, read as 0.96% (rules.md §4)
+    (">=90%", "1.5", True),  # 1.5% or 150%
+    ("<=5%", "0.5", True),
+    (">=90%", "96", False),  # 9600% is not plausible: the figure, silently
+    (">=90%", "2.5", False),  # 250% is beyond twice 100%
+    (">=90%", "0.96%", False),  # says %
+    (">=90%", "0", False),  # 0 is 0% either way
+    (">=90%", 0.96, False),  # a number as Excel stores it: 96%
+    (">=3次", "0.96", False),  # not a percentage target
+    ("完成", "0.96", False),
+])
+def test_text_without_percent_against_a_percent_target_warns_how_it_is_read(target, actual, warned):
+    result = evaluate(target, actual, reason="说明")
+    percent = [f for f in result.findings if f.code == "percent_ambiguous"]
+    assert bool(percent) is warned, result.findings
+    if warned:
+        assert percent[0].level is WARNING and percent[0].field == "indicator.actual"
+
+
+def test_percent_text_warning_says_both_readings_and_what_to_type():
+    [finding] = [f for f in evaluate(">=90%", " 0.96 ", reason="说明").findings if f.code == "percent_ambiguous"]
+    assert finding.message == "指标「测试指标」的实际完成值「0.96」未带 %，按 0.96% 读取；如为 96%，请改填为「96%」"
+    assert evaluate(">=90%", "0.96", reason="说明").rule.score == D("0.11")  # read as 0.96%, as the warning says

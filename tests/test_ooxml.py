@@ -143,7 +143,7 @@ def test_bad_names_in_workbook_xml_are_caught(good: Path, tmp_path: Path) -> Non
     problems = validate_package(mutate(good, tmp_path / "names.xlsx", WORKBOOK_XML, edit))
     messages = [p.message for p in problems if p.part == WORKBOOK_XML and p.severity == "error"]
     assert "'AB12' looks like a cell address (A1 style)" in messages
-    assert any("sheet name has 36 characters (Excel allows 31)" in m for m in messages)
+    assert any("sheet name has 36 UTF-16 units (Excel allows 31)" in m for m in messages)
     assert any("sheet name contains /" in m for m in messages)
 
 
@@ -185,6 +185,8 @@ def test_defined_name_rules(name: str, bad: bool) -> None:
 @pytest.mark.parametrize(("name", "bad"), [
     ("自评表", False), ("Sheet 1", False), ("x" * 31, False),
     ("x" * 32, True), ("a/b", True), ("[1]", True), ("'quoted'", True), ("History", True), ("", True),
+    ("HISTORY", True), ("𠀀" * 15 + "x", False), ("𠀀" * 16, True), ("报告.py", True), ("报告.PY", True),
+    ("报告_py", False), ("a\x01b", True),
 ])
 def test_sheet_name_rules(name: str, bad: bool) -> None:
     assert bool(sheet_name_problems(name)) is bad

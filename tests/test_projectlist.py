@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -85,20 +86,20 @@ def test_profile_selected_by_name_and_overridden(tmp_path: Path) -> None:
     ("change", "expected"),
     [
         (lambda d: d["projects"][0].update(colour="红"), "未知的字段「colour」"),
-        (lambda d: d["projects"][0]["indicators"][0].update(weight="十分"), "分值）：应为数字，当前为「十分」"),
-        (lambda d: d["projects"][0]["indicators"][0].pop("weight"), "分值）：必须填写"),
-        (lambda d: d["projects"][0]["indicators"][0].update(weight=0), "分值）：分值应大于 0"),
-        (lambda d: d["projects"][0]["indicators"][0].pop("target"), "年度指标值）：必须填写"),
+        (lambda d: d["projects"][0]["indicators"][0].update(weight="十分"), "分值（weight）：应为数字，当前为「十分」"),
+        (lambda d: d["projects"][0]["indicators"][0].pop("weight"), "分值（weight）：必须填写"),
+        (lambda d: d["projects"][0]["indicators"][0].update(weight=0), "分值（weight）：分值应大于 0"),
+        (lambda d: d["projects"][0]["indicators"][0].pop("target"), "年度指标值（target）：必须填写"),
         (lambda d: d["projects"][0]["indicators"][0].update(target=">=abc"), "年度指标值「>=abc」无法识别"),
         (lambda d: d["projects"][0]["funds"].update(total={"annual": 999}),
          "年度资金总额的全年预算数 999 不等于各资金来源之和 100"),
         (lambda d: d["projects"].append(dict(d["projects"][0])), "项目名称重复"),
-        (lambda d: d["projects"][0].pop("name"), "缺少必填字段 name（项目名称）"),
-        (lambda d: d.pop("perfxl"), "缺少必填字段 perfxl（格式版本）"),
+        (lambda d: d["projects"][0].pop("name"), "缺少必填字段 项目名称（name）"),
+        (lambda d: d.pop("perfxl"), "缺少必填字段 格式版本（perfxl）"),
         (lambda d: d.update(perfxl=2), "不支持的格式版本"),
-        (lambda d: d.update(year="明年"), "year（年度）应为"),
+        (lambda d: d.update(year="明年"), "年度（year）应为"),
         (lambda d: d.update(profile="guangdong-2030"), "没有名为「guangdong-2030」的评分配置"),
-        (lambda d: d.update(profile={"partial_share": 7}), "partial_share：应为 0 到 1 之间的数"),
+        (lambda d: d.update(profile={"partial_share": 7}), "部分达成得分比例（partial_share）：应为 0 到 1 之间的数"),
         (lambda d: d["projects"][0]["funds"]["fiscal"].update(annual=-5), "不能为负数"),
         (lambda d: d.update(projects=[]), "至少包含一个项目"),
     ],
@@ -116,15 +117,15 @@ def test_bad_list_names_file_project_and_field(tmp_path: Path, change, expected:
     ("where", "label"),
     [
         (lambda d, n: d["projects"][0]["funds"]["fiscal"].update(executed=n),
-         "funds.fiscal.executed（当年财政拨款全年执行数）"),
+         "当年财政拨款全年执行数（funds.fiscal.executed）"),
         (lambda d, n: d["projects"][0]["funds"]["fiscal"].update(annual=n),
-         "funds.fiscal.annual（当年财政拨款全年预算数）"),
+         "当年财政拨款全年预算数（funds.fiscal.annual）"),
         (lambda d, n: d["projects"][0]["funds"].update(total={"initial": n}),
-         "funds.total.initial（年度资金总额年初预算数）"),
-        (lambda d, n: d["projects"][0]["indicators"][0].update(weight=n), "第1个指标「培训场次」的 weight（分值）"),
-        (lambda d, n: d["projects"][0]["indicators"][0].update(score=n), "第1个指标「培训场次」的 score（得分）"),
+         "年度资金总额年初预算数（funds.total.initial）"),
+        (lambda d, n: d["projects"][0]["indicators"][0].update(weight=n), "第1个指标「培训场次」的分值（weight）"),
+        (lambda d, n: d["projects"][0]["indicators"][0].update(score=n), "第1个指标「培训场次」的得分（score）"),
         (lambda d, n: d["projects"][0]["indicators"][0].update(actual=n),
-         "第1个指标「培训场次」的 actual（实际完成值）"),
+         "第1个指标「培训场次」的实际完成值（actual）"),
     ],
     ids=["executed", "annual", "total", "weight", "score", "actual"],
 )
@@ -149,9 +150,9 @@ def test_a_huge_number_in_a_target_or_actual_text_is_refused(tmp_path: Path, fie
                                                             shown: str) -> None:
     data = minimal()
     data["projects"][0]["indicators"][0][field] = text
-    label = {"actual": "actual（实际完成值）", "target": "target（年度指标值）"}[field]
+    label = {"actual": "实际完成值（actual）", "target": "年度指标值（target）"}[field]
     assert problems(write(tmp_path, data)) == [
-        f"list.yaml，项目「示例项目」，第1个指标「培训场次」的 {label}：数值过大（绝对值应小于 1E+28），当前为 {shown}"]
+        f"list.yaml，项目「示例项目」，第1个指标「培训场次」的{label}：数值过大（绝对值应小于 1E+28），当前为 {shown}"]
 
 
 def test_numbers_just_below_1e28_are_taken(tmp_path: Path) -> None:
@@ -166,7 +167,7 @@ def test_message_names_project_and_indicator(tmp_path: Path) -> None:
     data = minimal()
     data["projects"][0]["indicators"][0]["weight"] = "x"
     assert problems(write(tmp_path, data)) == [
-        "list.yaml，项目「示例项目」，第1个指标「培训场次」的 weight（分值）：应为数字，当前为「x」"
+        "list.yaml，项目「示例项目」，第1个指标「培训场次」的分值（weight）：应为数字，当前为「x」"
     ]
 
 
@@ -200,3 +201,20 @@ def test_missing_file_and_wrong_type(tmp_path: Path) -> None:
     assert "文件不存在" in problems(tmp_path / "nowhere.yaml")[0]
     (tmp_path / "list.txt").write_text("x", encoding="utf-8")
     assert "不支持的文件类型「.txt」" in problems(tmp_path / "list.txt")[0]
+
+
+def test_a_repeated_name_is_reported_before_the_other_problems(tmp_path: Path) -> None:
+    data = minimal()
+    data["projects"][0]["indicators"][0]["weight"] = "x"
+    data["projects"].append(copy.deepcopy(data["projects"][0]))
+    messages = problems(write(tmp_path, data))
+    assert messages[0] == ("list.yaml，项目「示例项目」，项目名称（name）："
+                           "项目名称重复：同一清单中每个项目名称只能出现一次")
+    assert len(messages) == 3 and all("分值（weight）：应为数字" in m for m in messages[1:]), messages
+
+
+def test_funds_total_mismatch_names_the_field_by_its_label(tmp_path: Path) -> None:
+    data = minimal()
+    data["projects"][0]["funds"]["total"] = {"initial": 999}
+    [message] = problems(write(tmp_path, data))
+    assert "，年度资金总额年初预算数（funds.total.initial）：年度资金总额的年初预算数 999 不等于" in message

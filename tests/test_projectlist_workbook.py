@@ -126,8 +126,8 @@ def test_blank_template_reads_as_a_list_without_projects() -> None:
 
 def test_blank_template_is_refused_with_a_clear_message() -> None:
     assert problems(TEMPLATE) == [
-        "项目清单.xlsx，「基本信息」表第3行「年度」：缺少必填字段 year（年度）",
-        "项目清单.xlsx，「项目」表：projects（项目列表）必须是至少包含一个项目的列表",
+        "项目清单.xlsx，「基本信息」表第3行「年度」：缺少必填字段 年度",
+        "项目清单.xlsx，「项目」表：项目列表必须是至少包含一个项目的列表",
     ]
 
 
@@ -218,7 +218,7 @@ def test_rows_are_named_as_excel_numbers_them_after_reordering(seed_xlsx: Path) 
          "「项目」表第3行「年度资金总额·全年预算数」：年度资金总额的全年预算数 999 不等于各资金来源之和 1440512"),
         ("指标", ROW_OF_6TH_INDICATOR, "三级指标", None, "「指标」表第7行「三级指标」：必须填写"),
         ("指标", 30, "得分", "满分", "「指标」表第30行「得分」：应为数字，当前为「满分」"),
-        ("基本信息", 3, "填写内容", "明年", "「基本信息」表第3行「年度」：year（年度）应为 2000–2100 之间的年份"),
+        ("基本信息", 3, "填写内容", "明年", "「基本信息」表第3行「年度」：年度应为 2000–2100 之间的年份"),
         ("基本信息", 6, "填写内容", "guangdong-2030",
          "「基本信息」表第6行「评分配置」：没有名为「guangdong-2030」的评分配置"),
     ],
@@ -256,13 +256,36 @@ def test_numbers_of_1e28_or_more_are_named_by_sheet_row_and_column(seed_xlsx: Pa
     assert run.returncode == 2 and expected in run.stderr and "内部错误" not in run.stderr
 
 
-def test_duplicate_project_name_is_named_by_row(seed_xlsx: Path) -> None:
+def test_duplicate_project_name_comes_first_and_its_follow_on_rows_once(seed_xlsx: Path) -> None:
     edit(seed_xlsx, set_cell("项目", 3, "项目名称", "业务工作经历 "))
+    # the cause first; the 12 indicator rows of the project renamed away, which now name no project, once
+    assert problems(seed_xlsx) == [
+        "清单.xlsx，项目「业务工作经历」，「项目」表第3行「项目名称」：项目名称重复：同一清单中每个项目名称只能出现一次",
+        "清单.xlsx，项目「鉴定考务经费」，「指标」表第24–35行「项目名称」：「项目」表中没有名为「鉴定考务经费」的项目"
+        "（共 12 行）：请检查项目名称是否与「项目」表完全一致，或先在「项目」表中添加该项目",
+    ]
+
+
+def test_rows_naming_no_project_after_a_missing_name_follow_every_other_problem(seed_xlsx: Path) -> None:
+    def change(book) -> None:
+        set_cell("项目", 3, "项目名称", None)(book)  # the name left out: its 12 indicator rows name no project
+        set_cell("指标", 12, "分值", "十分")(book)  # a problem of its own, in a row before those
+        set_cell("指标", 20, "实际完成值", True)(book)  # and one the reader finds (a cell's type), in a row after it
+    edit(seed_xlsx, change)
     found = problems(seed_xlsx)
-    assert ("清单.xlsx，项目「业务工作经历」，「项目」表第3行「项目名称」："
-            "项目名称重复：同一清单中每个项目名称只能出现一次") in found
-    # the indicator rows of the project renamed away now name no project
-    assert sum("「项目」表中没有名为「鉴定考务经费」的项目" in m for m in found) == 12
+    assert found[0].startswith("清单.xlsx，「项目」表第3行「项目名称」：必须填写项目名称"), found
+    assert [m.split("：")[0] for m in found[1:]] == [
+        "清单.xlsx，项目「业务工作经历」，「指标」表第20行「实际完成值」",
+        "清单.xlsx，项目「业务工作经历」，「指标」表第12行「分值」",
+        "清单.xlsx，项目「鉴定考务经费」，「指标」表第24–35行「项目名称」",
+    ]
+
+
+def test_rows_label_joins_runs() -> None:
+    from perfxl.projectlist.workbook_reader import _rows_label
+
+    assert _rows_label([24, 25, 26, 30, 32, 33]) == "第24–26、30、32–33行"
+    assert _rows_label([7]) == "第7行"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfxl.batch.marks import REPORT
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.batch.tables import (
     DEFAULT_LEVELS,
@@ -69,7 +70,7 @@ def write_report(path: str | Path, forms: Sequence[CheckedForm], problems: Seque
     title = f"{year} 年度项目支出绩效自评表问题清单" if year is not None else "项目支出绩效自评表问题清单"
     units = unit_sheets(forms, problem_rows(forms, (), levels))
     file_rows = problem_rows((), problems)
-    with output_workbook(path, title) as (workbook, styles):
+    with output_workbook(path, title, REPORT) as (workbook, styles):
         overview = workbook.add_worksheet(OVERVIEW_SHEET)
         for unit in units:
             sheet = workbook.add_worksheet(unit.name)

@@ -19,6 +19,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from perfxl.batch.marks import SUMMARY
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.batch.tables import (
     DEFAULT_LEVELS,
@@ -105,7 +106,7 @@ def write_summary(path: str | Path, forms: Sequence[CheckedForm], problems: Sequ
     path = Path(path)
     title = f"{year} 年度项目支出绩效自评汇总" if year is not None else "项目支出绩效自评汇总"
     ordered = summary_order(forms)
-    with output_workbook(path, title) as (workbook, styles):
+    with output_workbook(path, title, SUMMARY) as (workbook, styles):
         # The findings come right after the table they explain; the charts after them.
         summary = workbook.add_worksheet(SUMMARY_SHEET)
         problem_sheet = workbook.add_worksheet(PROBLEM_SHEET)

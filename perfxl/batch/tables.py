@@ -20,6 +20,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from perfxl.batch.marks import KIND_NAMES, mark_workbook
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.core.findings import Level
 from perfxl.generate.book import creation_time
@@ -106,12 +107,14 @@ class Styles:
 
 
 @contextmanager
-def output_workbook(path: str | Path, title: str) -> Iterator[tuple[xlsxwriter.Workbook, Styles]]:
-    """An xlsxwriter workbook written to a temporary file beside ``path`` and renamed onto it when complete."""
-    with atomic_path(Path(path)) as temporary:
+def output_workbook(path: str | Path, title: str, kind: str) -> Iterator[tuple[xlsxwriter.Workbook, Styles]]:
+    """An xlsxwriter workbook written to a temporary file beside ``path`` and renamed onto it when complete,
+    marked as perfxl's output of ``kind`` (:mod:`perfxl.batch.marks`) so that the next run may replace it."""
+    with atomic_path(Path(path), what=KIND_NAMES[kind]) as temporary:
         workbook = xlsxwriter.Workbook(str(temporary), {
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
         workbook.set_properties({"title": title, "creator": "perfxl", "created": creation_time()})
+        mark_workbook(workbook, kind)
         try:
             yield workbook, Styles(workbook)
         except BaseException:

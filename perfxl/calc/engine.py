@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
-from typing import Protocol
+from functools import lru_cache
+from typing import Any, Protocol
 
 from perfxl.calc.parser import (
     Binary,
@@ -28,7 +29,20 @@ from perfxl.calc.parser import (
     Unary,
     parse,
 )
-from perfxl.calc.values import BLANK, DIV0, NAME, NUM, REF, VALUE, ExcelError, Value, compare, to_number, to_text
+from perfxl.calc.values import (
+    BLANK,
+    DIV0,
+    NAME,
+    NUM,
+    REF,
+    VALUE,
+    ExcelError,
+    Value,
+    checked,
+    compare,
+    to_number,
+    to_text,
+)
 
 Key = tuple[str, int, int]  # (sheet, row, column)
 
@@ -57,7 +71,11 @@ class CellSource(Protocol):
         ...
 
     def defined_name(self, name: str, sheet: str) -> Reference | None:
-        """A defined name that refers to cells, sheet scope first; its Reference names its sheet."""
+        """A defined name that refers to cells, sheet scope first; its Reference names its sheet.
+
+        None when there is no such name (#NAME?); raises :class:`Unsupported` for a name that exists but
+        is not a range (a constant or a formula), which the engine cannot compute.
+        """
         ...
 
 
@@ -94,6 +112,8 @@ class Context:
             if ref is None:
                 raise NAME
             return self.area(ref)
+        if isinstance(node, Call):
+            return self.call(node)  # IF and the like may give a reference: SUM(IF(A1,B1:B3)) sums B1:B3
         return self.value(node)
 
     def area(self, ref: Reference) -> Area:
@@ -111,10 +131,11 @@ class Context:
         ref = area.ref
         if ref.is_cell:
             return self.engine.value(area.sheet, ref.min_row, ref.min_col)
-        # Implicit intersection, as Excel 2010 evaluates a range where one value is expected.
-        if ref.min_col == ref.max_col and ref.min_row <= self.row <= ref.max_row and area.sheet == self.sheet:
+        # Implicit intersection, as Excel 2010 evaluates a range where one value is expected: the cell in
+        # the formula's row (or column), on whichever sheet the range is.
+        if ref.min_col == ref.max_col and ref.min_row <= self.row <= ref.max_row:
             return self.engine.value(area.sheet, self.row, ref.min_col)
-        if ref.min_row == ref.max_row and ref.min_col <= self.col <= ref.max_col and area.sheet == self.sheet:
+        if ref.min_row == ref.max_row and ref.min_col <= self.col <= ref.max_col:
             return self.engine.value(area.sheet, ref.min_row, self.col)
         raise VALUE
 
@@ -126,26 +147,18 @@ class Context:
                 yield value
 
     def value(self, node: Node) -> Value:
-        if isinstance(node, Number):
-            return node.value
-        if isinstance(node, Text):
-            return node.value
-        if isinstance(node, Logical):
-            return node.value
-        if isinstance(node, ErrorLiteral):
-            raise ExcelError(node.code)
-        if isinstance(node, Missing):
-            return BLANK
-        if isinstance(node, (Reference, Name)):
-            return self.scalar(node)
-        if isinstance(node, Unary):
-            return self._unary(node)
-        if isinstance(node, Binary):
-            return self._binary(node)
-        if isinstance(node, Call):
-            result = self.call(node)
-            return self.single(result) if isinstance(result, Area) else result  # type: ignore[return-value]
-        raise Unsupported("无法计算的公式结构")  # pragma: no cover - the parser makes only the nodes above
+        return _EVALUATE[type(node)](self, node)
+
+    def _reference(self, node: Reference | Name) -> Value:
+        return self.scalar(node)
+
+    def _call_value(self, node: Call) -> Value:
+        result = self.call(node)
+        return self.single(result) if isinstance(result, Area) else result  # type: ignore[return-value]
+
+    @staticmethod
+    def _error(node: ErrorLiteral) -> Value:
+        raise ExcelError(node.code)
 
     def call(self, node: Call) -> object:
         function = self.engine.functions.get(node.name)
@@ -158,36 +171,74 @@ class Context:
         if node.op == "+":
             return operand
         number = to_number(operand)
-        return -number if node.op == "-" else number / 100
+        return checked(-number if node.op == "-" else number / 100)
+
+    def _operand(self, node: Node) -> Value:
+        try:
+            return self.value(node)
+        except ExcelError as error:
+            return error
 
     def _binary(self, node: Binary) -> Value:
-        left, right = self.value(node.left), self.value(node.right)
-        op = node.op
-        if op == "&":
-            return to_text(left) + to_text(right)
-        if op in _COMPARISONS:
-            return _COMPARISONS[op](compare(left, right))
-        a, b = to_number(left), to_number(right)
-        try:
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if op == "/":
-                if b == 0:
-                    raise DIV0
-                return a / b
-            if op == "^":
-                if a == 0 and b <= 0:
-                    raise NUM if b == 0 else DIV0
-                if a < 0 and b != b.to_integral_value():
-                    raise NUM
-                return a**b
-        except (InvalidOperation, Overflow, DivisionByZero):
-            raise NUM from None
-        raise Unsupported(f"不支持的运算符 {op}")  # pragma: no cover - the parser makes only these
+        # A chain of left-associative operators (=A1+A2+…+A900) is walked in a loop, not recursively.
+        spine: list[Binary] = []
+        current: Node = node
+        while isinstance(current, Binary):
+            spine.append(current)
+            current = current.left
+        result = self._operand(current)
+        for link in reversed(spine):
+            right = self._operand(link.right)
+            try:
+                result = _operate(link.op, result, right)
+            except ExcelError as error:
+                result = error
+        if isinstance(result, ExcelError):
+            raise result
+        return result
+
+
+# How each kind of node gives its value (a table, not a chain of isinstance tests: the hot path).
+_EVALUATE: dict[type, Callable[[Context, Any], Value]] = {
+    Reference: Context._reference, Name: Context._reference, Call: Context._call_value,
+    Binary: Context._binary, Unary: Context._unary, Number: lambda ctx, node: node.value,
+    Text: lambda ctx, node: node.value, Logical: lambda ctx, node: node.value,
+    ErrorLiteral: lambda ctx, node: Context._error(node), Missing: lambda ctx, node: BLANK,
+}
+
+
+def _operate(op: str, left: Value, right: Value) -> Value:
+    """One infix operator on two evaluated operands."""
+    # An error in either operand is the result, the left one first, before any conversion fails
+    # ("a"+NA() is #N/A, as with cells holding "a" and #N/A).
+    for operand in (left, right):
+        if isinstance(operand, ExcelError):
+            raise operand
+    if op == "&":
+        return to_text(left) + to_text(right)
+    if op in _COMPARISONS:
+        return _COMPARISONS[op](compare(left, right))
+    a, b = to_number(left), to_number(right)
+    try:
+        if op == "+":
+            return checked(a + b)
+        if op == "-":
+            return checked(a - b)
+        if op == "*":
+            return checked(a * b)
+        if op == "/":
+            if b == 0:
+                raise DIV0
+            return checked(a / b)
+        if op == "^":
+            if a == 0 and b <= 0:
+                raise NUM if b == 0 else DIV0
+            if a < 0 and b != b.to_integral_value():
+                raise NUM
+            return checked(a**b)
+    except (InvalidOperation, Overflow, DivisionByZero):
+        raise NUM from None
+    raise Unsupported(f"不支持的运算符 {op}")  # pragma: no cover - the parser makes only these
 
 
 _COMPARISONS: dict[str, Callable[[int], bool]] = {
@@ -204,7 +255,7 @@ class Engine:
     functions: Mapping[str, Function]
     uncomputed: dict[Key, str] = field(default_factory=dict)  # formula cell → why it kept its cached value
     _values: dict[Key, Value] = field(default_factory=dict)
-    _trees: dict[Key, Node | str] = field(default_factory=dict)  # parsed formula, or why it cannot be parsed
+    _trees: dict[Key, _Formula] = field(default_factory=dict)
 
     def value(self, sheet: str, row: int, col: int) -> Value:
         """What a cell shows: its formula's result, or its constant."""
@@ -212,7 +263,8 @@ class Engine:
         if key in self._values:
             return self._values[key]
         if (row, col) not in self.source.formulas(sheet):
-            return self.source.constant(sheet, row, col)
+            constant = self._values[key] = self.source.constant(sheet, row, col)
+            return constant
         self.calculate([key])
         return self._values[key]
 
@@ -256,24 +308,20 @@ class Engine:
                     order.append(key)
         return order
 
-    def _tree(self, key: Key) -> Node | str:
-        if key not in self._trees:
+    def _formula(self, key: Key) -> _Formula:
+        formula = self._trees.get(key)
+        if formula is None:
             sheet, row, col = key
-            text = self.source.formulas(sheet).get((row, col), "")
-            try:
-                self._trees[key] = parse(text)
-            except FormulaSyntaxError as exc:
-                self._trees[key] = f"公式无法识别（{exc}）"
-            except RecursionError:
-                self._trees[key] = "公式嵌套过深"
-        return self._trees[key]
+            formula = self._trees[key] = _analysed(self.source.formulas(sheet).get((row, col), ""))
+        return formula
+
+    def _tree(self, key: Key) -> Node | str:
+        return self._formula(key).tree
 
     def _precedents(self, key: Key) -> Iterator[Key]:
-        tree = self._tree(key)
-        if isinstance(tree, str):
-            return
+        formula = self._formula(key)
         sheet = key[0]
-        for ref in _references(tree, self.source, sheet):
+        for ref in (*formula.references, *self._named(formula.names, sheet)):
             target = sheet if ref.sheet is None else self.source.sheet(ref.sheet)
             if target is None:
                 continue
@@ -285,6 +333,15 @@ class Engine:
             for row, col in formulas:
                 if ref.min_row <= row <= ref.max_row and ref.min_col <= col <= ref.max_col:
                     yield (target, row, col)
+
+    def _named(self, names: tuple[str, ...], sheet: str) -> Iterator[Reference]:
+        for name in names:
+            try:
+                ref = self.source.defined_name(name, sheet)
+            except Unsupported:
+                continue  # the formula's evaluation reports it
+            if ref is not None:
+                yield ref
 
     # -- one cell --
 
@@ -309,24 +366,42 @@ class Engine:
         except RecursionError:
             self.uncomputed[key] = "公式嵌套过深"
             return self.source.constant(sheet, row, col)
-        # A formula whose result is an empty cell shows 0, as =A1 does when A1 is empty.
-        return Decimal(0) if result is BLANK else result
+        # A formula whose result is an empty cell shows 0, as =A1 does when A1 is empty; Excel has no -0.
+        if result is BLANK or (isinstance(result, Decimal) and result.is_zero()):
+            return Decimal(0)
+        return result
 
 
-def _references(node: Node, source: CellSource, sheet: str) -> Iterator[Reference]:
-    """Every reference a formula may read, names resolved; an iterative walk of the tree."""
-    stack = [node]
-    while stack:
+@dataclass(frozen=True)
+class _Formula:
+    """A formula's tree (or why it has none) and what it may read, worked out once per formula text."""
+
+    tree: Node | str
+    references: tuple[Reference, ...] = ()
+    names: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=8192)
+def _analysed(text: str) -> _Formula:
+    try:
+        tree = parse(text)
+    except FormulaSyntaxError as exc:
+        return _Formula(f"公式无法识别（{exc}）")
+    except RecursionError:
+        return _Formula("公式嵌套过深")
+    references: list[Reference] = []
+    names: list[str] = []
+    stack = [tree]
+    while stack:  # iteratively: a deep formula must not exhaust the stack here
         current = stack.pop()
         if isinstance(current, Reference):
-            yield current
+            references.append(current)
         elif isinstance(current, Name):
-            ref = source.defined_name(current.name, sheet)
-            if ref is not None:
-                yield ref
+            names.append(current.name)
         elif isinstance(current, Call):
             stack.extend(current.args)
         elif isinstance(current, Binary):
             stack.extend((current.left, current.right))
         elif isinstance(current, Unary):
             stack.append(current.operand)
+    return _Formula(tree, tuple(references), tuple(names))

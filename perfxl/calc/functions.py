@@ -23,6 +23,7 @@ from perfxl.calc.values import (
     Value,
     cell_constant,
     number_from_text,
+    significant,
     to_bool,
     to_number,
     to_text,
@@ -61,6 +62,8 @@ def _logicals(ctx: Context, args: Args) -> list[bool]:
         if isinstance(value, Area):
             found.extend(v if isinstance(v, bool) else v != 0 for v in ctx.values(value)
                          if isinstance(v, (bool, Decimal)) or _raise_error(v))
+        elif isinstance(value, str):
+            raise VALUE  # text given directly, even "TRUE", is not a logical value to AND and OR
         elif value is not BLANK:
             found.append(to_bool(value))  # type: ignore[arg-type]
     if not found:
@@ -99,22 +102,40 @@ def _is(test: Callable[[Value], bool]) -> Function:
     return function
 
 
+def _scalar_or_error(ctx: Context, node: Node) -> Value:
+    """A value, with an error either raised (1/0) or read from a cell (=A1 where A1 shows #N/A)."""
+    try:
+        return ctx.scalar(node)
+    except ExcelError as error:
+        return error
+
+
 def _iferror(ctx: Context, args: Args) -> object:
     _arity(args, 2, 2)
-    try:
-        return ctx.scalar(args[0])
-    except ExcelError:
-        return ctx.arg(args[1])
+    value = _scalar_or_error(ctx, args[0])
+    return ctx.arg(args[1]) if isinstance(value, ExcelError) else value
 
 
 def _ifna(ctx: Context, args: Args) -> object:
     _arity(args, 2, 2)
-    try:
-        return ctx.scalar(args[0])
-    except ExcelError as error:
-        if error.code != "#N/A":
-            raise
-        return ctx.arg(args[1])
+    value = _scalar_or_error(ctx, args[0])
+    return ctx.arg(args[1]) if isinstance(value, ExcelError) and value.code == "#N/A" else value
+
+
+def _constant(value: Value) -> Function:
+    def function(ctx: Context, args: Args) -> Value:
+        _arity(args, 0, 0)
+        if isinstance(value, ExcelError):
+            raise value
+        return value
+
+    return function
+
+
+def _single(ctx: Context, args: Args) -> Value:
+    """Excel 365's @ (saved as _xlfn.SINGLE): implicit intersection, as Excel 2010 reads every formula."""
+    _arity(args, 1, 1)
+    return ctx.scalar(args[0])
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -192,8 +213,11 @@ def _counta(ctx: Context, args: Args) -> Decimal:
 def _rounding(mode: str) -> Function:
     def function(ctx: Context, args: Args) -> Decimal:
         _arity(args, 2, 2)
-        number = to_number(ctx.scalar(args[0]))
+        # Excel rounds the number as it keeps it, to 15 significant digits: ROUNDDOWN(1/3*3,0) is 1.
+        number = significant(to_number(ctx.scalar(args[0])))
         digits = int(to_number(ctx.scalar(args[1])))
+        if number.as_tuple().exponent >= -digits:  # type: ignore[operator]
+            return number + 0  # nothing to round (ROUND(1E+300,2)); quantize could exceed the precision
         try:
             return number.scaleb(digits).quantize(Decimal(1), rounding=mode).scaleb(-digits) + 0
         except InvalidOperation:
@@ -204,7 +228,7 @@ def _rounding(mode: str) -> Function:
 
 def _int(ctx: Context, args: Args) -> Decimal:
     _arity(args, 1, 1)
-    number = to_number(ctx.scalar(args[0]))
+    number = significant(to_number(ctx.scalar(args[0])))  # INT(1/3*3) is 1, as ROUND's operand
     try:
         return number.to_integral_value(rounding="ROUND_FLOOR")
     except InvalidOperation:
@@ -249,9 +273,10 @@ def _substitute(ctx: Context, args: Args) -> str:
     instance = int(to_number(ctx.scalar(args[3])))
     if instance < 1:
         raise VALUE
-    start = -1
+    # The occurrences replacing all would replace: they do not overlap (the 2nd "aa" of "aaa" is none).
+    start = -len(old)
     for _ in range(instance):
-        start = text.find(old, start + 1)
+        start = text.find(old, start + len(old))
         if start < 0:
             return text
     return text[:start] + new + text[start + len(old):]
@@ -269,6 +294,18 @@ def _concatenate(ctx: Context, args: Args) -> str:
     return "".join(_text_arg(ctx, node) for node in args)
 
 
+def _concat(ctx: Context, args: Args) -> str:
+    """CONCAT joins every cell of a range (CONCATENATE takes one value per argument)."""
+    parts: list[str] = []
+    for node in args:
+        value = ctx.arg(node)
+        if isinstance(value, Area):
+            parts.extend(to_text(item) for item in _values_or_errors(ctx, value))
+        else:
+            parts.append(to_text(value))  # type: ignore[arg-type]
+    return "".join(parts)
+
+
 def _left(ctx: Context, args: Args) -> str:
     _arity(args, 1, 2)
     count = int(to_number(ctx.scalar(args[1]))) if len(args) > 1 else 1
@@ -283,7 +320,7 @@ def _right(ctx: Context, args: Args) -> str:
     if count < 0:
         raise VALUE
     text = _text_arg(ctx, args[0])
-    return text[len(text) - count:] if count else ""
+    return text[max(len(text) - count, 0):] if count else ""
 
 
 def _hyperlink(ctx: Context, args: Args) -> Value:
@@ -324,8 +361,10 @@ BUILTINS: dict[str, Function] = {
     "ROUND": _rounding(ROUND_HALF_UP), "ROUNDUP": _rounding(ROUND_UP), "ROUNDDOWN": _rounding(ROUND_DOWN),
     "INT": _int, "ABS": _abs, "VALUE": _value,
     "LEN": _len, "TRIM": _trim, "SUBSTITUTE": _substitute, "CHAR": _char, "CONCATENATE": _concatenate,
-    "CONCAT": _concatenate, "LEFT": _left, "RIGHT": _right, "HYPERLINK": _hyperlink,
+    "CONCAT": _concat, "LEFT": _left, "RIGHT": _right, "HYPERLINK": _hyperlink,
     "ROWS": _rows, "COLUMNS": _columns,
+    # LibreOffice saves the constants TRUE and FALSE as the functions TRUE() and FALSE().
+    "TRUE": _constant(True), "FALSE": _constant(False), "NA": _constant(ExcelError("#N/A")), "SINGLE": _single,
 }
 
 

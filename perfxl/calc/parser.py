@@ -124,6 +124,8 @@ class _Token:
 def _reference(match: re.Match[str]) -> Reference:
     quoted = match.group("quoted")
     sheet = quoted.replace("''", "'") if quoted is not None else match.group("bare")
+    if sheet is not None and ("[" in sheet or ":" in sheet):  # no sheet name holds these
+        raise FormulaSyntaxError(f"不支持的公式写法「{sheet}」（外部引用或三维引用）")
     if match.group("cells"):
         corners = [_ADDRESS.fullmatch(part) for part in match.group("cells").split(":")]
         rows = [int(c.group(2)) for c in corners if c]
@@ -269,28 +271,51 @@ def parse(formula: str) -> Node:
 
 # -- shared formulas ----------------------------------------------------------------------------
 
-_SHIFTABLE = re.compile(r"""("(?:[^"]|"")*")|(?<![\w.$'])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w(.!])""")
+_CORNERS = {  # one corner of each kind of reference: $ before a column and before a row
+    "cells": re.compile(r"(?P<col_abs>\$?)(?P<col>[A-Za-z]{1,3})(?P<row_abs>\$?)(?P<row>\d+)"),
+    "cols": re.compile(r"(?P<col_abs>\$?)(?P<col>[A-Za-z]{1,3})"),
+    "rows": re.compile(r"(?P<row_abs>\$?)(?P<row>\d+)"),
+}
 
 
 def shift(formula: str, rows: int, cols: int) -> str:
     """A shared formula as it reads in a cell ``rows`` below and ``cols`` right of its master cell.
 
-    Relative cell references move; absolute ones ($A$1) and texts in quotes do not. A reference that
-    would leave the sheet becomes #REF!, as in Excel.
+    Relative references move (cells, whole columns A:A and whole rows 1:3); absolute ones ($A$1), texts
+    in quotes, sheet names, defined names and function names do not. A reference that would leave the
+    sheet becomes #REF!, as in Excel. The formula is read with the parser's own tokens.
     """
+    pieces: list[str] = []
+    position = 0
+    while position < len(formula):
+        match = _TOKEN.match(formula, position)
+        if match is None:  # not a formula the parser reads: left as it is, for the parser to report
+            pieces.append(formula[position:])
+            break
+        text = match.group(0)
+        if match.lastgroup == "ref":
+            text = _shifted_reference(match, rows, cols)
+        pieces.append(text)
+        position = match.end()
+    return "".join(pieces)
 
-    def move(match: re.Match[str]) -> str:
-        if match.group(1) is not None:
-            return match.group(1)
-        col_abs, col, row_abs, row = match.group(2), match.group(3), match.group(4), match.group(5)
-        column = column_index_from_string(col.upper())
-        number = int(row)
-        if not col_abs:
-            column += cols
-        if not row_abs:
-            number += rows
-        if not (1 <= column <= MAX_COL and 1 <= number <= MAX_ROW):
-            return "#REF!"
-        return f"{col_abs}{get_column_letter(column)}{row_abs}{number}"
 
-    return _SHIFTABLE.sub(move, formula)
+def _shifted_reference(match: re.Match[str], rows: int, cols: int) -> str:
+    group = next(name for name in ("cells", "cols", "rows") if match.group(name))
+    prefix = match.group(0)[: match.start(group) - match.start()]
+    corners = []
+    for corner in match.group(group).split(":"):
+        parts = _CORNERS[group].fullmatch(corner).groupdict()  # type: ignore[union-attr]
+        col_abs, col, row_abs, row = (parts.get(key) or "" for key in ("col_abs", "col", "row_abs", "row"))
+        if col:
+            column = column_index_from_string(col.upper()) + (0 if col_abs else cols)
+            if not 1 <= column <= MAX_COL:
+                return "#REF!"
+            col = get_column_letter(column)
+        if row:
+            number = int(row) + (0 if row_abs else rows)
+            if not 1 <= number <= MAX_ROW:
+                return "#REF!"
+            row = str(number)
+        corners.append(f"{col_abs}{col}{row_abs}{row}")
+    return prefix + ":".join(corners)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
 
 from perfxl import __version__
+from perfxl.cli.chinese_argparse import ChineseArgumentParser
 from perfxl.cli.progress import end_line
 from perfxl.errors import InputError
 from perfxl.interrupts import Interrupted, raise_on_terminate
+from perfxl.output_errors import OutputError, explain
 
 EXIT_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
 def bundled_example() -> str:
@@ -21,33 +25,28 @@ def bundled_example() -> str:
     return str(resources.files("perfxl") / "examples" / "2022-two-projects.yaml")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with its usage errors in Chinese and exit code 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"perfxl：参数错误：{message}", file=sys.stderr)
-        raise SystemExit(EXIT_INPUT)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="perfxl", description="财政项目支出绩效自评表：计算、检查与生成。")
-    parser.add_argument("--version", action="version", version=f"perfxl {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=_Parser)
+    parser = ChineseArgumentParser(prog="perfxl", description="财政项目支出绩效自评表：计算、检查与生成。",
+                                   epilog="每个命令的用法：perfxl 命令 -h（如 perfxl check -h）。")
+    parser.add_argument("--version", action="version", version=f"perfxl {__version__}", help="显示版本号并退出")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
     check = commands.add_parser("check", help="计算并检查项目清单或交回的自评表")
     check.add_argument("sources", nargs="*", metavar="FILES|DIRS",
                        help="项目清单（YAML/JSON/XLSX）或自评表工作簿、文件夹；不填则使用自带示例")
     check.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     check.add_argument("--report", metavar="FILE.xlsx", help="另存一份可发给各单位的问题清单（Excel）")
+    check.add_argument("--force", action="store_true", help="允许 --report 覆盖不是 perfxl 生成的同名文件")
     recalc = commands.add_parser("recalc", help="重新计算交回的自评表并写回（原地、原子地写入）")
     recalc.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿或文件夹")
     summary = commands.add_parser("summary", help="汇总全部自评表：一览表、图表和问题清单")
     summary.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿、文件夹或项目清单")
-    summary.add_argument("-o", "--output", required=True, metavar="汇总.xlsx", help="汇总工作簿")
+    summary.add_argument("-o", "--output", required=True, metavar="汇总.xlsx", help="汇总工作簿（自动补上 .xlsx）")
+    summary.add_argument("--force", action="store_true", help="允许覆盖不是 perfxl 生成的同名文件")
     pdf = commands.add_parser("pdf", help="用 LibreOffice 把自评表导出为可打印的 PDF")
     pdf.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿或文件夹")
     pdf.add_argument("-o", "--output", required=True, metavar="DIR", help="PDF 输出目录")
     pdf.add_argument("--strict", action="store_true", help="有“错误”级问题的自评表不导出（默认导出并列出）")
+    pdf.add_argument("--force", action="store_true", help="允许覆盖不是 perfxl 导出的同名 PDF")
     generate = commands.add_parser("generate", help="按项目清单为每个项目生成自评表")
     generate.add_argument("source", nargs="?", metavar="LIST", help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")
     generate.add_argument("-o", "--output", default="自评表", metavar="DIR", help="输出目录（默认：./自评表）")
@@ -55,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="udf：调用 perfxl 函数（需 Excel + Python）；native：纯 Excel 公式（WPS、禁用宏的电脑）")
     generate.add_argument("--single", metavar="FILE", help="把全部项目生成到一个工作簿（每个项目一张表，另有目录）")
     generate.add_argument("--template", metavar="PATH", help="自评表模板（默认：自带模板）")
+    generate.add_argument("--force", action="store_true",
+                          help="覆盖已有的同名文件，即使其中已填写内容或不是 perfxl 生成的（默认保留这些文件）")
     excel = commands.add_parser("excel", help="在 Windows 桌面版 Excel 中使用 perfxl 函数和“重新计算”按钮")
-    actions = excel.add_subparsers(dest="action", required=True, metavar="操作", parser_class=_Parser)
+    actions = excel.add_subparsers(dest="action", required=True, metavar="操作")
     bas = actions.add_parser("bas", help="写出 UDF 包装模块（.bas）并说明安装步骤")
     bas.add_argument("target", nargs="?", metavar="DIR|FILE.bas", help="写到哪里（默认：当前目录）")
     refresh = actions.add_parser("refresh", help="按本机安装的 xlwings 重建 .xlsm 自评表的 VBA 工程")
@@ -72,24 +73,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             from perfxl.cli.check import run_check
 
-            return run_check(args.sources or [bundled_example()], args.json, args.report)
+            return run_check(args.sources or [bundled_example()], args.json, args.report, force=args.force)
         if args.command in ("recalc", "summary", "pdf"):
             from perfxl.cli import batch
 
             if args.command == "recalc":
                 return batch.run_recalc(args.sources)
             if args.command == "summary":
-                return batch.run_summary(args.sources, args.output)
-            return batch.run_pdf(args.sources, args.output, strict=args.strict)
+                return batch.run_summary(args.sources, args.output, force=args.force)
+            return batch.run_pdf(args.sources, args.output, strict=args.strict, force=args.force)
         if args.command == "generate":
             from perfxl.cli.generate import run_generate
 
-            return run_generate(args.source or bundled_example(), args.output, args.mode, args.single, args.template)
+            return run_generate(args.source or bundled_example(), args.output, args.mode, args.single, args.template,
+                                args.force)
         if args.command == "excel":
             from perfxl.cli.excel import run_excel
 
             return run_excel(args.action, args.target)
     except InputError as exc:
+        if args.command == "check" and args.json:  # a program reading the JSON gets the problems too
+            from perfxl.cli.check import input_error_json
+
+            print(input_error_json(exc))
         print(f"perfxl：输入有误，未作处理。\n{exc.render()}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt as exc:  # Ctrl-C, or TERM (see entry_point); a batch says how far it got
@@ -97,6 +103,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         end_line()
         print(f"perfxl：{stop.message()}", file=sys.stderr)
         return stop.exit_code
+    except BrokenPipeError:
+        return reader_gone()
+    except OutputError as exc:
+        if args.command == "check" and args.json:  # the --report that cannot be written, as JSON too
+            from perfxl.cli.check import input_error_json
+            from perfxl.errors import Problem
+
+            print(input_error_json(InputError([Problem(exc.filename or args.report or "", str(exc))])))
+        print(f"perfxl：{exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # a file or folder that could not be used: explained, not an internal error
+        if os.environ.get("PERFXL_DEBUG"):
+            raise
+        print(f"perfxl：{explain(exc)}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # an internal error: say so plainly, traceback only on request
         if os.environ.get("PERFXL_DEBUG"):
             raise
@@ -106,6 +127,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a known command
 
 
+def reader_gone() -> int:
+    """The program reading perfxl's output stopped early (``perfxl check … | head``): say nothing more (what
+    is still buffered goes nowhere) and exit as a program ended by SIGPIPE does in a shell, 128 + 13."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
 def entry_point() -> None:
     raise_on_terminate()
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback-like warning
+    except BrokenPipeError:
+        code = reader_gone()
+    sys.exit(code)

@@ -8,13 +8,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from perfxl.batch.files import Unusable, check_package
-from perfxl.batch.runner import run
+from perfxl.batch.marks import SUMMARY, copy_marked_for_pdf
+from perfxl.batch.model import FileProblem
+from perfxl.batch.runner import display_name, run
 from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, batch_paths, check_sources
+from perfxl.cli.outputs import check_pdf_outputs, check_workbook_output, output_workbook_path
 from perfxl.cli.progress import ProgressBar
 from perfxl.core.findings import Finding, Level
 from perfxl.errors import InputError, Problem
 from perfxl.forms.recalc import stamp_text
-from perfxl.output import unique_name
+from perfxl.output import atomic_path, check_writable, unique_name
+from perfxl.output_errors import OutputError
 
 
 def run_recalc(sources: Sequence[str]) -> int:
@@ -25,10 +29,16 @@ def run_recalc(sources: Sequence[str]) -> int:
         raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
     rewritten = checked = 0
     errors = 0
+    unwritable = {display_name(path): message for path, message in _unwritable(paths).items()}
     problems = []
     for outcome in run("recalc", paths, stamp=stamp_text(), on_progress=ProgressBar("重新计算")):
         if outcome.problem:
-            problems.append(outcome.problem)
+            # A file in a folder that cannot be written: say why, in case the problem does not.
+            reason = unwritable.get(outcome.source)
+            message = outcome.problem.message
+            if reason and "无法写入" not in message:
+                message = f"{message.rstrip('。')}。{reason}"
+            problems.append(FileProblem(outcome.source, message))
             continue
         rewritten += outcome.rewritten
         checked += outcome.hand_made
@@ -46,22 +56,45 @@ def run_recalc(sources: Sequence[str]) -> int:
     return EXIT_FINDINGS if errors or problems else EXIT_OK
 
 
-def run_summary(sources: Sequence[str], output: str) -> int:
+def _unwritable(paths: Sequence[Path]) -> dict[Path, str]:
+    """Files in folders where nothing can be written (a read-only disk, no permission), each with the reason;
+    each folder is tried once. Their forms are still read: hand-made ones only need checking."""
+    reasons: dict[Path, str | None] = {}
+    found: dict[Path, str] = {}
+    for path in paths:
+        folder = path.parent
+        if folder not in reasons:
+            try:
+                check_writable(folder, "文件夹", folder=True)
+                reasons[folder] = None
+            except OutputError as exc:
+                reasons[folder] = str(exc)
+        if reasons[folder] is not None:
+            found[path] = reasons[folder]  # type: ignore[assignment]
+    return found
+
+
+def run_summary(sources: Sequence[str], output: str, force: bool = False) -> int:
     from perfxl.batch.summary import write_summary
 
+    target = output_workbook_path(output, "-o", SUMMARY)
+    check_workbook_output(target, sources, SUMMARY, force, "-o")
     checked = check_sources(sources)
     years = {form.year for form in checked.forms} - {None}
-    path = write_summary(Path(output), checked.forms, checked.problems, year=years.pop() if len(years) == 1 else None)
+    path = write_summary(target, checked.forms, checked.problems, year=years.pop() if len(years) == 1 else None)
     print(f"已汇总 {len(checked.forms)} 张自评表" + (f"（跳过 {len(checked.problems)} 个文件）" if checked.problems
                                                   else "") + f"：{path}")
     return EXIT_FINDINGS if checked.has_errors else EXIT_OK
 
 
-def run_pdf(sources: Sequence[str], output: str, strict: bool = False) -> int:
+def run_pdf(sources: Sequence[str], output: str, strict: bool = False, force: bool = False) -> int:
     """PDFs of the forms as perfxl computes them: each file is recalculated in a temporary copy first
     (the original is not touched), and LibreOffice prints the stored values, since it cannot run
     perfxl's UDFs. A file whose forms have error findings is listed (and with ``strict`` not exported):
-    its PDF would publish numbers that are wrong or not verified."""
+    its PDF would publish numbers that are wrong or not verified.
+
+    LibreOffice writes into a temporary folder; each PDF is then put in place atomically, and only over
+    a PDF perfxl exported before (or any file with ``force``), which the guard checks before any work."""
     from perfxl.libreoffice import LibreOfficeError
     from perfxl.libreoffice.soffice import convert_many
 
@@ -69,6 +102,7 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False) -> int:
     if not paths:
         raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
     out = Path(output)
+    check_writable(out, "PDF 输出文件夹", folder=True)
     failed: list[tuple[Path, str]] = []
     with tempfile.TemporaryDirectory(prefix="perfxl-pdf-") as folder:
         copies: dict[Path, Path] = {}
@@ -81,8 +115,9 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False) -> int:
                 continue
             copy = Path(folder) / str(index) / _unique_name(path, stems)
             copy.parent.mkdir()
-            shutil.copyfile(path, copy)
+            copy_marked_for_pdf(path, copy)
             copies[copy] = path
+        check_pdf_outputs([out / f"{copy.stem}.pdf" for copy in copies], paths, force)
         with_errors: list[tuple[Path, list[Finding]]] = []
         for copy, outcome in zip(list(copies), run("recalc", list(copies), stamp=None), strict=True):
             if outcome.problem:
@@ -92,15 +127,22 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False) -> int:
             if errors:
                 with_errors.append((copies.pop(copy) if strict else copies[copy], errors))
         try:
-            written, not_converted = convert_many(list(copies), out, "pdf", recalculate=False,
+            printed, not_converted = convert_many(list(copies), Path(folder) / "pdf", "pdf", recalculate=False,
                                                   on_progress=ProgressBar("导出 PDF"))
         except LibreOfficeError as exc:
             raise InputError([Problem("LibreOffice", str(exc))]) from None
         failed += [(copies.get(path, path), message) for path, message in not_converted]
+        written: list[Path] = []
+        sources_of = {copy.stem: copy for copy in copies}
+        for pdf in printed:
+            try:
+                written.append(_place(pdf, out / pdf.name))
+            except OutputError as exc:
+                failed.append((copies[sources_of[pdf.stem]], str(exc)))
     what = "未导出" if strict else "已导出，但其中的数字未通过检查"
     for path, errors in with_errors:
         first = errors[0]
-        where = f"{first.cell.split('!')[-1]} " if first.cell else ""
+        where = f"{first.cell} " if first.cell else ""  # with its sheet: a --single workbook has many
         print(f"[有错误] {path}：错误 {len(errors)} 项，{what}（如 {where}{first.message}；详见 perfxl check）")
     for path, message in failed:
         print(f"[跳过] {path}：{message}")
@@ -109,6 +151,12 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False) -> int:
     if not written:
         return EXIT_FINDINGS if with_errors else EXIT_INPUT
     return EXIT_FINDINGS if failed or with_errors else EXIT_OK
+
+
+def _place(pdf: Path, target: Path) -> Path:
+    with atomic_path(target, what="PDF") as temporary:
+        shutil.copyfile(pdf, temporary)
+    return target
 
 
 def _unique_name(path: Path, stems: set[str]) -> str:

@@ -11,15 +11,17 @@ from pathlib import Path
 
 from perfxl.batch.duplicates import with_duplicate_findings
 from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, Repeat, gather
+from perfxl.batch.marks import REPORT, workbook_mark
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.batch.runner import display_name, run
+from perfxl.cli.outputs import check_workbook_output, output_workbook_path
 from perfxl.cli.progress import ProgressBar
 from perfxl.cli.table import render_table
-from perfxl.core.findings import Level
+from perfxl.core.findings import Finding, Level
 from perfxl.core.form import evaluate_form
 from perfxl.errors import InputError, Problem
 from perfxl.projectlist import load_project_list
-from perfxl.results import finding_to_dict, form_to_dict, format_rate, format_score
+from perfxl.results import finding_to_dict, form_to_dict, format_rate, format_score, problem_to_dict
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 HEADER = ("项目", "执行率", "预算得分", "总分", "等级", "错误", "警告")
@@ -53,7 +55,16 @@ def batch_paths(sources: Sequence[str], suffixes: tuple[str, ...] = WORKBOOK_SUF
     gathered = gather(sources, suffixes)
     for repeat in gathered.repeats:
         print(repeat_note(repeat), file=sys.stderr)
-    return gathered.paths
+    return [path for path in gathered.paths if not _perfxl_output(path)]
+
+
+def _perfxl_output(path: Path) -> bool:
+    """A 汇总 or 问题清单 workbook perfxl wrote (say, into the folder of returned forms) is no input: it is
+    skipped with a note, so that the next run may replace it."""
+    mark = workbook_mark(path) if path.suffix.lower() == ".xlsx" else None
+    if mark is not None:
+        print(f"[跳过] {_as_given(path)}：是 perfxl 生成的{mark.name}，不是自评表", file=sys.stderr)
+    return mark is not None
 
 
 def repeat_note(repeat: Repeat) -> str:
@@ -99,6 +110,19 @@ def check_sources(sources: Sequence[str], workers: int | None = None) -> Checked
     return checked
 
 
+def finding_line(form: CheckedForm, finding: Finding) -> str:
+    """One finding as a line of the problem list, naming the file, the sheet and cell, and the project:
+    ``[错误] 2022_项目.xlsx · 项目!H13 · 指标「…」：…``; the project is left out where the sheet bears its
+    name (each form of a file has its own sheet), and a project list's forms have no sheet."""
+    where = [form.source]
+    place = finding.cell or form.sheet
+    if place:
+        where.append(place)
+    if form.project and form.project != form.sheet:
+        where.append(form.project)
+    return f"[{finding.level.label}] {' · '.join(where)} · {finding.message}"
+
+
 def render_text(checked: Checked) -> str:
     with_files = any(form.sheet is not None for form in checked.forms)
     header = (*HEADER, "文件") if with_files else HEADER
@@ -110,10 +134,7 @@ def render_text(checked: Checked) -> str:
         rows.append((*row, form.source) if with_files else row)
     parts = [render_table(header, rows, right_aligned={1, 2, 3, 5, 6})]
     lines = [f"[错误] {p.source} · {p.message}" for p in checked.problems]
-    for form in checked.forms:
-        for finding in form.findings:
-            where = f" {finding.cell.split('!')[-1]}" if finding.cell else ""
-            lines.append(f"[{finding.level.label}] {form.project}{where} · {finding.message}")
+    lines += [finding_line(form, finding) for form in checked.forms for finding in form.findings]
     if lines:
         parts.append("\n问题清单：")
         parts.extend(lines)
@@ -128,21 +149,33 @@ def to_json(checked: Checked) -> str:
     forms = []
     for form in checked.forms:
         data = form_to_dict(form.result)
-        data["findings"] = [finding_to_dict(f) for f in form.findings]
+        data["findings"] = [finding_to_dict(f, form.result.form) for f in form.findings]
         if form.sheet is not None:
             data["file"], data["sheet"] = form.source, form.sheet
+        else:
+            data["file"] = form.source
         forms.append(data)
     problems = [{"file": p.source, "message": p.message} for p in checked.problems]
     return json.dumps({"forms": forms, "problems": problems}, ensure_ascii=False, indent=2)
 
 
-def run_check(sources: Sequence[str], as_json: bool, report: str | None = None) -> int:
+def input_error_json(error: InputError) -> str:
+    """``check --json`` on unusable input (exit 2): no forms, and every problem of the input."""
+    problems = [problem_to_dict(p) for p in error.problems]
+    return json.dumps({"forms": [], "problems": problems}, ensure_ascii=False, indent=2)
+
+
+def run_check(sources: Sequence[str], as_json: bool, report: str | None = None, force: bool = False) -> int:
+    report_path = None
+    if report:
+        report_path = output_workbook_path(report, "--report", REPORT)
+        check_workbook_output(report_path, sources, REPORT, force, "--report")
     checked = check_sources(sources)
     print(to_json(checked) if as_json else render_text(checked))
-    if report:
+    if report_path is not None:
         from perfxl.batch.report import write_report
 
-        path = write_report(Path(report), checked.forms, checked.problems)
+        path = write_report(report_path, checked.forms, checked.problems)
         if not as_json:
             print(f"问题清单已写入：{path}")
     return EXIT_FINDINGS if checked.has_errors else EXIT_OK

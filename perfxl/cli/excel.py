@@ -19,7 +19,7 @@ from perfxl.excel.versions import (
     project_xlwings_version,
 )
 from perfxl.excel.wheelhouse import INSTALL_SCRIPT, WheelhouseError, build_wheelhouse, missing_wheels
-from perfxl.output import atomic_path
+from perfxl.output import atomic_path, check_writable
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 BAS_HEADER = 'Attribute VB_Name = "xlwings_udfs"\r\n'
@@ -39,9 +39,9 @@ INSTALL_STEPS = """\
 def write_bas(target: Path) -> Path:
     """The UDF wrapper module as a .bas file Excel's VBA editor imports (CRLF, the module name)."""
     path = target if target.suffix.lower() == ".bas" else target / "xlwings_udfs.bas"
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = xlwings_udfs_module().replace("\r\n", "\n").replace("\n", "\r\n")
-    path.write_bytes((BAS_HEADER + body).encode("ascii"))
+    with atomic_path(path, what="UDF 包装模块") as temporary:
+        temporary.write_bytes((BAS_HEADER + body).encode("ascii"))
     return path
 
 
@@ -149,6 +149,7 @@ def run_excel(action: str, target: str | None) -> int:
         return 0
     if action == "wheelhouse":
         folder = Path(target or "perfxl-离线安装包")
+        check_writable(folder, "离线安装包文件夹", folder=True)  # before the downloads, not after them
         try:
             wheels = build_wheelhouse(folder)
         except WheelhouseError as exc:

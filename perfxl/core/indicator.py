@@ -185,6 +185,7 @@ def evaluate_indicator(row: IndicatorInput, profile: Profile, where: str = "indi
         findings.append(_prefixed(rule.problem, label))
     if actual.is_blank and officer is None and target.error is None:
         findings.append(Finding(missing, "actual_missing", f"{where}.actual", f"{label}尚未填写实际完成值"))
+    findings.extend(_percent_text(row.actual, target, where, label))
     if score is not None:
         findings.extend(_score_findings(row, actual, rule, score, profile, where, label))
     return IndicatorResult(row, target, actual, rule, score, tuple(findings))
@@ -222,6 +223,27 @@ def _score_findings(row: IndicatorInput, actual: Actual, rule: RuleScore, score:
             f"{label}实际完成值「{actual.text}」达到指标值的{_percent(profile.over_achievement)}以上，"
             "请说明超额完成的原因（指标值是否设定过低）"))
     return findings
+
+
+def _percent_text(value: object, target: Target, where: str, label: str) -> list[Finding]:
+    """Text without % against a percentage target is the figure (rules.md §4: "0.96" is 0.96%); where 100
+    times it is as plausible (up to twice the larger of 100% and the target, as perfxl.forms.percent_cells
+    reads a number typed without %), a warning says how it was read."""
+    if not isinstance(value, str) or not target.is_percent or target.value is None:
+        return []
+    typed = parse_actual(value)  # its own unit, not the target's
+    if not typed.value or typed.unit or typed.error is not None:
+        return []
+    if abs(typed.value) * 100 > 2 * max(Decimal(100), abs(target.value)):
+        return []
+    figure, fraction = _plain(typed.value), _plain(typed.value * 100)
+    return [warning("percent_ambiguous", f"{where}.actual",
+                    f"{label}{'的' if label else ''}实际完成值「{typed.text}」未带 %，按 {figure}% 读取；"
+                    f"如为 {fraction}%，请改填为「{fraction}%」")]
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f") if number != 0 else "0"
 
 
 def _prefixed(finding: Finding, label: str) -> Finding:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -27,7 +28,7 @@ class LabelledBook(Protocol):
 
     def formulas(self, ref: Ref) -> list[list[bool]] | None: ...
 
-    def used_range(self, name: str) -> Ref | None: ...
+    def cell_values(self, name: str) -> dict[tuple[int, int], object]: ...
 
     def merged_ranges(self, name: str) -> list[Ref]: ...
 
@@ -149,22 +150,38 @@ def blank_mark(value: object) -> bool:
 # -- the sheet as a grid ------------------------------------------------------------------------
 
 
+_MATERIALISED_MERGE = 10_000  # cells of a merged range indexed one by one; a form's merges are far smaller
+
+
 class Grid:
     """The values of one sheet by cell, with its merged ranges."""
 
     def __init__(self, book: LabelledBook, sheet: str) -> None:
         self.book = book
         self.sheet = sheet
-        used = book.used_range(sheet)
-        self.max_row = used.max_row if used else 0
-        self.max_col = used.max_col if used else 0
-        rows = book.values(used) if used else []
+        # Sparse throughout: a value typed in a far corner must not make the sheet a vast grid of nothing.
         self.cells: dict[tuple[int, int], object] = {
-            (r, c): value for r, row in enumerate(rows, 1) for c, value in enumerate(row, 1) if not blank(value)}
-        self.spans: dict[tuple[int, int], Ref] = {}  # every cell of a merged range (within the used range) → it
+            key: value for key, value in book.cell_values(sheet).items() if not blank(value)}
+        by_row: dict[int, list[int]] = {}
+        by_column: dict[int, list[int]] = {}
+        for r, c in self.cells:
+            by_row.setdefault(r, []).append(c)
+            by_column.setdefault(c, []).append(r)
+        self._columns_of = {r: sorted(cols) for r, cols in by_row.items()}
+        self._rows_of = {c: sorted(rows) for c, rows in by_column.items()}
+        self._rows = sorted(by_row)
+        self.max_row = self._rows[-1] if self._rows else 0
+        self.max_col = max(by_column, default=0)
+        self.spans: dict[tuple[int, int], Ref] = {}  # every cell of a small merged range (within the used range) → it
+        self._large_merges: list[Ref] = []  # the rare huge ones, looked through when asked
         for merged in book.merged_ranges(sheet):
-            for r in range(merged.min_row, min(merged.max_row, self.max_row) + 1):
-                for c in range(merged.min_col, min(merged.max_col, self.max_col) + 1):
+            rows = range(merged.min_row, min(merged.max_row, self.max_row) + 1)
+            cols = range(merged.min_col, min(merged.max_col, self.max_col) + 1)
+            if len(rows) * len(cols) > _MATERIALISED_MERGE:
+                self._large_merges.append(merged)
+                continue
+            for r in rows:
+                for c in cols:
                     self.spans[(r, c)] = merged
         # Short texts, normalised, in reading order: the candidates for labels.
         self.labels: list[tuple[int, int, str]] = sorted(
@@ -176,7 +193,20 @@ class Grid:
         return Ref.cell(self.sheet, row, col)
 
     def span(self, row: int, col: int) -> Ref:
-        return self.spans.get((row, col)) or self.ref(row, col)
+        span = self.spans.get((row, col))
+        if span is None and self._large_merges:
+            span = next((m for m in self._large_merges
+                         if m.min_row <= row <= m.max_row and m.min_col <= col <= m.max_col), None)
+        return span or self.ref(row, col)
+
+    def rows(self, first: int, last: int) -> list[int]:
+        """The rows from ``first`` to ``last`` that hold something, top to bottom."""
+        return self._rows[bisect_left(self._rows, first):bisect_right(self._rows, last)]
+
+    def columns(self, row: int, first: int = 1, last: int | None = None) -> list[int]:
+        """The columns of a row that hold something (from ``first`` to ``last``), left to right."""
+        cols = self._columns_of.get(row, [])
+        return cols[bisect_left(cols, first):bisect_right(cols, last if last is not None else self.max_col)]
 
     def value(self, row: int, col: int) -> object:
         """The value shown in a cell: a merged range's, for any of its cells."""
@@ -198,7 +228,7 @@ class Grid:
 
     def row_values(self, row: int) -> list[tuple[int, object]]:
         """The cells of a row that hold something, left to right: (column, value)."""
-        return [(c, self.cells[(row, c)]) for c in range(1, self.max_col + 1) if (row, c) in self.cells]
+        return [(c, self.cells[(row, c)]) for c in self.columns(row)]
 
     def find(self, table: LabelTable, rows: range | None = None) -> dict[str, tuple[int, int]]:
         """The first cell of each label kind, in reading order (within ``rows``)."""
@@ -214,24 +244,21 @@ class Grid:
     def right_of(self, row: int, col: int) -> tuple[object, Ref]:
         """The first non-empty cell right of a label (past its merged range); (None, next cell) if none."""
         start = self.span(row, col).max_col + 1
-        c = start
-        while c <= self.max_col:
-            if self.is_anchor(row, c) and (row, c) in self.cells:
+        for c in self.columns(row, start):
+            if self.is_anchor(row, c):
                 value = self.cells[(row, c)]
                 if isinstance(value, str) and is_known_label(normalise_label(value)):
                     break  # the next label: this field is empty
                 return value, self.ref(row, c)
-            c = self.span(row, c).max_col + 1 if self.span(row, c).min_row == row else c + 1
         return None, self.ref(row, start)
 
     def below(self, row: int, col: int, last_row: int) -> tuple[object, Ref] | None:
         """The first non-empty cell below a label, up to ``last_row``; None if there is none."""
-        r = self.span(row, col).max_row + 1
-        while r <= last_row:
-            if self.is_anchor(r, col) and (r, col) in self.cells:
+        rows = self._rows_of.get(col, [])
+        for r in rows[bisect_left(rows, self.span(row, col).max_row + 1):bisect_right(rows, last_row)]:
+            if self.is_anchor(r, col):
                 value = self.cells[(r, col)]
                 if isinstance(value, str) and is_known_label(normalise_label(value)):
                     return None
                 return value, self.ref(r, col)
-            r = self.span(r, col).max_row + 1 if self.span(r, col).min_col == col else r + 1
         return None

@@ -126,7 +126,7 @@ def sheet_layout(grid: Grid) -> SheetLayout:
 def stop_row(grid: Grid, row: int, table: Table) -> str | None:
     """"total" for the 总分 row, "subtotal" for a 小计 row, "footer" for 填报人 and the like, else None."""
     reason = table.columns.get("row.reason")
-    for c in range(1, grid.max_col + 1):
+    for c in grid.columns(row):
         label = grid.label(row, c)
         if not label:
             continue

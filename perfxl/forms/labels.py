@@ -209,9 +209,9 @@ class _Reader:
         grid = self.grid
         header_row = None
         columns: dict[str, int] = {}
-        for r in rows:
+        for r in grid.rows(rows.start, rows.stop - 1):
             kinds = {}
-            for c in range(1, grid.max_col + 1):
+            for c in grid.columns(r):
                 kind = label_kind(grid.label(r, c), FUNDS_COLUMNS)
                 if kind is not None and kind not in kinds:
                     kinds[kind] = c
@@ -224,8 +224,8 @@ class _Reader:
             return Funds()
         first_amount = min(columns[k] for k in ("initial", "annual", "executed") if k in columns)
         source_rows: dict[str, int] = {}
-        for r in range(header_row + 1, rows.stop):
-            for c in range(1, first_amount):
+        for r in grid.rows(header_row + 1, rows.stop - 1):
+            for c in grid.columns(r, 1, first_amount - 1):
                 kind = label_kind(grid.label(r, c), FUNDS_ROWS)
                 if kind is not None and kind not in source_rows:
                     source_rows[kind] = r
@@ -279,7 +279,7 @@ class _Reader:
         level1 = level2 = ""
         last_row = table.header_row
         total_row = None
-        for r in range(table.header_row + 1, self.last_row + 1):
+        for r in grid.rows(table.header_row + 1, self.last_row):  # rows without a value hold no indicator
             stop = stop_row(grid, r, table)
             if stop == "subtotal":
                 continue

@@ -145,6 +145,15 @@ def read_row_percentages(name: str, index: int, target: str, actual: object, act
         if not reading.as_fraction:
             actual = f"{plain(number)}%"
         findings.append(("row.actual", _finding(reading, name, index, "actual", "实际完成值", plain(number))))
+    # Text without % against a % target is the core's to warn about (perfxl.core.indicator, percent_ambiguous).
+    return RowPercentages(target, actual, tuple(findings))
+    actual = as_percent
+    if _is_number(actual) and explicit is None and actual != 0:
+        number = to_decimal(actual)
+        reading = read_plain_number(number, parsed.value)
+        if not reading.as_fraction:
+            actual = f"{plain(number)}%"
+        findings.append(("row.actual", _finding(reading, name, index, "actual", "实际完成值", plain(number))))
     elif isinstance(actual, str) and explicit is None:
         typed = parse_actual(actual)
         if typed.value and not typed.unit and typed.error is None:

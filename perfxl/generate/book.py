@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -18,35 +17,14 @@ from perfxl.generate.formulas import formulas_for
 from perfxl.generate.macros import add_button, add_conf_sheet, attach_project
 from perfxl.generate.metadata import PROFILE_NAME, MetadataSheet
 from perfxl.generate.sheet import Formats, FormSheet, quote_sheet
-from perfxl.output import atomic_path, unique_name
+from perfxl.naming import INDEX_SHEET, sheet_name
+from perfxl.output import atomic_path
 from perfxl.profiles import load_profile, profile_to_json
 from perfxl.template.loader import FormTemplate
 
-MAX_SHEET_NAME = 31
-INDEX_SHEET = "目录"
-RESERVED_SHEETS = {INDEX_SHEET, "perfxl", "xlwings.conf"}
 # Excel (2016+) stops recalculating a file whose calcId is at least its own on open: a udf-mode form
 # then keeps its cached numbers on a PC where the UDFs cannot run.
 CURRENT_CALC_ID = 191029
-
-
-def sheet_name(project: str, taken: set[str]) -> str:
-    """A valid, unique worksheet name from a project name."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", project).strip("'") or "项目"
-    name = base[:MAX_SHEET_NAME]
-    counter = 2
-    while name.lower() in {t.lower() for t in taken} or name in RESERVED_SHEETS:
-        suffix = f"~{counter}"
-        name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
-        counter += 1
-    taken.add(name)
-    return name
-
-
-def file_stem(year: int, project: str, taken: set[str]) -> str:
-    """A file name (without suffix) valid on Windows, unique in the output folder."""
-    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", f"{year}_{project}").rstrip(". ")[:100]
-    return unique_name(base, taken, lambda n: f"{base}_{n}")
 
 
 class BookWriter:
@@ -144,14 +122,28 @@ def creation_time() -> dt.datetime:
 
 
 def _context(result: FormResult, year: int) -> dict[str, object]:
+    """What a template's text placeholders outside the indicator band show (perfxl.template.placeholders)."""
     form = result.form
-    return {"year": year, "project": {"name": form.name, "department": form.department, "unit": form.unit},
-            "profile": result.profile.name, "goal": {"expected": form.goal_expected, "actual": form.goal_actual}}
+    return {"year": year, "profile": result.profile.name, "project.name": form.name,
+            "project.department": form.department, "project.unit": form.unit, "goal.expected": form.goal_expected,
+            "goal.actual": form.goal_actual}
+
+
+class ReplaceRefused(Exception):
+    """The new workbook was written but may not replace what is at its target (``reason``, Chinese)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def write_book(path: Path, results: Sequence[FormResult], template: FormTemplate, mode: str, year: int,
-               list_name: str, index: bool) -> Path:
-    """Write forms into one workbook at ``path``, atomically."""
+               list_name: str, index: bool, refuse: Callable[[Path], str | None] | None = None) -> Path:
+    """Write forms into one workbook at ``path``, atomically.
+
+    ``refuse``: asked with the finished temporary file just before it replaces ``path``; a reason it
+    returns raises ReplaceRefused and leaves ``path`` as it was.
+    """
     profile_json = profile_to_json(results[0].profile)
     with atomic_path(path) as temporary:
         book = BookWriter(temporary, template, mode, year, list_name, profile_json, index=index)
@@ -160,6 +152,8 @@ def write_book(path: Path, results: Sequence[FormResult], template: FormTemplate
         book.close()
         if template.has_formulas:
             _calculate(temporary)
+        if refuse is not None and (reason := refuse(temporary)) is not None:
+            raise ReplaceRefused(reason)
     return path
 
 

@@ -213,7 +213,7 @@ class FormSheet:
             self._put(row, cell.col, cell, _template_formula(formula))
             return
         if cell.field is None:
-            value = cell.text.render({**self.context, "row": _row_context(indicator, index)}) if cell.text \
+            value = cell.text.render({**self.context, **_row_context(indicator, index)}) if cell.text \
                 is not None else cell.value
             self._put(row, cell.col, cell, CellContent(value))
             return
@@ -370,8 +370,8 @@ class FormSheet:
 
 def _row_context(indicator: object, index: int) -> dict[str, object]:
     row = indicator.input  # type: ignore[attr-defined]
-    return {"index": index + 1, "level1": row.level1, "level2": row.level2, "name": row.name, "target": row.target,
-            "weight": row.weight}
+    return {"row.index": index + 1, "row.level1": row.level1, "row.level2": row.level2, "row.name": row.name,
+            "row.target": row.target, "row.weight": row.weight}
 
 
 def _template_formula(formula: str) -> CellContent:

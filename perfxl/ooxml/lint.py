@@ -9,14 +9,13 @@ from lxml import etree
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import range_boundaries
 
+from perfxl.naming import sheet_name_problems
 from perfxl.ooxml.functions import AFTER_EXCEL_2010, NEEDS_PREFIX, split_prefix
 from perfxl.ooxml.package import NS_MAIN, Package, Problem
 
-MAX_SHEET_NAME = 31
 MAX_LIST_VALIDATION = 255  # characters of an explicit list ("a,b,c" without the quotes)
 MAX_NAME = 255
 MAX_COLUMN, MAX_ROW = 16384, 1048576
-SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 NAME_CHARS = re.compile(r"^(?:[^\W\d]|\\)[\w.\\?]*$")  # letter, _ or \ first; then letters, digits, _ . \ ?
 A1_LIKE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 R1C1_LIKE = re.compile(r"^(?:[Rr]\d*(?:[Cc]\d*)?|[Cc]\d*)$")
@@ -69,23 +68,6 @@ def check_parts(package: Package) -> list[Problem]:
 
 
 # -- names -------------------------------------------------------------------------------------
-def sheet_name_problems(name: str) -> list[str]:
-    """Why Excel would reject ``name`` as a sheet name (empty list: fine)."""
-    reasons = []
-    if not name:
-        reasons.append("sheet name is empty")
-    if len(name) > MAX_SHEET_NAME:
-        reasons.append(f"sheet name has {len(name)} characters (Excel allows {MAX_SHEET_NAME})")
-    bad = sorted(SHEET_NAME_FORBIDDEN.intersection(name))
-    if bad:
-        reasons.append(f"sheet name contains {' '.join(bad)}")
-    if name.startswith("'") or name.endswith("'"):
-        reasons.append("sheet name starts or ends with an apostrophe")
-    if name.casefold() == "history":
-        reasons.append("'History' is reserved by Excel")
-    return reasons
-
-
 def check_sheet_names(package: Package) -> list[Problem]:
     workbook = package.workbook_part() or "xl/workbook.xml"
     problems = []

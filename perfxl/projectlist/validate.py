@@ -16,7 +16,7 @@ from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput
 from perfxl.core.numbers import NotANumber, shown, to_decimal
 from perfxl.core.profile import ProfileError
-from perfxl.errors import InputError, Problem
+from perfxl.errors import InputError, Problem, Stage
 from perfxl.profiles import resolve_profile
 from perfxl.projectlist.model import ProjectList
 
@@ -31,6 +31,11 @@ GOAL_KEYS = {"expected": "预期目标", "actual": "实际完成情况"}
 INDICATOR_KEYS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
                   "weight": "分值", "actual": "实际完成值", "score": "得分", "reason": "偏差原因分析及改进措施"}
 INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "weight")
+PROFILE_KEYS = {"base": "基础配置", "name": "配置名称", "budget_weight": "预算执行率分值",
+                "level1_weights": "一级指标参考分值", "cap_budget_rate": "执行率超过100%按100%计",
+                "reverse_rule": "反向指标计分方式", "over_achievement": "超额完成阈值",
+                "partial_share": "部分达成得分比例", "grades": "等级分数线", "tier_bounds": "定性指标档次下限",
+                "rate_decimals": "执行率小数位数", "score_decimals": "得分小数位数"}
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # No amount, weight, score or result comes near this; beyond it sums lose digits (decimal's 28), so such a
 # number is a typing or conversion slip (an account number pasted, 1E+30 for 1.30).
@@ -55,21 +60,32 @@ class _Collector:
         self.locate = locate
         self.problems: list[Problem] = []
 
-    def add(self, message: str, project: str | None = None, field: str | None = None, at: Key = ()) -> None:
+    def add(self, message: str, project: str | None = None, field: str | None = None, at: Key = (),
+            stage: Stage = Stage.CONTENT) -> None:
         if at and self.locate is not None:
             field = self.locate(at) or field
-        self.problems.append(Problem(self.file, message, project, field))
+        self.problems.append(Problem(self.file, message, project, field, stage))
+
+    def term(self, label: str, key: str) -> str:
+        """A field named in a message: its label, and in a YAML/JSON list the key to look for in the file."""
+        return label if self.locate is not None else _term(label, key)
+
+
+def _term(label: str, key: str) -> str:
+    """项目名称（name）: the label a person reads, the key as a YAML/JSON list spells it."""
+    return f"{label}（{key}）"
 
 
 def _label(keys: Mapping[str, str], key: str) -> str:
-    return f"{key}（{keys[key]}）" if key in keys else key
+    return _term(keys[key], key) if key in keys else key
 
 
 def _unknown_keys(data: Mapping[str, object], keys: Mapping[str, str], out: _Collector,
-                  project: str | None, where: str) -> None:
+                  project: str | None, where: str, stage: Stage = Stage.CONTENT) -> None:
     for key in data:
         if key not in keys:
-            out.add(f"未知的字段「{key}」，可用字段：{'、'.join(keys)}", project, where or None)
+            known = "、".join(_label(keys, k) for k in keys)
+            out.add(f"未知的字段「{key}」，可用字段：{known}", project, where or None, stage=stage)
 
 
 def _text(value: object) -> str | None:
@@ -110,18 +126,18 @@ def _mapping(value: object, out: _Collector, project: str | None, field: str) ->
 
 
 def _funds(value: object, out: _Collector, project: str, at: Key) -> Funds:
-    data = _mapping(value, out, project, "funds（项目资金）")
+    data = _mapping(value, out, project, _label(PROJECT_KEYS, "funds"))
     if data is None:
         return Funds()
-    _unknown_keys(data, FUNDS_KEYS, out, project, "funds（项目资金）")
+    _unknown_keys(data, FUNDS_KEYS, out, project, _label(PROJECT_KEYS, "funds"))
     rows: dict[str, FundsRow] = {}
     for key, label in FUNDS_KEYS.items():
-        row = _mapping(data.get(key), out, project, f"funds.{key}（{label}）")
+        row = _mapping(data.get(key), out, project, _term(label, f"funds.{key}"))
         if row is None:
             continue
-        _unknown_keys(row, FUNDS_COLUMNS, out, project, f"funds.{key}（{label}）")
+        _unknown_keys(row, FUNDS_COLUMNS, out, project, _term(label, f"funds.{key}"))
         rows[key] = FundsRow(*(
-            _number(row.get(column), out, project, f"funds.{key}.{column}（{label}{column_label}）",
+            _number(row.get(column), out, project, _term(f"{label}{column_label}", f"funds.{key}.{column}"),
                     at=(*at, key, column))
             for column, column_label in COLUMNS
         ))
@@ -131,7 +147,8 @@ def _funds(value: object, out: _Collector, project: str, at: Key) -> Funds:
             given, computed = funds.stated_total.get(column), funds.source_sum(column)
             if given is not None and computed is not None and given != computed:
                 out.add(f"年度资金总额的{column_label} {given} 不等于各资金来源之和 {computed}",
-                        project, f"funds.total.{column}", (*at, "total", column))
+                        project, _term(f"{FUNDS_KEYS['total']}{column_label}", f"funds.total.{column}"),
+                        (*at, "total", column))
     return funds
 
 
@@ -148,38 +165,38 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
     ok = True
     for key in INDICATOR_REQUIRED:
         if key != "weight" and not _text(data.get(key)):
-            out.add("必须填写", project, f"{where}的 {_label(INDICATOR_KEYS, key)}", (*at, key))
+            out.add("必须填写", project, f"{where}的{_label(INDICATOR_KEYS, key)}", (*at, key))
             ok = False
-    weight = _number(data.get("weight"), out, project, f"{where}的 {_label(INDICATOR_KEYS, 'weight')}",
+    weight = _number(data.get("weight"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}",
                      required=True, at=(*at, "weight"))
     if weight == 0:  # a row worth nothing cannot be scored or checked meaningfully
-        out.add("分值应大于 0", project, f"{where}的 {_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
+        out.add("分值应大于 0", project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
         weight = None
-    score = _number(data.get("score"), out, project, f"{where}的 {_label(INDICATOR_KEYS, 'score')}",
+    score = _number(data.get("score"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'score')}",
                     negative_ok=True, at=(*at, "score"))
     target = _text(data.get("target"))
     if target:
         parsed = parse_target(target)
         if parsed.error:
             out.add(f"年度指标值「{target}」无法识别：{parsed.error}", project,
-                    f"{where}的 {_label(INDICATOR_KEYS, 'target')}", (*at, "target"))
+                    f"{where}的{_label(INDICATOR_KEYS, 'target')}", (*at, "target"))
             ok = False
         elif parsed.value is not None and abs(parsed.value) >= NUMBER_LIMIT:
-            out.add(TOO_LARGE.format(shown(parsed.value)), project, f"{where}的 {_label(INDICATOR_KEYS, 'target')}",
+            out.add(TOO_LARGE.format(shown(parsed.value)), project, f"{where}的{_label(INDICATOR_KEYS, 'target')}",
                     (*at, "target"))
             ok = False
     actual = data.get("actual")
     if actual is not None and (isinstance(actual, bool) or not isinstance(actual, (str, int, float))):
-        out.add(f"应为数值或文字，当前为「{actual}」", project, f"{where}的 {_label(INDICATOR_KEYS, 'actual')}",
+        out.add(f"应为数值或文字，当前为「{actual}」", project, f"{where}的{_label(INDICATOR_KEYS, 'actual')}",
                 (*at, "actual"))
         ok = False
     elif actual is not None and (number := parse_actual(actual).value) is not None and abs(number) >= NUMBER_LIMIT:
-        out.add(TOO_LARGE.format(shown(number)), project, f"{where}的 {_label(INDICATOR_KEYS, 'actual')}",
+        out.add(TOO_LARGE.format(shown(number)), project, f"{where}的{_label(INDICATOR_KEYS, 'actual')}",
                 (*at, "actual"))
         ok = False
     reason = data.get("reason")
     if reason is not None and _text(reason) is None:
-        out.add("应为文字", project, f"{where}的 {_label(INDICATOR_KEYS, 'reason')}", (*at, "reason"))
+        out.add("应为文字", project, f"{where}的{_label(INDICATOR_KEYS, 'reason')}", (*at, "reason"))
         ok = False
     if not ok or weight is None:
         return None
@@ -202,9 +219,10 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     name = _text(data.get("name"))
     project = name or f"第{index + 1}个项目"
     if not name:
-        out.add("缺少必填字段 name（项目名称）", project, None, (*at, "name"))
+        out.add(f"缺少必填字段 {out.term('项目名称', 'name')}", project, None, (*at, "name"), Stage.NAME)
     elif name in seen:
-        out.add("项目名称重复：同一清单中每个项目名称只能出现一次", project, "name（项目名称）", (*at, "name"))
+        out.add("项目名称重复：同一清单中每个项目名称只能出现一次", project, _label(PROJECT_KEYS, "name"),
+                (*at, "name"), Stage.NAME)
     seen.add(name or "")
     _unknown_keys(data, PROJECT_KEYS, out, project, "")
     before = len(out.problems)
@@ -215,14 +233,14 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
             out.add("应为文字", project, _label(PROJECT_KEYS, key), (*at, key))
         header[key] = text or ""
     funds = _funds(data.get("funds"), out, project, (*at, "funds"))
-    goal = _mapping(data.get("goal"), out, project, "goal（年度总体目标）") or {}
-    _unknown_keys(goal, GOAL_KEYS, out, project, "goal（年度总体目标）")
+    goal = _mapping(data.get("goal"), out, project, _label(PROJECT_KEYS, "goal")) or {}
+    _unknown_keys(goal, GOAL_KEYS, out, project, _label(PROJECT_KEYS, "goal"))
     raw_rows = data.get("indicators")
     if raw_rows is None:
-        out.add("缺少必填字段 indicators（绩效指标）", project)
+        out.add(f"缺少必填字段 {out.term('绩效指标', 'indicators')}", project)
         raw_rows = []
     elif not isinstance(raw_rows, list):
-        out.add("应为指标列表", project, "indicators（绩效指标）")
+        out.add("应为指标列表", project, _label(PROJECT_KEYS, "indicators"))
         raw_rows = []
     rows = [_indicator(row, i, out, project, (*at, "indicators", i)) for i, row in enumerate(raw_rows)]
     if len(out.problems) > before or not name:
@@ -241,32 +259,37 @@ def build_project_list(data: object, path: Path, locate: Locate | None = None) -
     """
     out = _Collector(path.name, locate)
     if not isinstance(data, Mapping):
-        out.add("文件内容应为项目清单（以 perfxl: 1 开头的键值对），请参照示例清单")
+        out.add("文件内容应为项目清单（以 perfxl: 1 开头的键值对），请参照示例清单", stage=Stage.FILE)
         raise InputError(out.problems)
-    _unknown_keys(data, TOP_KEYS, out, None, "")
+    _unknown_keys(data, TOP_KEYS, out, None, "", Stage.FILE)
     version = data.get("perfxl")
     if version is None:
-        out.add("缺少必填字段 perfxl（格式版本），请在首行写 perfxl: 1", at=("perfxl",))
+        out.add(f"缺少必填字段 {out.term('格式版本', 'perfxl')}，请在首行写 perfxl: 1", at=("perfxl",),
+                stage=Stage.FILE)
     elif version != FORMAT_VERSION:
-        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}", at=("perfxl",))
+        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}", at=("perfxl",),
+                stage=Stage.FILE)
     year = data.get("year")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year.strip())
     if year is None:
-        out.add("缺少必填字段 year（年度）", at=("year",))
+        out.add(f"缺少必填字段 {out.term('年度', 'year')}", at=("year",), stage=Stage.FILE)
     elif isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        out.add(f"year（年度）应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",))
+        out.add(f"{out.term('年度', 'year')}应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",),
+                stage=Stage.FILE)
     profile = None
     try:
         profile = resolve_profile(data.get("profile"))  # type: ignore[arg-type]
     except ProfileError as exc:
-        field = "profile（评分配置）" if exc.key == "profile" else f"profile（评分配置）的 {exc.key}"
-        out.add(exc.message, None, field, ("profile",))
+        setting = exc.key.removeprefix("profile.")
+        field = _label(TOP_KEYS, "profile") if exc.key == "profile" else \
+            f"{_label(TOP_KEYS, 'profile')}的{_label(PROFILE_KEYS, setting)}"
+        out.add(exc.message, None, field, ("profile",), Stage.FILE)
     defaults = {key: str(data[key]) for key in ("department", "unit") if data.get(key) is not None}
     projects = data.get("projects")
     forms: list[FormInput] = []
     if not isinstance(projects, list) or not projects:
-        out.add("projects（项目列表）必须是至少包含一个项目的列表", at=("projects",))
+        out.add(f"{out.term('项目列表', 'projects')}必须是至少包含一个项目的列表", at=("projects",), stage=Stage.FILE)
     else:
         seen: set[str] = set()
         forms = [f for i, p in enumerate(projects) if (f := _project(p, i, defaults, out, seen)) is not None]

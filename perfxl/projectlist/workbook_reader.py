@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from perfxl.core.numbers import NotANumber, to_decimal
-from perfxl.errors import InputError, Problem
+from perfxl.errors import InputError, Problem, Stage
 from perfxl.projectlist.model import ProjectList
 from perfxl.projectlist.validate import Key, build_project_list
 from perfxl.projectlist.workbook_layout import (
@@ -103,10 +103,13 @@ class _Reader:
         self.file = file
         self.book = book
         self.content = WorkbookContent(data={})
+        self.names_in_doubt = False  # a 项目 row without a name, or two rows whose names are not told apart
 
     def problem(self, message: str, field: str | None = None, project: str | None = None, *,
-                structural: bool = False) -> None:
-        self.content.problems.append(Problem(self.file, message, project, field))
+                structural: bool = False, stage: Stage = Stage.CONTENT) -> None:
+        """A problem of the workbook; a structural one (a sheet or a header) is of the file as a whole."""
+        stage = Stage.FILE if structural else stage
+        self.content.problems.append(Problem(self.file, message, project, field, stage))
         self.content.structural |= structural
 
     def sheet(self, name: str) -> ReadOnlyWorksheet | None:
@@ -122,26 +125,27 @@ class _Reader:
 
     # --- cells -----------------------------------------------------------------------------------
 
-    def value(self, cell: Cell, kind: str, where: str, project: str | None = None) -> object:
+    def value(self, cell: Cell, kind: str, where: str, project: str | None = None,
+              stage: Stage = Stage.CONTENT) -> object:
         """The value a cell passes on, or None (blank, or a problem reported)."""
         value = cell.value
         expected = EXPECTED.get(kind, "文字")
         if value is None:
             return None
         if cell.data_type == "e":
-            self.problem(f"单元格为错误值 {value}，应为{expected}", where, project)
+            self.problem(f"单元格为错误值 {value}，应为{expected}", where, project, stage=stage)
             return None
         if isinstance(value, str):
             return value.strip() or None
         if isinstance(value, bool):
-            self.problem(f"应为{expected}，当前为逻辑值 {'TRUE' if value else 'FALSE'}", where, project)
+            self.problem(f"应为{expected}，当前为逻辑值 {'TRUE' if value else 'FALSE'}", where, project, stage=stage)
             return None
         if isinstance(value, (datetime, date, time, timedelta)):
             shown = value.date() if isinstance(value, datetime) and value.time() == time(0) else value
-            self.problem(f"应为{expected}，当前为日期或时间「{shown}」：{DATE_HINT}", where, project)
+            self.problem(f"应为{expected}，当前为日期或时间「{shown}」：{DATE_HINT}", where, project, stage=stage)
             return None
         if not isinstance(value, (int, float, Decimal)):  # pragma: no cover - openpyxl gives no other type
-            self.problem(f"应为{expected}，当前为「{value}」", where, project)
+            self.problem(f"应为{expected}，当前为「{value}」", where, project, stage=stage)
             return None
         if kind in NUMERIC_KINDS or kind == ACTUAL:
             return value  # as Excel stores it
@@ -231,7 +235,7 @@ class _Reader:
         self.content.data.update({key: value for key, value in found.items() if value is not None})
 
     def info_value(self, key: str, cell: Cell, where: str) -> object:
-        value = self.value(cell, WEIGHT if key in ("perfxl", "year") else "text", where)
+        value = self.value(cell, WEIGHT if key in ("perfxl", "year") else "text", where, stage=Stage.FILE)
         if key in ("perfxl", "year"):
             if isinstance(value, str):
                 value = value.removesuffix("年").strip()
@@ -244,7 +248,8 @@ class _Reader:
             try:
                 return yaml.safe_load(value)
             except yaml.YAMLError:
-                self.problem("评分配置应为配置名称，或 {base: 配置名称, 设置: 值} 形式的改动，当前内容无法识别", where)
+                self.problem("评分配置应为配置名称，或 {base: 配置名称, 设置: 值} 形式的改动，当前内容无法识别", where,
+                             stage=Stage.FILE)
                 return None
         return value
 
@@ -255,17 +260,19 @@ class _Reader:
         name_column = PROJECT_COLUMNS[0]
         for number, cells in self.table(SHEET_PROJECTS, PROJECT_COLUMNS):
             name_where = _cell_label(SHEET_PROJECTS, number, name_column.label)
-            name = self.name(cells[name_column], name_where)
+            name = self.name(cells[name_column], name_where, stage=Stage.NAME)
             if name is None:
+                self.names_in_doubt = True
                 continue
             key: Key = ("projects", len(projects))
             self.content.locations[key] = f"{_sheet_label(SHEET_PROJECTS)}第{number}行"
             self.content.locations[(*key, "name")] = name_where
             project = {"name": name, **self.row(SHEET_PROJECTS, number, cells, key, name, skip=name_column)}
             folded = _fold(name)
+            self.names_in_doubt |= folded in index_by_name  # repeated: build_project_list reports it
             if folded in index_by_name and projects[index_by_name[folded]]["name"] != name:
                 self.problem(f"项目名称与「{projects[index_by_name[folded]]['name']}」只差空格或全角/半角，无法区分，"
-                             "请改为不同的名称", name_where, name)
+                             "请改为不同的名称", name_where, name, stage=Stage.NAME)
             index_by_name.setdefault(folded, len(projects))
             projects.append(project)
         self.content.locations[("projects",)] = _sheet_label(SHEET_PROJECTS)
@@ -274,6 +281,8 @@ class _Reader:
     def indicators(self, projects: list[dict[str, object]], index_by_name: dict[str, int]) -> None:
         """Add the rows of the 指标 sheet to their projects, in the order of the sheet."""
         rows: list[list[dict[str, object]]] = [[] for _ in projects]
+        unknown: dict[str, list[int]] = {}  # a name the 项目 sheet lacks → the rows naming it
+        unknown_at: dict[str, int] = {}  # → where among the problems its first row came
         project_column = INDICATOR_COLUMNS[0]
         for number, cells in self.table(SHEET_INDICATORS, INDICATOR_COLUMNS):
             where = _cell_label(SHEET_INDICATORS, number, project_column.label)
@@ -282,10 +291,9 @@ class _Reader:
                 continue
             index = index_by_name.get(_fold(name))
             if index is None:
-                if self.content.structural:  # the 项目 sheet could not be read: every name would be missing
-                    continue
-                self.problem(f"「{SHEET_PROJECTS}」表中没有名为「{name}」的项目：请检查项目名称是否与「{SHEET_PROJECTS}」表"
-                             "完全一致，或先在「项目」表中添加该项目", where, name)
+                if not self.content.structural:  # else the 项目 sheet could not be read: every name would be missing
+                    unknown.setdefault(name, []).append(number)
+                    unknown_at.setdefault(name, len(self.content.problems))
                 continue
             key: Key = ("projects", index, "indicators", len(rows[index]))
             self.content.locations[key] = f"{_sheet_label(SHEET_INDICATORS)}第{number}行"
@@ -293,15 +301,26 @@ class _Reader:
                                         skip=project_column))
         for project, indicators in zip(projects, rows, strict=True):
             project["indicators"] = indicators
+        # One problem per missing name, not one per row, in the place of its first row; after a problem with
+        # the 项目 sheet's names (one changed, repeated or left out) it most likely follows from that one, and
+        # comes after every other problem.
+        stage = Stage.FOLLOW_ON if self.names_in_doubt else Stage.CONTENT
+        for name in sorted(unknown, key=unknown_at.__getitem__, reverse=True):
+            numbers = unknown[name]
+            count = f"（共 {len(numbers)} 行）" if len(numbers) > 1 else ""
+            message = (f"「{SHEET_PROJECTS}」表中没有名为「{name}」的项目{count}：请检查项目名称是否与"
+                       f"「{SHEET_PROJECTS}」表完全一致，或先在「项目」表中添加该项目")
+            where = f"{_sheet_label(SHEET_INDICATORS)}{_rows_label(numbers)}「{project_column.label}」"
+            self.content.problems.insert(unknown_at[name], Problem(self.file, message, name, where, stage))
 
-    def name(self, cell: Cell, where: str, purpose: str = "") -> str | None:
+    def name(self, cell: Cell, where: str, purpose: str = "", stage: Stage = Stage.CONTENT) -> str | None:
         """The 项目名称 of a row, or None after a problem."""
-        name = self.value(cell, TEXT, where)
+        name = self.value(cell, TEXT, where, stage=stage)
         if isinstance(name, str):
             return name
         if cell.value is None or isinstance(cell.value, str):  # else value() has said what is wrong
             self.problem(f"必须填写项目名称（此行其他栏已有内容）{purpose}；如合并了单元格，请取消合并并在每行填写项目名称",
-                         where)
+                         where, stage=stage)
         return None
 
     def row(self, sheet: str, number: int, cells: dict[Column, Cell], key: Key, project: str,
@@ -329,6 +348,17 @@ class _Reader:
         self.indicators(projects, index_by_name)
         self.content.data["projects"] = projects
         return self.content
+
+
+def _rows_label(numbers: Sequence[int]) -> str:
+    """[24, 25, 26, 30] → 第24–26、30行."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return "第" + "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs) + "行"
 
 
 def _put(target: dict[str, object], key: tuple[str, ...], value: object) -> None:

@@ -8,18 +8,17 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfxl.errors import InputError, Problem
 from perfxl.template.fields import FIELDS, REQUIRED
+from perfxl.template.placeholders import TEXT_FIELDS, PlaceholderError, TextPattern, has_placeholders, parse_text
 from perfxl.template.styles import format_properties
 
 FIELD_CELL = re.compile(r"^\s*\{\{\s*([A-Za-z_][\w.]*)\s*\}\}\s*$")
 FORM_SHEET = "自评表"
-ENVIRONMENT = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class TemplateCell:
     value: object  # a static value (text, number, formula) or None
     style: int  # index into FormTemplate.styles
     field: str | None = None  # a {{ field }} cell
-    text: jinja2.Template | None = None  # text with placeholders, rendered per form
+    text: TextPattern | None = None  # text with placeholders, filled in per form
 
     @property
     def is_formula(self) -> bool:
@@ -157,7 +156,7 @@ def load_template(path: str | Path) -> FormTemplate:
             where = f"{ws.title}!{cell.coordinate}"
             if isinstance(value, str) and "{" in value:
                 match = FIELD_CELL.match(value)
-                if match:
+                if match and not (match.group(1) in TEXT_FIELDS and match.group(1) not in FIELDS):
                     field_key = match.group(1)
                     if field_key not in FIELDS:
                         problems.append(Problem(name, f"未知的字段「{field_key}」", None, f"单元格 {where}"))
@@ -165,11 +164,11 @@ def load_template(path: str | Path) -> FormTemplate:
                         problems.append(Problem(name, f"字段「{field_key}」重复出现", None, f"单元格 {where}"))
                     fields[field_key] = (cell.row, cell.column)
                     value = None
-                elif "{{" in value or "{%" in value:
+                elif has_placeholders(value):
                     try:
-                        text = ENVIRONMENT.from_string(value)
-                    except jinja2.TemplateSyntaxError as exc:
-                        problems.append(Problem(name, f"占位符写法有误：{exc.message}", None, f"单元格 {where}"))
+                        text = parse_text(value)
+                    except PlaceholderError as exc:
+                        problems.append(Problem(name, str(exc), None, f"单元格 {where}"))
             cells.append(TemplateCell(cell.row, cell.column, value, style_index[key], field_key, text))
     band_rows = {row for key, (row, _) in fields.items() if key.startswith("row.")}
     for key in REQUIRED:
@@ -180,6 +179,11 @@ def load_template(path: str | Path) -> FormTemplate:
         rows = "、".join(str(r) for r in sorted(band_rows))
         problems.append(Problem(name, f"指标行字段（row.*）应在同一行，现分布在第 {rows} 行", None,
                                 f"工作表「{ws.title}」"))
+    for cell in cells:
+        row_keys = sorted(key for key in (cell.text.keys if cell.text else ()) if key.startswith("row."))
+        if row_keys and cell.row not in band_rows:
+            message = f"占位符「{{{{ {row_keys[0]} }}}}」只能用在指标行（row.* 字段所在的行）"
+            problems.append(Problem(name, message, None, f"单元格 {ws.title}!{get_column_letter(cell.col)}{cell.row}"))
     for key, (row, col) in fields.items():
         if not key.startswith("row.") and band_rows and row in band_rows:
             problems.append(Problem(name, f"字段「{key}」不能放在指标行", None,

@@ -80,7 +80,7 @@ def cell_text(value: object) -> str:
 class Calculation:
     """What a Book's :meth:`Book.calculate` did: the formula cells it could not compute, and why."""
 
-    uncomputed: dict[str, str] = field(default_factory=dict)  # "Sheet!H12" → reason, in Chinese
+    uncomputed: Mapping[str, str] = field(default_factory=dict)  # "Sheet!H12" → reason, in Chinese
 
 
 class Book(Protocol):

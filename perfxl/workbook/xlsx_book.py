@@ -17,7 +17,7 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
@@ -130,6 +130,8 @@ class XlsxBook:
         self._strings: list[str] | None = None
         self._formats: list[str] | None = None
         self._locks: list[bool] | None = None
+        self._engine: Engine | None = None
+        self._results_written = False
         self._sheets: dict[str, _Sheet] = {}
 
     # -- reading --------------------------------------------------------------------------------
@@ -184,19 +186,26 @@ class XlsxBook:
 
     def values(self, ref: Ref) -> list[list[object]]:
         sheet = self._sheet(ref.sheet)
-        return [[self._value(sheet.cells.get((r, c))) for c in range(ref.min_col, ref.max_col + 1)]
-                for r in range(ref.min_row, ref.max_row + 1)]
+        return [[None if (cell := sheet.cells.get((r, c))) is None else self._computed(ref.sheet, r, c, cell)
+                 for c in range(ref.min_col, ref.max_col + 1)] for r in range(ref.min_row, ref.max_row + 1)]
 
     def formulas(self, ref: Ref) -> list[list[bool]]:
         sheet = self._sheet(ref.sheet)
         return [[(cell := sheet.cells.get((r, c))) is not None and cell.find(_q("f")) is not None
                  for c in range(ref.min_col, ref.max_col + 1)] for r in range(ref.min_row, ref.max_row + 1)]
 
+    def cell_values(self, name: str) -> dict[tuple[int, int], object]:
+        """(row, column) → value of every cell of a sheet that holds one (not mere formatting).
+
+        Sparse: a value typed far away (XFD1048576) costs one entry, not a rectangle of empty cells.
+        """
+        sheet = self._sheet(name)
+        return {(r, c): self._computed(name, r, c, cell) for (r, c), cell in sheet.cells.items()
+                if cell.find(_q("v")) is not None or cell.find(_q("is")) is not None}
+
     def used_range(self, name: str) -> Ref | None:
         """The smallest rectangle from A1 holding every cell with a value (not mere formatting); None if empty."""
-        sheet = self._sheet(name)
-        corners = [key for key, cell in sheet.cells.items()
-                   if cell.find(_q("v")) is not None or cell.find(_q("is")) is not None]
+        corners = self.cell_values(name)
         if not corners:
             return None
         return Ref(name, 1, 1, max(r for r, _ in corners), max(c for _, c in corners))
@@ -239,23 +248,35 @@ class XlsxBook:
     # -- calculating ----------------------------------------------------------------------------
 
     def calculate(self, functions: Mapping[str, Function]) -> Calculation:
-        """Compute every formula of every worksheet with perfxl's engine and cache the results.
+        """From now on a formula cell's value is what its formula gives, computed by perfxl's engine.
 
-        Afterwards :meth:`values` gives what the formulas give, as a spreadsheet would show it, and
-        :meth:`save` writes those results. A formula the engine cannot compute keeps its cached value.
+        Cells are computed when read (:meth:`values`), so a check computes only what it reads;
+        :meth:`save` and :attr:`changed` first compute every formula of every worksheet and cache the
+        results. A formula the engine cannot compute keeps its cached value; the returned Calculation
+        lists those computed so far (and, once saved, all).
         """
         cells = XlsxCells(self)
-        engine = Engine(cells, functions)
-        unsupported: dict[str, str] = {}
+        self._engine = Engine(cells, functions)
+        self._results_written = False
+        return Calculation(_Uncomputed(self._engine, cells))
+
+    def _computed(self, sheet: str, row: int, col: int, cell: etree._Element) -> object:
+        """A formula cell's value as :meth:`values` gives values: from the engine once calculating."""
+        if self._engine is None or cell.find(_q("f")) is None:
+            return self._value(cell)
+        return _python(self._engine.value(sheet, row, col))
+
+    def _write_results(self) -> None:
+        """Compute every formula (those not read yet) and cache each result that differs from the file's."""
+        engine = self._engine
+        if engine is None or self._results_written:
+            return
+        strings = self._shared_strings()
         for name in self._order:
             try:
                 sheet = self._sheet(name)
             except XlsxError:
                 continue  # a chart sheet or a dialog sheet: no cells
-            sheet_formulas = cells.sheet_formulas(name)
-            for row, col in sheet_formulas.unsupported:
-                unsupported[str(Ref.cell(name, row, col))] = "不支持的公式类型"
-            strings = self._shared_strings()
             for (row, col), value in engine.calculate_sheet(name).items():
                 if (name, row, col) in engine.uncomputed:
                     continue  # its cached value stays as the file has it
@@ -263,9 +284,7 @@ class XlsxBook:
                 if needs_writing(cell, cached_value(cell, strings), value):
                     _set_v(cell, value, formula=True)
                     sheet.changed = True
-        for (name, row, col), reason in engine.uncomputed.items():
-            unsupported[str(Ref.cell(name, row, col))] = reason
-        return Calculation(unsupported)
+        self._results_written = True
 
     # -- protection -----------------------------------------------------------------------------
 
@@ -338,11 +357,14 @@ class XlsxBook:
 
     @property
     def changed(self) -> bool:
+        """Whether saving would write anything new (computing every formula first when calculating)."""
+        self._write_results()
         return any(sheet.changed for sheet in self._sheets.values())
 
     def save(self, target: str | os.PathLike[str] | None = None) -> Path:
         """Write the patched package to ``target`` (default: in place), atomically."""
         destination = Path(target) if target is not None else self.path
+        self._write_results()
         patched = {s.part: etree.tostring(s.root, xml_declaration=True, encoding="UTF-8", standalone=True)
                    for s in self._sheets.values() if s.changed}
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
@@ -363,6 +385,39 @@ class XlsxBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Uncomputed(Mapping[str, str]):
+    """The formula cells not computed so far, by "Sheet!A1", with why (a live view of the engine's list)."""
+
+    def __init__(self, engine: Engine, cells: XlsxCells) -> None:
+        self.engine = engine
+        self.cells = cells
+
+    def _all(self) -> dict[str, str]:
+        found = {str(Ref.cell(*key)): "不支持的公式类型" for key in self.cells.unsupported()}
+        found.update((str(Ref.cell(*key)), reason) for key, reason in self.engine.uncomputed.items())
+        return found
+
+    def __getitem__(self, key: str) -> str:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _python(value: object) -> object:
+    """An engine value as :meth:`XlsxBook.values` gives values: floats, text, booleans, None, error texts."""
+    if value is BLANK:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, ExcelError):
+        return value.code
+    return value
 
 
 # Protection field → its <sheetProtection> attribute and the attribute's default ("1": the action is locked).

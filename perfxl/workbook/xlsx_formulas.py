@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from perfxl.calc.engine import Unsupported
 from perfxl.calc.parser import Reference, shift
 from perfxl.calc.values import BLANK, ERROR_CODES, ExcelError, Value, from_float
 from perfxl.core.numbers import NotANumber
@@ -21,7 +22,9 @@ from perfxl.core.numbers import NotANumber
 if TYPE_CHECKING:
     from perfxl.workbook.xlsx_book import XlsxBook, _Sheet
 
-UNSUPPORTED_FORMULA = "dataTable"  # what-if tables are Excel's own machinery, never computed here
+# What-if tables are Excel's own machinery; array formulas ({=SUM(A1:A3*B1:B3)}) compute element by
+# element, which the engine does not: both keep their cached values.
+UNSUPPORTED_FORMULAS = ("dataTable", "array")
 
 
 class _Index:
@@ -56,7 +59,7 @@ class SheetFormulas:
             if formula is None:
                 continue
             kind = formula.get("t", "normal")
-            if kind == UNSUPPORTED_FORMULA:
+            if kind in UNSUPPORTED_FORMULAS:
                 self.unsupported.add((row, col))
                 continue
             text = formula.text or ""
@@ -87,9 +90,17 @@ class XlsxCells:
         self._by_folded = {name.casefold(): name for name in book.sheet_names()}
         self._formulas: dict[str, SheetFormulas] = {}
         self._cells: dict[str, _Index] = {}
+        self._names: set[tuple[str, str | None]] | None = None
 
     def sheet(self, name: str) -> str | None:
         return self._by_folded.get(name.casefold())
+
+    def unsupported(self) -> Iterator[tuple[str, int, int]]:
+        """Formula cells of the sheets read so far that are no formula the engine computes (array, what-if
+        table, a shared formula whose first cell is missing)."""
+        for sheet, formulas in self._formulas.items():
+            for row, col in formulas.unsupported:
+                yield sheet, row, col
 
     def _part(self, sheet: str) -> _Sheet:
         return self.book._sheet(sheet)
@@ -117,11 +128,27 @@ class XlsxCells:
             for defined, ref in self.book.names(scope).items():
                 if defined.casefold() == folded:
                     return Reference(ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
+        if (folded, sheet) in self._all_names() or (folded, None) in self._all_names():
+            # A constant (税率 = 0.06), a formula or a whole column: Excel computes it; #NAME? would be wrong.
+            raise Unsupported(f"名称 {name} 不是单元格区域，无法计算")
         return None
+
+    def _all_names(self) -> set[tuple[str, str | None]]:
+        """Every defined name, case-folded, with its sheet (None: the workbook), whatever it refers to."""
+        if self._names is None:
+            root = etree.fromstring(self.book.archive.read("xl/workbook.xml"), _XML)
+            sheets = self.book.sheet_names()
+            self._names = set()
+            for element in root.iter(f"{{{_MAIN}}}definedName"):
+                index = element.get("localSheetId", "")
+                scope = sheets[int(index)] if index.isdigit() and int(index) < len(sheets) else None
+                self._names.add(((element.get("name") or "").casefold(), scope))
+        return self._names
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_F, _V, _IS, _T = (f"{{{_MAIN}}}{tag}" for tag in ("f", "v", "is", "t"))
+_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+_F, _V, _IS, _T, _RPH = (f"{{{_MAIN}}}{tag}" for tag in ("f", "v", "is", "t", "rPh"))
 
 
 def cached_value(cell: etree._Element, strings: list[str]) -> Value:
@@ -129,7 +156,9 @@ def cached_value(cell: etree._Element, strings: list[str]) -> Value:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(_IS)
-        return "" if inline is None else "".join(t.text or "" for t in inline.iter(_T))
+        if inline is None:
+            return BLANK  # <c t="inlineStr"/> (openpyxl's ""): no content, as Excel and LibreOffice read it
+        return "".join(t.text or "" for t in inline.iter(_T) if t.getparent().tag != _RPH)
     text = cell.findtext(_V)
     if text is None:
         return BLANK
