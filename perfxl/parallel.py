@@ -6,8 +6,8 @@ The one loop behind every batch (check, recalc, summary, pdf, generate):
 - Ctrl-C or TERM lets the items under way finish, returns their results and raises
   :class:`~perfxl.interrupts.Interrupted` naming how many were done; a second signal aborts the items
   under way (an exception inside each, so that its cleanup runs and its file stays as it was);
-- workers never outlive the parent: they ignore Ctrl-C (the parent decides) and each watches its parent,
-  leaving when it is gone;
+- workers never outlive the parent: they ignore Ctrl-C (the parent decides), look at TERM only between
+  items, and each watches its parent, leaving when it is gone;
 - a worker that dies (killed by the system, crashed) costs only the items it may have been working on.
 """
 
@@ -122,7 +122,7 @@ def _parallel(
     def abort(signum: int) -> None:
         state.value = ABORT
         if ABORT_SIGNAL is not None:
-            for pool in pools:
+            for pool in pools:  # the executor's own record of its processes: it has no public one
                 for pid in list(getattr(pool, "_processes", None) or ()):
                     _signal_quietly(pid, ABORT_SIGNAL)
 
