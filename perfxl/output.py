@@ -48,13 +48,14 @@ def atomic_path(target: Path, mode: int | None = None, what: str = "") -> Iterat
     target = Path(target)
     destination = through_links(target)
     make_folder(destination.parent, target, what)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{destination.stem}.", suffix=destination.suffix,
-                                             dir=destination.parent)
-    except OSError as exc:
-        raise cannot_write(target, exc, what) from exc
-    os.close(handle)
-    try:
+    temporary = ""
+    try:  # from the temporary file's creation on, whatever interrupts (a second Ctrl-C) removes it
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{destination.stem}.", suffix=destination.suffix,
+                                                 dir=destination.parent)
+        except OSError as exc:
+            raise cannot_write(target, exc, what) from exc
+        os.close(handle)
         try:
             yield Path(temporary)
         except Exception as exc:
@@ -70,8 +71,9 @@ def atomic_path(target: Path, mode: int | None = None, what: str = "") -> Iterat
         except OSError as exc:
             raise cannot_write(target, exc, what) from exc
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _about(error: OSError, temporary: str) -> bool:

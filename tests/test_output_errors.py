@@ -98,7 +98,8 @@ def test_a_read_only_disk(native: Path, udf_form: Path, tmp_path: Path) -> None:
         explained(perfxl("excel", "wheelhouse", str(disk / "包")), f"「{disk}/包」", "只读")
         explained(perfxl("excel", "refresh", str(disk / udf_form.name)), f"「{disk}/{udf_form.name}」", "只读")
         run = perfxl("recalc", "收回", cwd=disk)
-        explained(run, f"[跳过] 收回/{WORK}", "无法写入文件夹「收回」：位于只读的磁盘", "已重新计算 0 个文件")
+        explained(run, f"[跳过] 收回/{WORK}：无法写入「收回/{WORK}」：位于只读的磁盘", "原文件未改动",
+                  "已重新计算 0 个文件")
         assert snapshot(disk) == before
 
 

@@ -16,7 +16,8 @@ def readme_commands() -> list[str]:
 
 
 def test_readme_opens_with_an_install_and_run_command_and_a_test_command() -> None:
-    assert readme_commands() == ['pip install -e . && perfxl generate', "bash .ci/run"]
+    assert readme_commands() == ["python3 -m venv .venv && . .venv/bin/activate && pip install -e . && perfxl generate",
+                                 "bash .ci/run"]
 
 
 def test_ci_ends_with_the_readme_test_command() -> None:

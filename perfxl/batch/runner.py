@@ -20,6 +20,7 @@ from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.forms.recalc import check_book, recalculate_book
 from perfxl.interrupts import Interrupted
+from perfxl.output_errors import OutputError
 from perfxl.parallel import run_jobs
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
@@ -81,6 +82,8 @@ def _process(path: Path, source: str, *, recalc: bool, stamp: str | None) -> Fil
             if recalc and outcomes and not outcome.hand_made:
                 book.save()
                 outcome.rewritten = True
+    except OutputError as exc:  # the rewritten file could not be written: the folder's reason, in Chinese
+        return _failed(source, f"{exc}原文件未改动。")
     except (XlsxError, etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         what, note = ("重新计算", "原文件未改动") if recalc else ("读取", "文件可能已损坏")
         return _failed(source, f"无法{what}（{type(exc).__name__}），{note}")

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.marks import SUMMARY, copy_marked_for_pdf
-from perfxl.batch.model import FileProblem
-from perfxl.batch.runner import display_name, run
+from perfxl.batch.runner import run
 from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, batch_paths, check_sources
 from perfxl.cli.outputs import check_pdf_outputs, check_workbook_output, output_workbook_path
 from perfxl.cli.progress import ProgressBar
@@ -29,16 +28,10 @@ def run_recalc(sources: Sequence[str]) -> int:
         raise InputError([Problem("、".join(sources), "没有找到 .xlsx 或 .xlsm 文件")])
     rewritten = checked = 0
     errors = 0
-    unwritable = {display_name(path): message for path, message in _unwritable(paths).items()}
     problems = []
     for outcome in run("recalc", paths, stamp=stamp_text(), on_progress=ProgressBar("重新计算")):
         if outcome.problem:
-            # A file in a folder that cannot be written: say why, in case the problem does not.
-            reason = unwritable.get(outcome.source)
-            message = outcome.problem.message
-            if reason and "无法写入" not in message:
-                message = f"{message.rstrip('。')}。{reason}"
-            problems.append(FileProblem(outcome.source, message))
+            problems.append(outcome.problem)  # a folder that cannot be written is named with its reason
             continue
         rewritten += outcome.rewritten
         checked += outcome.hand_made
@@ -54,24 +47,6 @@ def run_recalc(sources: Sequence[str]) -> int:
     if rewritten + checked == 0:
         return EXIT_INPUT
     return EXIT_FINDINGS if errors or problems else EXIT_OK
-
-
-def _unwritable(paths: Sequence[Path]) -> dict[Path, str]:
-    """Files in folders where nothing can be written (a read-only disk, no permission), each with the reason;
-    each folder is tried once. Their forms are still read: hand-made ones only need checking."""
-    reasons: dict[Path, str | None] = {}
-    found: dict[Path, str] = {}
-    for path in paths:
-        folder = path.parent
-        if folder not in reasons:
-            try:
-                check_writable(folder, "文件夹", folder=True)
-                reasons[folder] = None
-            except OutputError as exc:
-                reasons[folder] = str(exc)
-        if reasons[folder] is not None:
-            found[path] = reasons[folder]  # type: ignore[assignment]
-    return found
 
 
 def run_summary(sources: Sequence[str], output: str, force: bool = False) -> int:

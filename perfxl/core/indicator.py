@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from perfxl.core.findings import Finding, Level, error, info, warning
 from perfxl.core.grammar import Actual, Op, Target, parse_actual, parse_target
-from perfxl.core.numbers import round_half_up, shown
+from perfxl.core.numbers import plain, round_half_up, shown
 from perfxl.core.profile import Profile
 from perfxl.core.qualitative import Tier, classify
 
@@ -236,14 +236,10 @@ def _percent_text(value: object, target: Target, where: str, label: str) -> list
         return []
     if abs(typed.value) * 100 > 2 * max(Decimal(100), abs(target.value)):
         return []
-    figure, fraction = _plain(typed.value), _plain(typed.value * 100)
+    figure, fraction = plain(typed.value), plain(typed.value * 100)
     return [warning("percent_ambiguous", f"{where}.actual",
                     f"{label}{'的' if label else ''}实际完成值「{typed.text}」未带 %，按 {figure}% 读取；"
                     f"如为 {fraction}%，请改填为「{fraction}%」")]
-
-
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f") if number != 0 else "0"
 
 
 def _prefixed(finding: Finding, label: str) -> Finding:

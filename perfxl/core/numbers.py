@@ -88,6 +88,11 @@ def shown(value: Decimal) -> str:
     return format(value, "f")
 
 
+def plain(value: Decimal) -> str:
+    """A number as typed: no exponent, no trailing zeros (0.880 → 0.88, 1E+2 → 100); E notation for the huge."""
+    return shown(value.normalize()) if value != 0 else "0"
+
+
 def to_float(value: Decimal | None) -> float | None:
     """The float a spreadsheet cell or a JSON number should carry for a result."""
     return None if value is None else float(value)

@@ -22,7 +22,7 @@ from perfxl.core.budget import COLUMNS
 from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormResult
 from perfxl.core.grammar import parse_actual, parse_target
-from perfxl.core.numbers import NotANumber, round_half_up, to_decimal
+from perfxl.core.numbers import NotANumber, plain, round_half_up, to_decimal
 from perfxl.forms.reader import ReadForm
 from perfxl.forms.values import FormValues, form_values
 from perfxl.template.fields import FIELDS
@@ -187,7 +187,7 @@ class _Checker:
         where = f"indicators[{index}].actual"
         if target.is_quantitative:
             parsed = parse_actual(actual, target)
-            typed = "" if parsed.value is None else f"{_plain(parsed.value)}{'%' if target.is_percent else ''}"
+            typed = "" if parsed.value is None else f"{plain(parsed.value)}{'%' if target.is_percent else ''}"
             advice = f"请删除后重新输入数字 {typed}" if typed else "请填写数字"
             return error("actual_is_text", where, f"实际完成值「{actual}」是文字，表中的公式只计算数字"
                          f"（得分显示「{shown}」，不计入总分）：{advice}").located(str(ref))
@@ -263,18 +263,14 @@ def displayed_decimals(number_format: str) -> int | None:
     return decimals + 2 * bare.count("%")
 
 
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f") if number != 0 else "0"
-
-
 def _display(key: str, value: object) -> str:
     normal = _normal(value) if not isinstance(value, str) else (str(value).strip() or None)
     if normal is None:
         return "空白"
     if isinstance(normal, Decimal):
         if key in RATE_KEYS:
-            return f"{_plain(normal * 100)}%"
-        return _plain(normal)
+            return f"{plain(normal * 100)}%"
+        return plain(normal)
     return str(value).strip()
 
 

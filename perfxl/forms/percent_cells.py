@@ -19,7 +19,7 @@ from enum import Enum
 
 from perfxl.core.findings import Finding, info, warning
 from perfxl.core.grammar import parse_actual, parse_target
-from perfxl.core.numbers import to_decimal
+from perfxl.core.numbers import plain, to_decimal
 
 _QUOTED = re.compile(r'"([^"]*)"')
 _ESCAPED = re.compile(r"\\(.)")
@@ -44,11 +44,6 @@ def percent_format(code: str) -> PercentFormat | None:
     if "%" in literals:
         return PercentFormat.LITERAL
     return None
-
-
-def plain(number: Decimal) -> str:
-    """88 → "88", 0.880 → "0.88", 1E+2 → "100"."""
-    return format(number.normalize(), "f") if number != 0 else "0"
 
 
 def shown_number(value: float | int, code: str) -> str:
@@ -146,24 +141,6 @@ def read_row_percentages(name: str, index: int, target: str, actual: object, act
             actual = f"{plain(number)}%"
         findings.append(("row.actual", _finding(reading, name, index, "actual", "实际完成值", plain(number))))
     # Text without % against a % target is the core's to warn about (perfxl.core.indicator, percent_ambiguous).
-    return RowPercentages(target, actual, tuple(findings))
-    actual = as_percent
-    if _is_number(actual) and explicit is None and actual != 0:
-        number = to_decimal(actual)
-        reading = read_plain_number(number, parsed.value)
-        if not reading.as_fraction:
-            actual = f"{plain(number)}%"
-        findings.append(("row.actual", _finding(reading, name, index, "actual", "实际完成值", plain(number))))
-    elif isinstance(actual, str) and explicit is None:
-        typed = parse_actual(actual)
-        if typed.value and not typed.unit and typed.error is None:
-            reading = read_plain_number(typed.value, parsed.value)
-            if reading.certainty is Certainty.AMBIGUOUS:  # text without % is the figure (rules.md §4)
-                other = f"{plain(typed.value * 100)}%"
-                findings.append(("row.actual", warning(
-                    "percent_ambiguous", f"indicators[{index}].actual",
-                    f"指标「{name}」的实际完成值「{actual}」未带 %，按 {plain(typed.value)}% 读取；"
-                    f"如为 {other}，请改填为「{other}」")))
     return RowPercentages(target, actual, tuple(findings))
 
 

@@ -16,7 +16,7 @@ from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, is_override, rule_score
-from perfxl.core.numbers import NotANumber, to_decimal
+from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.core.profile import Profile, ProfileError
 from perfxl.forms.meta import FORMAT, META_NAME, TABLE_NAME
 from perfxl.profiles import load_profile, profile_from_cell, profile_to_json
@@ -192,7 +192,7 @@ def _amount(values: dict[str, object], key: str, fields: dict[str, Ref], problem
         number = _amount_value(value)
         if number is not None:
             message = (f"{FIELDS[key].label}「{value}」是文字，表中的公式不计入合计：请删除后重新输入数字 "
-                       f"{format(number.normalize(), 'f')}")
+                       f"{plain(number)}")
             problems.append(error("amount_is_text", key, message).located(str(fields[key])))
         else:
             problems.append(error("amount_unreadable", key, f"{FIELDS[key].label}「{value}」不是数字").located(
@@ -232,7 +232,7 @@ def _score_text(value: object, formulas: Sequence[bool] | None, index: int, row:
     if not isinstance(value, str) or not value.strip() or formulas is None or index >= len(formulas) or formulas[index]:
         return None
     number = _amount_value(value.strip().removesuffix("分"))
-    advice = f"请删除后重新输入数字 {format(number.normalize(), 'f')}" if number is not None else "请填写分数"
+    advice = f"请删除后重新输入数字 {plain(number)}" if number is not None else "请填写分数"
     ref = refs.get("row.score")
     message = f"得分「{value.strip()}」是文字，表中的公式不计入总分：{advice}"
     return error("score_is_text", f"indicators[{row}].score", message).located(None if ref is None else str(ref))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -16,6 +14,7 @@ from perfxl.errors import InputError, Problem
 from perfxl.generate.book import ReplaceRefused, write_book
 from perfxl.generate.existing import describe, look_at, lost_values, typed_values
 from perfxl.naming import NamingError, file_name_problems, file_names, folder_limits
+from perfxl.parallel import run_jobs
 from perfxl.projectlist import ProjectList, load_project_list
 from perfxl.template.loader import FormTemplate, load_template
 from perfxl.workbook.xlsx_book import XlsxBook
@@ -163,40 +162,25 @@ def _write_target(target: Path, results: Sequence[FormResult], template: FormTem
 
 def _write_each(forms: Sequence[FormInput], targets: Sequence[Path], template: FormTemplate, job: Job,
                 on_progress: Progress | None, workers: int | None) -> list[Path | LeftAlone]:
-    total = len(forms)
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or total < PARALLEL_THRESHOLD:
-        outcomes = []
-        for done, (form, target) in enumerate(zip(forms, targets, strict=True), start=1):
-            outcomes.append(_write_target(target, [evaluate_form(form, job.profile)], template, job, index=False))
-            if on_progress:
-                on_progress(done, total)
-        return outcomes
-    # Workers read the template once each; forms travel as their inputs and are evaluated there.
-    chunks = [range(i, min(i + CHUNK, total)) for i in range(0, total, CHUNK)]
-    done = 0
-    outcomes = []
-    with ProcessPoolExecutor(max_workers=count, initializer=_init_worker, initargs=(job,)) as pool:
-        futures = [pool.submit(_write_chunk, [(forms[i], targets[i]) for i in chunk]) for chunk in chunks]
-        for future in futures:
-            chunk_outcomes = future.result()
-            outcomes += chunk_outcomes
-            done += len(chunk_outcomes)
-            if on_progress:
-                on_progress(done, total)
-    return outcomes
+    """Each form to its file, spread over the cores by the shared loop (perfxl.parallel): workers read the
+    template once each, forms travel as their inputs and are evaluated there; an interrupt stops cleanly."""
+    _WORKER.update(job=job, template=template)  # serially, this process is the worker
+    items = list(zip(forms, targets, strict=True))
+    return list(run_jobs(_write_one, items, threshold=PARALLEL_THRESHOLD, chunk=CHUNK, workers=workers,
+                         initializer=_init_worker, initargs=(job,), on_progress=on_progress))
 
 
 _WORKER: dict[str, object] = {}
 
 
 def _init_worker(job: Job) -> None:
-    _WORKER["job"] = job
-    _WORKER["template"] = load_template(job.template)
+    if _WORKER.get("job") != job:
+        _WORKER["job"] = job
+        _WORKER["template"] = load_template(job.template)
 
 
-def _write_chunk(items: list[tuple[FormInput, Path]]) -> list[Path | LeftAlone]:
+def _write_one(item: tuple[FormInput, Path]) -> Path | LeftAlone:
+    form, target = item
     job: Job = _WORKER["job"]  # type: ignore[assignment]
     template: FormTemplate = _WORKER["template"]  # type: ignore[assignment]
-    return [_write_target(target, [evaluate_form(form, job.profile)], template, job, index=False)
-            for form, target in items]
+    return _write_target(target, [evaluate_form(form, job.profile)], template, job, index=False)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from perfxl.core.numbers import NotANumber, to_decimal
+from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.errors import InputError, Problem, Stage
 from perfxl.projectlist.model import ProjectList
 from perfxl.projectlist.validate import Key, build_project_list
@@ -87,7 +87,7 @@ def _number_text(value: int | float) -> str:
         number = to_decimal(value)
     except NotANumber:
         return str(value)
-    return format(number.normalize(), "f") if number != 0 else "0"
+    return plain(number)
 
 
 def _sheet_label(sheet: str) -> str:
