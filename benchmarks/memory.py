@@ -31,8 +31,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from perfxl.batch.files import MAX_PART_BYTES, MAX_UNPACKED_BYTES  # noqa: E402
+from perfxl.batch.files import MAX_UNPACKED_BYTES  # noqa: E402
 from perfxl.generate import generate  # noqa: E402
+from perfxl.limits import MAX_PART_BYTES  # noqa: E402
 from tests.support.handmade import WORK, shanghai_form  # noqa: E402
 from tests.support.random_lists import random_list  # noqa: E402
 
@@ -40,7 +41,7 @@ AIM_MB = 500
 PROBE = """
 import resource, subprocess, sys, time
 started = time.perf_counter()
-run = subprocess.run(sys.argv[1:], capture_output=True)
+run = subprocess.run([sys.executable, *sys.argv[1:]], capture_output=True)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - started, run.returncode)
 """
 

@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfxl.limits import MAX_PART_BYTES, part_too_large
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 LIST_SUFFIXES = (".yaml", ".yml", ".json")
 OLD_SUFFIXES = (".xls", ".et", ".wps")
 # Limits for one returned form (a generated form is about 20 KB, 200 KB unpacked).
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # each XML part is bounded too: perfxl.limits
 MAX_RATIO = 200  # unpacked/packed size of one part: ordinary XML compresses 5–20 times
 MAX_PARTS = 5000
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted (password) workbooks and old .xls
@@ -115,6 +117,8 @@ def check_package(path: Path) -> None:
             if unpacked > MAX_UNPACKED_BYTES:
                 raise Unusable(f"解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝打开")
             for part in parts:
+                if part.file_size > MAX_PART_BYTES and part.filename.endswith((".xml", ".rels")):
+                    raise Unusable(part_too_large(part.filename, part.file_size))
                 if part.compress_size and part.file_size / part.compress_size > MAX_RATIO and part.file_size > 1 << 20:
                     raise Unusable(f"部件 {part.filename} 压缩比异常（{part.file_size // part.compress_size} 倍），"
                                    "疑似压缩炸弹，已拒绝打开")

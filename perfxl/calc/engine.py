@@ -268,6 +268,15 @@ class Engine:
         self.calculate([key])
         return self._values[key]
 
+    def forget(self, sheet: str) -> None:
+        """Drop a sheet's constants and parsed formulas, keeping its formulas' results (other sheets may read
+        them): a workbook of many sheets is computed in memory that does not grow with them."""
+        formulas = self.source.formulas(sheet)
+        for key in [k for k in self._values if k[0] == sheet and (k[1], k[2]) not in formulas]:
+            del self._values[key]
+        for key in [k for k in self._trees if k[0] == sheet]:
+            del self._trees[key]
+
     def calculate(self, keys: Iterable[Key]) -> None:
         """Compute these formula cells and everything they depend on, precedents first."""
         for key in self._order(keys):
@@ -323,8 +332,8 @@ class Engine:
         sheet = key[0]
         for ref in (*formula.references, *self._named(formula.names, sheet)):
             target = sheet if ref.sheet is None else self.source.sheet(ref.sheet)
-            if target is None:
-                continue
+            if target is None or (ref.is_cell and (target, ref.min_row, ref.min_col) in self._values):
+                continue  # known already: its sheet need not be read again (a 目录 over a thousand forms)
             formulas = self.source.formulas(target)
             if ref.is_cell:
                 if (ref.min_row, ref.min_col) in formulas:

@@ -74,12 +74,26 @@ def find_forms(book: LabelledBook) -> list[str]:
             if sheet not in hidden and any(s.name_row is not None for s in sheet_layout(Grid(book, sheet)).starts)]
 
 
+def forms_on(book: LabelledBook, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
+    """The forms on a visible sheet, read as :func:`read_labelled_forms` reads them; none on a sheet that holds
+    no 自评表 (:func:`find_forms`'s test), the sheet read once."""
+    if sheet in getattr(book, "hidden", set()):
+        return []
+    grid = Grid(book, sheet)
+    layout = sheet_layout(grid)
+    if not any(start.name_row is not None for start in layout.starts):
+        return []
+    return _read_forms(book, grid, layout, profile or load_profile())
+
+
 def read_labelled_forms(book: LabelledBook, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
     """Every form on ``sheet``, top to bottom, each with the problems met while reading it (at least one form:
     a sheet without an indicator table gives one, with that problem)."""
     grid = Grid(book, sheet)
-    profile = profile or load_profile()
-    layout = sheet_layout(grid)
+    return _read_forms(book, grid, sheet_layout(grid), profile or load_profile())
+
+
+def _read_forms(book: LabelledBook, grid: Grid, layout: SheetLayout, profile: Profile) -> list[ReadForm]:
     if not layout.starts:
         return [_Reader(book, grid, layout, 1, None, grid.max_row).read(profile)]
     forms = []

@@ -76,19 +76,31 @@ def form_sheets(book: Book) -> list[str]:
     return [sheet for sheet in book.sheet_names() if is_generated(book, sheet)]
 
 
-def check_book(book: Book) -> list[FormOutcome]:
-    """Every form of a workbook: the generated ones, or else those found by their labels."""
+def check_book(book: Book, *, write: Callable[[FormOutcome], None] | None = None) -> list[FormOutcome]:
+    """Every form of a workbook: the generated ones, or else those found by their labels.
+
+    Sheets are read one at a time and released once their forms are checked, so that memory does not grow
+    with the number of sheets. ``write``: called for each generated form while its sheet is still open
+    (recalculation's own cells); what it writes is kept for saving.
+    """
     calculation = book.calculate(FORM_FUNCTIONS)
     metadata = read_metadata(book)
     year = metadata.year if metadata else None
-    outcomes = [check_form(book, read_form(book, sheet, metadata), calculation, generated=True, year=year)
-                for sheet in form_sheets(book)]
+    outcomes = []
+    for sheet in form_sheets(book):
+        outcome = check_form(book, read_form(book, sheet, metadata), calculation, generated=True, year=year)
+        if write is not None:
+            write(outcome)
+        book.release(sheet, keep_changes=write is not None)
+        outcomes.append(outcome)
     if outcomes:
         return outcomes
-    from perfxl.forms.labels import find_forms, read_labelled_forms
+    from perfxl.forms.labels import forms_on
 
-    return [check_form(book, read, calculation, generated=False)
-            for sheet in find_forms(book) for read in read_labelled_forms(book, sheet)]
+    for sheet in book.sheet_names():
+        outcomes += [check_form(book, read, calculation, generated=False) for read in forms_on(book, sheet)]
+        book.release(sheet, keep_changes=False)
+    return outcomes
 
 
 def summary_text(outcome: FormOutcome) -> str:
@@ -110,12 +122,11 @@ def recalculate_book(book: Book, *, marker: Marker | None = None, stamp: str | N
     ``notice``: a message for the user put before each form's summary (the button's xlwings check).
     A hand-made form's cells are the officer's: nothing is written to it.
     """
-    outcomes = check_book(book)
-    generated = [outcome for outcome in outcomes if outcome.generated]
-    # Excel refuses a macro's write to a locked cell of a protected sheet: write with it unprotected.
-    with unprotected(book, [outcome.sheet for outcome in generated]):
-        for outcome in generated:
-            fields = outcome.read.fields
+
+    def write(outcome: FormOutcome) -> None:
+        fields = outcome.read.fields
+        # Excel refuses a macro's write to a locked cell of a protected sheet: write with it unprotected.
+        with unprotected(book, [outcome.sheet]):
             if "form.status" in fields:
                 summary = summary_text(outcome)
                 book.set_value(fields["form.status"], summary if notice is None else f"{notice}\n{summary}")
@@ -123,7 +134,8 @@ def recalculate_book(book: Book, *, marker: Marker | None = None, stamp: str | N
                 book.set_value(fields["form.stamp"], stamp)
             if marker is not None:
                 _mark(outcome, marker)
-    return outcomes
+
+    return check_book(book, write=write)
 
 
 def _mark(outcome: FormOutcome, marker: Marker) -> None:

@@ -114,6 +114,11 @@ class Book(Protocol):
         """The number format code of each cell ("General", "0.00%"…), row by row."""
         ...
 
+    def release(self, sheet: str, *, keep_changes: bool) -> None:
+        """perfxl is done with a sheet: an engine may free what it holds for it (``keep_changes``: what was
+        written to it is kept for saving)."""
+        ...
+
     def protection(self, sheet: str) -> Protection | None:
         """The sheet's protection; None when it is not protected."""
         ...

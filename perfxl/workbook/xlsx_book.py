@@ -17,7 +17,9 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +30,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from perfxl.calc.engine import Engine, Function
 from perfxl.calc.values import BLANK, ExcelError
+from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.output import atomic_path
 from perfxl.workbook.base import Calculation, Ref, parse_reference
 from perfxl.workbook.protection import Protection
@@ -43,6 +46,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 class XlsxError(Exception):
     """The package is not a readable workbook."""
+
+
 
 
 def _q(tag: str) -> str:
@@ -101,8 +106,8 @@ class XlsxBook:
         self.name = self.path.name
         try:
             self.archive = zipfile.ZipFile(self.path)
-            workbook = etree.fromstring(self.archive.read("xl/workbook.xml"), _PARSER)
-            rels = etree.fromstring(self.archive.read("xl/_rels/workbook.xml.rels"), _PARSER)
+            workbook = etree.fromstring(self._part_bytes("xl/workbook.xml"), _PARSER)
+            rels = etree.fromstring(self._part_bytes("xl/_rels/workbook.xml.rels"), _PARSER)
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
             raise XlsxError(f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
         targets = {r.get("Id"): r.get("Target") for r in rels.iterfind(f"{{{PACKAGE_REL}}}Relationship")}
@@ -131,10 +136,19 @@ class XlsxBook:
         self._formats: list[str] | None = None
         self._locks: list[bool] | None = None
         self._engine: Engine | None = None
-        self._results_written = False
+        self._cells: XlsxCells = XlsxCells(self)  # the engine's view of the cells, once calculating
+        self._results_of: set[str] = set()  # sheets whose formula results are written into their XML
+        self._released: dict[str, _Deflated] = {}  # sheet part → its changed XML, kept while not parsed
         self._sheets: dict[str, _Sheet] = {}
 
     # -- reading --------------------------------------------------------------------------------
+
+    def _part_bytes(self, name: str) -> bytes:
+        """An XML part's bytes, refused beyond MAX_PART_BYTES before anything is inflated."""
+        size = self.archive.getinfo(name).file_size
+        if size > MAX_PART_BYTES:
+            raise XlsxError(part_too_large(name, size))
+        return self.archive.read(name)
 
     def sheet_names(self) -> list[str]:
         return list(self._order)
@@ -145,7 +159,7 @@ class XlsxBook:
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
             try:
-                root = etree.fromstring(self.archive.read("xl/sharedStrings.xml"), _PARSER)
+                root = etree.fromstring(self._part_bytes("xl/sharedStrings.xml"), _PARSER)
             except KeyError:
                 self._strings = []
             else:
@@ -157,8 +171,31 @@ class XlsxBook:
             part = self._sheet_parts.get(name)
             if part is None:
                 raise XlsxError(f"没有名为「{name}」的工作表")
-            self._sheets[name] = _Sheet(part, self.archive.read(part))
+            kept = self._released.pop(part, None)
+            if kept is None:
+                self._sheets[name] = _Sheet(part, self._part_bytes(part))
+            else:  # released with changes: read back as they were kept, still to be saved
+                self._sheets[name] = _Sheet(part, kept.inflate())
+                self._sheets[name].changed = True
         return self._sheets[name]
+
+    def release(self, sheet: str, *, keep_changes: bool) -> None:
+        """perfxl is done with a sheet: its parsed XML is dropped, so that reading a workbook of many sheets
+        holds one at a time. ``keep_changes``: its changes, and its formulas' results when calculating,
+        are kept (deflated) for :meth:`save`; otherwise the sheet is as if never read."""
+        part = self._sheets.get(sheet)
+        if part is None:
+            return
+        if keep_changes:
+            self._write_sheet_results(sheet)
+            if part.changed:
+                self._released[part.part] = _Deflated.of(_serialised(part))
+        elif self._engine is not None:
+            self._results_of.discard(sheet)
+        if self._engine is not None:
+            self._engine.forget(sheet)
+            self._cells.forget(sheet)
+        del self._sheets[sheet]
 
     def _value(self, cell: etree._Element | None) -> object:
         if cell is None:
@@ -235,7 +272,7 @@ class XlsxBook:
         """Format code per cell style (cellXfs index)."""
         if self._formats is None:
             try:
-                root = etree.fromstring(self.archive.read("xl/styles.xml"), _PARSER)
+                root = etree.fromstring(self._part_bytes("xl/styles.xml"), _PARSER)
             except KeyError:
                 self._formats = []
             else:
@@ -255,9 +292,9 @@ class XlsxBook:
         results. A formula the engine cannot compute keeps its cached value; the returned Calculation
         lists those computed so far (and, once saved, all).
         """
-        cells = XlsxCells(self)
+        cells = self._cells = XlsxCells(self)
         self._engine = Engine(cells, functions)
-        self._results_written = False
+        self._results_of = set()
         return Calculation(_Uncomputed(self._engine, cells))
 
     def _computed(self, sheet: str, row: int, col: int, cell: etree._Element) -> object:
@@ -268,23 +305,28 @@ class XlsxBook:
 
     def _write_results(self) -> None:
         """Compute every formula (those not read yet) and cache each result that differs from the file's."""
-        engine = self._engine
-        if engine is None or self._results_written:
+        if self._engine is None:
             return
-        strings = self._shared_strings()
         for name in self._order:
-            try:
-                sheet = self._sheet(name)
-            except XlsxError:
-                continue  # a chart sheet or a dialog sheet: no cells
-            for (row, col), value in engine.calculate_sheet(name).items():
-                if (name, row, col) in engine.uncomputed:
-                    continue  # its cached value stays as the file has it
-                cell = sheet.cells[(row, col)]
-                if needs_writing(cell, cached_value(cell, strings), value):
-                    _set_v(cell, value, formula=True)
-                    sheet.changed = True
-        self._results_written = True
+            self._write_sheet_results(name)
+
+    def _write_sheet_results(self, name: str) -> None:
+        engine = self._engine
+        if engine is None or name in self._results_of:
+            return
+        try:
+            sheet = self._sheet(name)
+        except XlsxError:
+            return  # a chart sheet or a dialog sheet: no cells
+        strings = self._shared_strings()
+        for (row, col), value in engine.calculate_sheet(name).items():
+            if (name, row, col) in engine.uncomputed:
+                continue  # its cached value stays as the file has it
+            cell = sheet.cells[(row, col)]
+            if needs_writing(cell, cached_value(cell, strings), value):
+                _set_v(cell, value, formula=True)
+                sheet.changed = True
+        self._results_of.add(name)
 
     # -- protection -----------------------------------------------------------------------------
 
@@ -338,7 +380,7 @@ class XlsxBook:
     def _locked_styles(self) -> list[bool]:
         if self._locks is None:
             try:
-                root = etree.fromstring(self.archive.read("xl/styles.xml"), _PARSER)
+                root = etree.fromstring(self._part_bytes("xl/styles.xml"), _PARSER)
             except KeyError:
                 root = None
             self._locks = [] if root is None else [_locked_xf(xf) for xf in root.iterfind("m:cellXfs/m:xf", NS)]
@@ -359,20 +401,20 @@ class XlsxBook:
     def changed(self) -> bool:
         """Whether saving would write anything new (computing every formula first when calculating)."""
         self._write_results()
-        return any(sheet.changed for sheet in self._sheets.values())
+        return bool(self._released) or any(sheet.changed for sheet in self._sheets.values())
 
     def save(self, target: str | os.PathLike[str] | None = None) -> Path:
         """Write the patched package to ``target`` (default: in place), atomically."""
         destination = Path(target) if target is not None else self.path
         self._write_results()
-        patched = {s.part: etree.tostring(s.root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                   for s in self._sheets.values() if s.changed}
+        patched = {s.part: _Deflated.of(_serialised(s)) for s in self._sheets.values() if s.changed}
+        patched.update(self._released)
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
         with atomic_path(destination, mode) as temporary, zipfile.ZipFile(temporary, "w") as out, \
                 self.path.open("rb") as source:
             for info in self.archive.infolist():
                 if info.filename in patched:
-                    out.writestr(info, patched[info.filename], compress_type=zipfile.ZIP_DEFLATED)
+                    _write_deflated(out, info, patched[info.filename])
                 else:
                     _copy_raw(out, source, info)
         return destination
@@ -446,25 +488,56 @@ def _string_item(item: etree._Element) -> str:
     return "".join(t.text or "" for t in item.iter(_q("t")) if t.getparent().tag != _q("rPh"))
 
 
+def _serialised(sheet: _Sheet) -> bytes:
+    return etree.tostring(sheet.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@dataclass(frozen=True)
+class _Deflated:
+    """A part's new bytes, deflated as the package stores them (a tenth of their size while kept)."""
+
+    data: bytes
+    size: int
+    crc: int
+
+    @classmethod
+    def of(cls, content: bytes) -> _Deflated:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate, as in a zip entry
+        return cls(compressor.compress(content) + compressor.flush(), len(content), zlib.crc32(content))
+
+    def inflate(self) -> bytes:
+        return zlib.decompress(self.data, -15)
+
+
 def _copy_raw(out: zipfile.ZipFile, source: BinaryIO, info: zipfile.ZipInfo) -> None:
-    """Copy one part's compressed bytes unchanged: no inflating and deflating of untouched parts.
+    """Copy one part's compressed bytes unchanged: no inflating and deflating of untouched parts."""
+    source.seek(info.header_offset)
+    header = source.read(zipfile.sizeFileHeader)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    _add_entry(out, copy_module.copy(info), source.read(info.compress_size))
+
+
+def _write_deflated(out: zipfile.ZipFile, info: zipfile.ZipInfo, part: _Deflated) -> None:
+    entry = copy_module.copy(info)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.file_size, entry.compress_size, entry.CRC = part.size, len(part.data), part.crc
+    _add_entry(out, entry, part.data)
+
+
+def _add_entry(out: zipfile.ZipFile, entry: zipfile.ZipInfo, data: bytes) -> None:
+    """Write an entry whose compressed bytes are ready.
 
     zipfile has no public call for this; it writes a local header from the central directory's entry
     (sizes and CRC in the header, so no data descriptor follows) and registers the entry as its own
     writestr does.
     """
-    source.seek(info.header_offset)
-    header = source.read(zipfile.sizeFileHeader)
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    source.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
-    data = source.read(info.compress_size)
-    copy = copy_module.copy(info)
-    copy.flag_bits &= ~0x08
-    copy.header_offset = out.fp.tell()  # type: ignore[union-attr]
-    out.fp.write(copy.FileHeader())  # type: ignore[union-attr]
+    entry.flag_bits &= ~0x08
+    entry.header_offset = out.fp.tell()  # type: ignore[union-attr]
+    out.fp.write(entry.FileHeader())  # type: ignore[union-attr]
     out.fp.write(data)  # type: ignore[union-attr]
-    out.filelist.append(copy)
-    out.NameToInfo[copy.filename] = copy
+    out.filelist.append(entry)
+    out.NameToInfo[entry.filename] = entry
     out.start_dir = out.fp.tell()  # type: ignore[union-attr]
 
 

@@ -95,6 +95,11 @@ class XlsxCells:
     def sheet(self, name: str) -> str | None:
         return self._by_folded.get(name.casefold())
 
+    def forget(self, sheet: str) -> None:
+        """Drop what was worked out for a sheet (formula texts, indexes): worked out again if it is read again."""
+        self._formulas.pop(sheet, None)
+        self._cells.pop(sheet, None)
+
     def unsupported(self) -> Iterator[tuple[str, int, int]]:
         """Formula cells of the sheets read so far that are no formula the engine computes (array, what-if
         table, a shared formula whose first cell is missing)."""

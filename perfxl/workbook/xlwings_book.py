@@ -120,6 +120,9 @@ class XlwingsBook:
         api.EnableSelection = 0 if protection.select_locked_cells else (1 if protection.select_unlocked_cells
                                                                        else -4142)
 
+    def release(self, sheet: str, *, keep_changes: bool) -> None:
+        """Excel holds the workbook: nothing to free."""
+
     def calculate(self, functions: Mapping[str, Callable[..., Any]]) -> Calculation:
         """Excel computes with its own functions and perfxl's UDFs (the same Python): ``functions`` unused."""
         del functions
