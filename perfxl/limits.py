@@ -7,6 +7,9 @@ one form sheet at a time (``Book.release``), so a workbook of many sheets stays 
 """
 
 MAX_PART_BYTES = 8 * 1024 * 1024
+# What perfxl keeps of each form it has read (its result and findings, some 0.2 MB) makes the number of
+# sheets the other bound: a thousand forms and the sheets around them (perfxl.generate.MAX_SINGLE_FORMS).
+MAX_SHEETS = 1100
 
 
 def part_too_large(name: str, size: int) -> str:

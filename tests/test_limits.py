@@ -93,3 +93,21 @@ def test_the_sheets_of_a_large_workbook_are_read_one_at_a_time(tmp_path: Path) -
     with XlsxBook(path) as book:
         for outcome in check_book(book):
             assert book.values(outcome.read.fields["form.stamp"]) == [["重新计算：测试"]]
+
+
+def test_a_single_workbook_holds_at_most_what_perfxl_reads_back(tmp_path: Path) -> None:
+    import random
+
+    import yaml
+
+    from perfxl.errors import InputError
+    from perfxl.generate import MAX_SINGLE_FORMS
+    from tests.support.random_lists import random_list
+
+    source = tmp_path / "清单.yaml"
+    data = random_list(random.Random(1), 1)
+    data["projects"] = [dict(data["projects"][0], name=f"项目{i}") for i in range(MAX_SINGLE_FORMS + 1)]
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match=f"一个工作簿最多放 {MAX_SINGLE_FORMS} 张"):
+        generate(source, tmp_path / "out", mode="native", single="全部.xlsx")
+    assert not (tmp_path / "out").exists()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from perfxl.limits import MAX_PART_BYTES, part_too_large
+from perfxl.limits import MAX_PART_BYTES, MAX_SHEETS, part_too_large
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 LIST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -122,6 +122,10 @@ def check_package(path: Path) -> None:
                 if part.compress_size and part.file_size / part.compress_size > MAX_RATIO and part.file_size > 1 << 20:
                     raise Unusable(f"部件 {part.filename} 压缩比异常（{part.file_size // part.compress_size} 倍），"
                                    "疑似压缩炸弹，已拒绝打开")
+            sheets = sum(1 for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml"))
+            if sheets > MAX_SHEETS:
+                raise Unusable(f"工作簿中有 {sheets} 张工作表，超过上限 {MAX_SHEETS} 张，已拒绝打开："
+                               "请分成几个工作簿再提交")
             names = {p.filename for p in parts}
             if "xl/workbook.xml" not in names:
                 raise Unusable("不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他 Office 文件改了扩展名")

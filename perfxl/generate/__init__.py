@@ -59,6 +59,11 @@ class Generated(list[Path]):
         self.left_alone = list(left_alone)
 
 
+# A --single workbook's largest parts (workbook.xml with the forms' defined names, the metadata sheet) grow
+# some 4 and 7 KB a form: a thousand forms stay well within perfxl.limits.MAX_PART_BYTES (8 MB).
+MAX_SINGLE_FORMS = 1000
+
+
 def _check_forms(project_list: ProjectList) -> None:
     empty = [form.name for form in project_list.forms if not form.indicators]
     if empty:
@@ -84,6 +89,10 @@ def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", s
     job = Job(template_file, mode, project_list.year, project_list.path.name, project_list.profile, force)
     forms = project_list.forms
     out = Path(out_dir)
+    if single is not None and len(forms) > MAX_SINGLE_FORMS:
+        raise InputError([Problem("--single", f"清单中有 {len(forms)} 个项目，一个工作簿最多放 {MAX_SINGLE_FORMS} 张"
+                                  "自评表（更大的工作簿超出 perfxl 读取一个部件的上限，收回后无法检查）："
+                                  "请把清单分成几份分别生成，或不用 --single、每个项目一个文件")])
     targets = [_single_target(single, out, mode)] if single is not None else _form_targets(project_list, out, mode)
     _never_an_input(targets, {"项目清单": project_list.path, "模板": template_file})
     if single is not None:
