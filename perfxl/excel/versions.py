@@ -16,6 +16,7 @@ wheelhouse downloads it.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import struct
 import zipfile
@@ -181,5 +182,6 @@ def button_version_problem(book: Any) -> str | None:
         form_version = form_xlwings_version(XlwingsBook(book))
         name = str(book.name)
     except Exception:  # advisory only: reading the metadata must never stop the button
+        logging.getLogger("perfxl.excel").exception("the form's xlwings version could not be read")
         return None
     return mismatch_message(form_version, xlwings_version(), workbook=name)

@@ -13,6 +13,7 @@ fills (检查摘要, 重新计算时间).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +134,7 @@ def look_at(path: Path) -> Existing | None:
     except Unusable as exc:
         return Existing(False, f"不是可以读取的 Excel 工作簿（{exc}）")
     except Exception as exc:  # whatever the file holds, the safe answer is to leave it alone
+        logging.getLogger("perfxl.generate").exception("%s could not be read", path)
         return Existing(False, f"不是可以读取的 Excel 工作簿（{type(exc).__name__}）")
 
 
