@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfxl.limits import MAX_PART_BYTES, MAX_SHEETS, part_too_large
+from perfxl.zipdata import ZIP_READ_ERRORS, unreadable_part
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 LIST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -129,7 +130,11 @@ def check_package(path: Path) -> None:
             names = {p.filename for p in parts}
             if "xl/workbook.xml" not in names:
                 raise Unusable("不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他 Office 文件改了扩展名")
-            if archive.testzip() is not None:
+            try:
+                damaged = archive.testzip()
+            except ZIP_READ_ERRORS as exc:  # testzip catches only a wrong CRC (BadZipFile)
+                raise Unusable(unreadable_part(exc)) from None
+            if damaged is not None:
                 raise Unusable("文件已损坏（压缩数据校验失败）")
     except zipfile.BadZipFile:
         raise Unusable("文件已损坏，无法作为压缩包读取") from None

@@ -22,6 +22,8 @@ from pathlib import Path
 import xlsxwriter
 from lxml import etree
 
+from perfxl.zipdata import ZIP_READ_ERRORS
+
 MARK_PROPERTY = "perfxl"
 SUMMARY, REPORT = "summary", "report"
 KIND_NAMES = {SUMMARY: "汇总表", REPORT: "问题清单"}
@@ -63,8 +65,7 @@ def workbook_mark(path: Path) -> Mark | None:
             if kind is None:
                 return None
             core = _small_part(archive, CORE_PART)
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, etree.XMLSyntaxError, ValueError, EOFError,
-            NotImplementedError, RuntimeError):
+    except (OSError, zipfile.LargeZipFile, etree.XMLSyntaxError, ValueError, *ZIP_READ_ERRORS):
         return None
     return Mark(kind, edited=not _unchanged_since_created(core))
 
@@ -126,6 +127,5 @@ def copy_marked_for_pdf(source: Path, copy: Path) -> None:
                 for info in archive.infolist():
                     out.writestr(info, marked if info.filename == CORE_PART else archive.read(info),
                                  compress_type=zipfile.ZIP_DEFLATED)
-    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, EOFError, NotImplementedError,
-            RuntimeError):
+    except (OSError, etree.XMLSyntaxError, ValueError, *ZIP_READ_ERRORS):
         shutil.copyfile(source, copy)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -30,19 +31,73 @@ def _read_text(path: Path) -> str:
 
 
 def _parse(path: Path, text: str) -> object:
+    try:
+        data = _parsed(path, text)
+    except RecursionError:  # the pure-Python YAML loader, or json, on nesting deeper than Python recurses
+        raise InputError([_too_deep(path)]) from None
+    _check_shape(path, data)
+    return data
+
+
+def _parsed(path: Path, text: str) -> object:
     if TEXT_SUFFIXES[path.suffix.lower()] == "JSON":
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             where = f"第{exc.lineno}行第{exc.colno}列"
             raise InputError([Problem(path.name, f"JSON 格式错误（{where}）：{exc.msg}")]) from None
+    # libyaml's composer recurses on the C stack: flow nesting some 20,000 deep ([[[…) crashes the process.
+    # Where the text might nest that deep, the pure-Python loader reads it (RecursionError, then a message).
+    loader = SAFE_LOADER if _flow_depth_bound(text) <= C_LOADER_MAX_DEPTH else yaml.SafeLoader
     try:
-        return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader: C when libyaml is there
+        return yaml.load(text, Loader=loader)  # a safe loader: C when libyaml is there
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError([Problem(path.name, f"YAML 格式错误{where}：{problem}")]) from None
+
+
+# A project list nests six levels (projects, a project, its indicators, one, a profile's setting …).
+MAX_DEPTH = 32
+# Values of a list, counted through YAML aliases (each use of *name counts its anchor's values again):
+# a list of 1,000 projects of 25 indicators holds some 300,000.
+MAX_VALUES = 1_000_000
+C_LOADER_MAX_DEPTH = 1000
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth_bound(text: str) -> int:
+    """At least the deepest nesting of YAML flow collections in ``text`` (brackets in quoted text count too)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.finditer(text):
+        depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _too_deep(path: Path) -> Problem:
+    return Problem(path.name, f"内容嵌套超过 {MAX_DEPTH} 层，不是 perfxl 的项目清单格式（spec-format.md）")
+
+
+def _check_shape(path: Path, data: object) -> None:
+    """Refuse nesting deeper than MAX_DEPTH (also a YAML alias inside its own anchor, endlessly deep) and
+    more than MAX_VALUES values (an alias bomb: a few lines of anchors expanding to billions), before any
+    check walks the data or quotes a value."""
+    pending: list[tuple[object, int]] = [(data, 0)]
+    count = 0
+    while pending:
+        node, depth = pending.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise InputError([_too_deep(path)])
+        if count > MAX_VALUES:
+            raise InputError([Problem(path.name, f"内容过多（超过 {MAX_VALUES:,} 个值，可能是 YAML 别名 * 层层展开），"
+                                                 "不是 perfxl 的项目清单")])
+        if isinstance(node, dict):
+            pending += [(child, depth + 1) for pair in node.items() for child in pair]
+        elif isinstance(node, list):
+            pending += [(child, depth + 1) for child in node]
 
 
 def load_project_list(path: str | Path) -> ProjectList:

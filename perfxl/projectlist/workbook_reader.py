@@ -13,8 +13,8 @@ core reads it as 100% against a percentage target).
 
 from __future__ import annotations
 
+import logging
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from perfxl.batch.files import Unusable, check_package
 from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.errors import InputError, Problem, Stage
 from perfxl.projectlist.model import ProjectList
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 
     Cell = ReadOnlyCell | EmptyCell
 
+log = logging.getLogger("perfxl.projectlist")
 EXPECTED = {AMOUNT: "金额（数字）", WEIGHT: "数字", SCORE: "数字", ACTUAL: "数值或文字"}
 DATE_HINT = "Excel 把输入当成了日期或时间，请把单元格设为“文本”格式后重新输入"
 
@@ -162,7 +164,7 @@ class _Reader:
         sheet = self.sheet(name)
         if sheet is None:
             return []
-        rows = list(sheet.iter_rows())
+        rows = _rows(sheet)
         by_header = {normalise_header(column.header): column for column in columns}
         key_header = normalise_header(columns[0].header)
         header_index = next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
@@ -217,7 +219,7 @@ class _Reader:
             return
         labels = {normalise_header(alias): f for f in INFO_FIELDS for alias in (f.label, *f.aliases)}
         found: dict[str, object] = {}
-        for number, row in enumerate(sheet.iter_rows(), start=1):
+        for number, row in enumerate(_rows(sheet), start=1):
             for position, cell in enumerate(row):
                 info_field = labels.get(normalise_header(cell.value)) if isinstance(cell.value, str) else None
                 if info_field is None:
@@ -367,19 +369,53 @@ def _put(target: dict[str, object], key: tuple[str, ...], value: object) -> None
     target[key[-1]] = value
 
 
+class _Damaged(Exception):
+    """openpyxl failed on the XML of a sheet: the file is damaged, or not as a spreadsheet program writes it."""
+
+    def __init__(self, sheet: str, error: Exception) -> None:
+        super().__init__(sheet, error)
+        self.sheet, self.error = sheet, error
+
+
+def _rows(sheet: ReadOnlyWorksheet) -> list[tuple[Cell, ...]]:
+    """Every row of a sheet, read now: openpyxl parses a read-only sheet while it is iterated, and whatever
+    it raises on the sheet's XML (a shared string's index out of range, a cell reference it cannot parse,
+    broken XML) is the file's problem, _Damaged, not perfxl's."""
+    try:
+        return [tuple(row) for row in sheet.iter_rows()]  # type: ignore[misc]
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise _Damaged(sheet.title, exc) from exc
+
+
+UNREADABLE = "无法读取 Excel 文件："
+
+
 def read_workbook(path: str | Path) -> WorkbookContent:
     """Read a 项目清单 workbook: its plain data, the place of every value, and the workbook's problems."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
     try:
+        check_package(path)  # a zip bomb or a broken zip is refused as for a returned form, before openpyxl
+    except Unusable as exc:
+        raise InputError([Problem(path.name, f"{UNREADABLE}{exc}", stage=Stage.FILE)]) from None
+    try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        raise InputError([Problem(path.name, "无法读取 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式"
-                                             "（.xls 文件请在 Excel 中另存为 .xlsx）")]) from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # whatever openpyxl raises on the workbook's parts: see _rows
+        log.debug("%s: openpyxl cannot load it", path, exc_info=True)
+        reason = f"文件已损坏、已加密，或不是 .xlsx 格式（{type(exc).__name__}）；.xls 文件请在 Excel 中另存为 .xlsx"
+        raise InputError([Problem(path.name, UNREADABLE + reason, stage=Stage.FILE)]) from None
     try:
         return _Reader(path.name, book).read()
+    except _Damaged as exc:
+        log.debug("%s: openpyxl cannot read sheet %s", path, exc.sheet, exc_info=exc.error)
+        raise InputError([Problem(path.name, f"{UNREADABLE}「{exc.sheet}」表已损坏或不是 Excel 保存的格式"
+                                             f"（{type(exc.error).__name__}）：请在 Excel 中打开并另存后再试",
+                                  stage=Stage.FILE)]) from None
     finally:
         book.close()
 

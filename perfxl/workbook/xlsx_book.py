@@ -35,6 +35,7 @@ from perfxl.output import atomic_path
 from perfxl.workbook.base import Calculation, Ref, parse_reference
 from perfxl.workbook.protection import Protection
 from perfxl.workbook.xlsx_formulas import XlsxCells, cached_value, needs_writing
+from perfxl.zipdata import ZIP_READ_ERRORS, unreadable_part
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -148,7 +149,10 @@ class XlsxBook:
         size = self.archive.getinfo(name).file_size
         if size > MAX_PART_BYTES:
             raise XlsxError(part_too_large(name, size))
-        return self.archive.read(name)
+        try:
+            return self.archive.read(name)
+        except ZIP_READ_ERRORS as exc:
+            raise XlsxError(f"部件 {name}：{unreadable_part(exc)}") from None
 
     def sheet_names(self) -> list[str]:
         return list(self._order)
