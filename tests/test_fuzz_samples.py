@@ -145,6 +145,7 @@ def test_pdf_of_samples(sources: dict[str, Source]) -> None:
 LIST_SAMPLES = {
     "python-tags": ("yaml", lambda text: text + "".join(canary_payloads(CANARY))),
     "flow-nesting-30000": ("yaml", lambda text: text.replace("year: 2022", "year: " + "[" * 30000 + "]" * 30000)),
+    "block-nesting-30000": ("yaml", lambda text: text.replace("year: 2022", "year:\n  " + "- " * 30000 + "2022")),
     "alias-bomb": ("yaml", lambda text: "x: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{b}: &{b} [{', '.join([f'*{a}'] * 10)}]\n" for a, b in zip("abcdefg", "bcdefgh", strict=True))
         + text.replace("year: 2022", "year: *h")),

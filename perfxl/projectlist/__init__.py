@@ -46,9 +46,10 @@ def _parsed(path: Path, text: str) -> object:
         except json.JSONDecodeError as exc:
             where = f"第{exc.lineno}行第{exc.colno}列"
             raise InputError([Problem(path.name, f"JSON 格式错误（{where}）：{exc.msg}")]) from None
-    # libyaml's composer recurses on the C stack: flow nesting some 20,000 deep ([[[…) crashes the process.
-    # Where the text might nest that deep, the pure-Python loader reads it (RecursionError, then a message).
-    loader = SAFE_LOADER if _flow_depth_bound(text) <= C_LOADER_MAX_DEPTH else yaml.SafeLoader
+    # libyaml's composer recurses on the C stack: nesting some 20,000 deep ([[[… or - - - …) crashes the
+    # process. Where the text might nest that deep, the pure-Python loader reads it (RecursionError, then a
+    # message).
+    loader = SAFE_LOADER if _nesting_bound(text) <= C_LOADER_MAX_DEPTH else yaml.SafeLoader
     try:
         return yaml.load(text, Loader=loader)  # a safe loader: C when libyaml is there
     except yaml.YAMLError as exc:
@@ -65,15 +66,20 @@ MAX_DEPTH = 32
 MAX_VALUES = 1_000_000
 C_LOADER_MAX_DEPTH = 1000
 _BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_INDICATORS = re.compile(r"[-?:](?:\s|$)")
 
 
-def _flow_depth_bound(text: str) -> int:
-    """At least the deepest nesting of YAML flow collections in ``text`` (brackets in quoted text count too)."""
+def _nesting_bound(text: str) -> int:
+    """At least the deepest nesting of YAML collections in ``text``: the flow collections open at any point
+    (brackets in quoted text count too), plus, for block collections, the deepest line's indentation and
+    block indicators (``- - - a`` nests three sequences on one line; a nested block needs more indentation)."""
     depth = deepest = 0
     for bracket in _BRACKETS.finditer(text):
         depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
-    return deepest
+    block = max((len(line) - len(line.lstrip()) + len(_BLOCK_INDICATORS.findall(line))
+                 for line in text.splitlines()), default=0)
+    return deepest + block
 
 
 def _too_deep(path: Path) -> Problem:

@@ -800,7 +800,8 @@ YAML_OBSCURE = [
     "\nyear: !!timestamp 2022-01-01\n", "\nyear: !!float 2022\n", "\nyear: !!str 2022\n", "\nyear: ~\n",
     "\nyear: yes\n",
     "\n\tyear: 1\n", "\ufeff", "\x00", "\ufffd", "\nyear: " + "[" * 100_000 + "\n",
-    "\nyear: " + "[" * 20_000 + "]" * 20_000 + "\n", "\nyear: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n",
+    "\nyear: " + "[" * 20_000 + "]" * 20_000 + "\n",
+    "\nyear:\n  " + "- " * 30_000 + "1\n", "\nyear: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n",
     "\nyear: 2022\nyear: 2023\n", "\n" + "x" * 100_000 + ": 1\n", "\n\u2028year: 1\n", "\n'unclosed\n", "\n[\n",
 ]
 JSON_OBSCURE = ["[" * 100_000, "[" * 20_000 + "]" * 20_000, '{"a":' * 5000 + "1" + "}" * 5000, "NaN", "Infinity",
