@@ -80,8 +80,10 @@ class _Checker:
             return None
         single = Ref.cell(ref.sheet, ref.min_row, ref.min_col)
         values = self.book.values(single)
-        flags = self.book.formulas(single)
-        formula = flags[0][0] if flags else self.generated  # an engine that cannot tell: as generated
+        try:
+            formula = self.book.formulas(single)[0][0]
+        except NotImplementedError:  # an engine that cannot tell: as generated
+            formula = self.generated
         return _Cell(key, single, values[0][0], formula, self.book.number_formats(single)[0][0], not self.generated)
 
     def typed(self, cell: _Cell) -> bool:

@@ -10,30 +10,8 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from typing import Protocol
 
-from perfxl.workbook.base import Ref
-
-
-class LabelledBook(Protocol):
-    """What reading by labels needs of a workbook (perfxl.workbook.xlsx_book.XlsxBook has it all)."""
-
-    hidden: set[str]
-
-    def sheet_names(self) -> list[str]: ...
-
-    def names(self, sheet: str | None) -> dict[str, Ref]: ...
-
-    def values(self, ref: Ref) -> list[list[object]]: ...
-
-    def formulas(self, ref: Ref) -> list[list[bool]] | None: ...
-
-    def cell_values(self, name: str) -> dict[tuple[int, int], object]: ...
-
-    def merged_ranges(self, name: str) -> list[Ref]: ...
-
-    def number_formats(self, ref: Ref) -> list[list[str]]: ...
-
+from perfxl.workbook.base import Book, Ref
 
 # -- labels -------------------------------------------------------------------------------------
 
@@ -154,9 +132,10 @@ _MATERIALISED_MERGE = 10_000  # cells of a merged range indexed one by one; a fo
 
 
 class Grid:
-    """The values of one sheet by cell, with its merged ranges."""
+    """The values of one sheet by cell, with its merged ranges (a Book with the sheet-grid capabilities:
+    :meth:`Book.cell_values`, :meth:`Book.merged_ranges`)."""
 
-    def __init__(self, book: LabelledBook, sheet: str) -> None:
+    def __init__(self, book: Book, sheet: str) -> None:
         self.book = book
         self.sheet = sheet
         # Sparse throughout: a value typed in a far corner must not make the sheet a vast grid of nothing.

@@ -67,7 +67,8 @@ def table_at(grid: Grid, row: int) -> Table:
 
 def head_labels(grid: Grid, rows: range) -> dict[str, tuple[int, int, str | None]]:
     """The labels of the single fields: (row, column, None), or (row, column, value) for "项目名称：业务工作经历"."""
-    found = {key: (r, c, None) for key, (r, c) in grid.find(HEADER_LABELS, rows).items()}
+    found: dict[str, tuple[int, int, str | None]] = {
+        key: (r, c, None) for key, (r, c) in grid.find(HEADER_LABELS, rows).items()}
     for (r, c), value in sorted(grid.cells.items()):
         if r not in rows or not isinstance(value, str):
             continue

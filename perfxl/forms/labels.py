@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from typing import TypeGuard
 
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.findings import Finding, error, warning
@@ -36,7 +37,6 @@ from perfxl.forms.label_grid import (
     GRADE_LABELS,
     REQUIRED_COLUMNS,
     Grid,
-    LabelledBook,
     blank,
     blank_mark,
     is_footer,
@@ -59,25 +59,25 @@ from perfxl.forms.percent_cells import read_row_percentages, shown_number
 from perfxl.forms.reader import ReadForm, is_generated
 from perfxl.profiles import load_profile
 from perfxl.template.fields import FIELDS
-from perfxl.workbook.base import Ref, cell_text
+from perfxl.workbook.base import Book, Ref, cell_text
 
-__all__ = ["LabelledBook", "find_forms", "normalise_label", "read_labelled_form", "read_labelled_forms"]
+__all__ = ["find_forms", "normalise_label", "read_labelled_form", "read_labelled_forms"]
 
 _GRADE_ROWS = 2  # 等级 is looked for in the 总分 row and this many rows below it
 _MAX_GRADE = 4  # 优, 良好, 不合格…
 
 
-def find_forms(book: LabelledBook) -> list[str]:
+def find_forms(book: Book) -> list[str]:
     """The visible sheets that hold a 自评表: a 项目名称 label above an indicator table."""
-    hidden = getattr(book, "hidden", set())
+    hidden = book.hidden_sheets()
     return [sheet for sheet in book.sheet_names()
             if sheet not in hidden and any(s.name_row is not None for s in sheet_layout(Grid(book, sheet)).starts)]
 
 
-def forms_on(book: LabelledBook, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
+def forms_on(book: Book, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
     """The forms on a visible sheet, read as :func:`read_labelled_forms` reads them; none on a sheet that holds
     no 自评表 (:func:`find_forms`'s test), the sheet read once."""
-    if sheet in getattr(book, "hidden", set()):
+    if sheet in book.hidden_sheets():
         return []
     grid = Grid(book, sheet)
     layout = sheet_layout(grid)
@@ -86,14 +86,14 @@ def forms_on(book: LabelledBook, sheet: str, profile: Profile | None = None) -> 
     return _read_forms(book, grid, layout, profile or load_profile())
 
 
-def read_labelled_forms(book: LabelledBook, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
+def read_labelled_forms(book: Book, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
     """Every form on ``sheet``, top to bottom, each with the problems met while reading it (at least one form:
     a sheet without an indicator table gives one, with that problem)."""
     grid = Grid(book, sheet)
     return _read_forms(book, grid, sheet_layout(grid), profile or load_profile())
 
 
-def _read_forms(book: LabelledBook, grid: Grid, layout: SheetLayout, profile: Profile) -> list[ReadForm]:
+def _read_forms(book: Book, grid: Grid, layout: SheetLayout, profile: Profile) -> list[ReadForm]:
     if not layout.starts:
         return [_Reader(book, grid, layout, 1, None, grid.max_row).read(profile)]
     forms = []
@@ -115,7 +115,7 @@ def _headless(grid: Grid, row: int, next_name_row: int | None) -> Finding:
                  ).located(str(grid.ref(row, 1)))
 
 
-def read_labelled_form(book: LabelledBook, sheet: str, profile: Profile | None = None) -> ReadForm:
+def read_labelled_form(book: Book, sheet: str, profile: Profile | None = None) -> ReadForm:
     """The first form on ``sheet``; when there are more, an error says so (use :func:`read_labelled_forms`)."""
     first, *others = read_labelled_forms(book, sheet, profile)
     if others:
@@ -138,7 +138,7 @@ def _first_row(read: ReadForm) -> int:
 class _Reader:
     """One form of a sheet, in the rows ``first_row``…``last_row``."""
 
-    def __init__(self, book: LabelledBook, grid: Grid, layout: SheetLayout, first_row: int,
+    def __init__(self, book: Book, grid: Grid, layout: SheetLayout, first_row: int,
                  start: FormStart | None, last_row: int) -> None:
         self.book = book
         self.grid = grid
@@ -249,7 +249,7 @@ class _Reader:
             return Funds()
         amounts_by_source: dict[str, FundsRow] = {}
         for source, row in source_rows.items():
-            amounts = []
+            amounts: list[Decimal | None] = []
             for column, _ in COLUMNS:
                 if column not in columns:
                     amounts.append(None)
@@ -353,8 +353,7 @@ class _Reader:
                generated: bool) -> Decimal | None:
         """The officer's 得分, None where the cell is empty or holds perfxl's own formula."""
         value, col = cells["row.score"]
-        formula = self.book.formulas(self.grid.ref(row, col))
-        if generated and formula and formula[0][0]:
+        if generated and self.book.formulas(self.grid.ref(row, col))[0][0]:
             return None  # perfxl's own formula: not an officer score
         score = _number(value)
         if score is None and not blank_mark(value):
@@ -419,7 +418,7 @@ def _looks_like_grade(value: object) -> bool:
     return 0 < len(text) <= _MAX_GRADE and not is_footer(normalise_label(text)) and not is_title_line(text)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -133,7 +133,7 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
                   if key.startswith("row.")} for i in range(count)]
     formula_flags = _score_formulas(book, by_key.get("row.score"))
     profile = metadata.profile if metadata else load_profile()
-    indicators = []
+    indicators: list[IndicatorInput] = []
     kept_refs = []
     actual_cells = []
     level1 = level2 = ""
@@ -202,10 +202,14 @@ def _amount(values: dict[str, object], key: str, fields: dict[str, Ref], problem
 
 
 def _score_formulas(book: Book, ref: Ref | None) -> list[bool] | None:
+    """Which 得分 cells hold formulas; None where the engine cannot tell (see :func:`_officer_score`)."""
     if ref is None:
         return None
-    flags = book.formulas(ref)
-    return None if flags is None else [row[0] if row else False for row in flags]
+    try:
+        flags = book.formulas(ref)
+    except NotImplementedError:
+        return None
+    return [row[0] if row else False for row in flags]
 
 
 def _officer_score(value: object, formulas: Sequence[bool] | None, index: int, target: str, actual: object,

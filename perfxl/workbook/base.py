@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import abc
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -83,54 +86,113 @@ class Calculation:
     uncomputed: Mapping[str, str] = field(default_factory=dict)  # "Sheet!H12" → reason, in Chinese
 
 
-class Book(Protocol):
-    """What recalculation and checking need of a workbook."""
+class Book(abc.ABC):
+    """A workbook as recalculation and checking see it, whatever the engine behind it.
 
-    name: str
+    One checked interface, as xlwings' engines implement its ``base_classes``: every engine
+    (:class:`~perfxl.workbook.xlsx_book.XlsxBook` on files, :class:`~perfxl.workbook.xlwings_book.XlwingsBook`
+    inside Excel) subclasses it. The abstract methods are what every engine does; the others are optional
+    capabilities, which raise NotImplementedError here and are overridden by the engines that have them.
+    Code that can do without a capability catches NotImplementedError; code that cannot lets it through.
+    """
 
-    def sheet_names(self) -> list[str]: ...
+    name: str  # the workbook's file name
 
+    # -- reading --------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def sheet_names(self) -> list[str]:
+        """Every sheet, in workbook order."""
+
+    @abc.abstractmethod
+    def hidden_sheets(self) -> set[str]:
+        """The sheets the user does not see (hidden or very hidden)."""
+
+    @abc.abstractmethod
     def names(self, sheet: str | None) -> dict[str, Ref]:
         """Defined names scoped to ``sheet`` (None: workbook scope) that refer to cells."""
-        ...
 
+    @abc.abstractmethod
     def values(self, ref: Ref) -> list[list[object]]:
         """Cell values (formula cells: their current results), row by row; None for empty cells."""
-        ...
 
-    def formulas(self, ref: Ref) -> list[list[bool]] | None:
-        """Which cells hold formulas, or None when the engine cannot tell."""
-        ...
+    @abc.abstractmethod
+    def formulas(self, ref: Ref) -> list[list[bool]]:
+        """Which cells hold formulas, row by row.
 
+        Raises NotImplementedError where the engine behind cannot tell (xlwings' remote engine).
+        """
+
+    @abc.abstractmethod
+    def number_formats(self, ref: Ref) -> list[list[str]]:
+        """The number format code of each cell ("General", "0.00%"…), row by row."""
+
+    # -- computing and letting go ---------------------------------------------------------------
+
+    @abc.abstractmethod
     def calculate(self, functions: Mapping[str, Callable[..., Any]]) -> Calculation:
         """Bring every formula's result up to date, as the spreadsheet would show it.
 
         ``functions``: the engine's worksheet functions by name (perfxl.calc), for an engine that
         computes through perfxl; a spreadsheet application computes with its own.
         """
-        ...
 
-    def number_formats(self, ref: Ref) -> list[list[str]]:
-        """The number format code of each cell ("General", "0.00%"…), row by row."""
-        ...
-
+    @abc.abstractmethod
     def release(self, sheet: str, *, keep_changes: bool) -> None:
         """perfxl is done with a sheet: an engine may free what it holds for it (``keep_changes``: what was
         written to it is kept for saving)."""
-        ...
 
+    # -- protection (perfxl.workbook.protection) ------------------------------------------------
+
+    @abc.abstractmethod
     def protection(self, sheet: str) -> Protection | None:
-        """The sheet's protection; None when it is not protected."""
-        ...
+        """The sheet's protection; None when it is not protected.
 
+        Raises NotImplementedError where the engine behind has no protection to ask about.
+        """
+
+    @abc.abstractmethod
     def set_protection(self, sheet: str, protection: Protection | None) -> None:
-        """Protect the sheet as ``protection`` says, or unprotect it (None); see perfxl.workbook.protection."""
-        ...
+        """Protect the sheet as ``protection`` says, or unprotect it (None).
 
+        Raises ProtectionError for a sheet whose password perfxl does not know.
+        """
+
+    # -- writing --------------------------------------------------------------------------------
+
+    @abc.abstractmethod
     def set_value(self, ref: Ref, value: object) -> None:
         """A plain value, for cells perfxl itself fills (status, stamp)."""
-        ...
 
-    def set_note(self, ref: Ref, text: str | None) -> None:
-        """Mark a cell with a finding (None: remove perfxl's mark)."""
-        ...
+    @abc.abstractmethod
+    def save(self, target: str | os.PathLike[str] | None = None) -> Path:
+        """Save the workbook (default: where it is); the path saved to."""
+
+    # -- optional capabilities ------------------------------------------------------------------
+
+    def cell_values(self, sheet: str) -> dict[tuple[int, int], object]:
+        """(row, column) → value of every cell of a sheet that holds one: the sheet as a sparse grid.
+
+        Reading a form by its labels needs it (perfxl.forms.label_grid).
+        """
+        raise self._unsupported("cell_values", "list a sheet's cells")
+
+    def merged_ranges(self, sheet: str) -> list[Ref]:
+        """The merged ranges of a sheet (only their top-left cell holds a value).
+
+        Reading a form by its labels needs it (perfxl.forms.label_grid).
+        """
+        raise self._unsupported("merged_ranges", "list a sheet's merged ranges")
+
+    def locked(self, ref: Ref) -> bool:
+        """Whether a cell is locked (what sheet protection guards)."""
+        raise self._unsupported("locked", "tell whether a cell is locked")
+
+    def mark(self, ref: Ref, text: str | None) -> None:
+        """Put perfxl's note with its findings on a cell, or remove perfxl's note (None); notes someone else
+        wrote are left alone."""
+        raise self._unsupported("mark", "put notes on cells")
+
+    def _unsupported(self, member: str, what: str) -> NotImplementedError:
+        """The error an engine raises for a capability it does not have (or the engine behind it lacks)."""
+        return NotImplementedError(f"{type(self).__name__} cannot {what} (optional Book capability {member}())")

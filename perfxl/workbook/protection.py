@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from perfxl.workbook.base import Book  # which declares protection() and set_protection()
 
 
 class ProtectionError(Exception):
@@ -43,26 +46,20 @@ class Protection:
     has_password: bool = False
 
 
-class ProtectedBook(Protocol):
-    def protection(self, sheet: str) -> Protection | None:
-        """The sheet's protection; None when it is not protected."""
-        ...
-
-    def set_protection(self, sheet: str, protection: Protection | None) -> None:
-        """Protect the sheet as ``protection`` says, or unprotect it (None).
-
-        Raises ProtectionError for a sheet whose password perfxl does not know.
-        """
-        ...
-
-
 @contextmanager
-def unprotected(book: ProtectedBook, sheets: Iterable[str]) -> Iterator[None]:
-    """The sheets unprotected while the block runs, then protected again with the same options."""
+def unprotected(book: Book, sheets: Iterable[str]) -> Iterator[None]:
+    """The sheets unprotected while the block runs, then protected again with the same options.
+
+    A sheet whose protection the engine cannot read (xlwings' remote engine) is left as it is: perfxl's
+    writes to it go through as they would without this block.
+    """
     restore: list[tuple[str, Protection]] = []
     try:
         for sheet in dict.fromkeys(sheets):
-            protection = book.protection(sheet)
+            try:
+                protection = book.protection(sheet)
+            except NotImplementedError:
+                continue
             if protection is None:
                 continue
             if protection.has_password:

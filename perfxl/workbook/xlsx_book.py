@@ -32,7 +32,7 @@ from perfxl.calc.engine import Engine, Function
 from perfxl.calc.values import BLANK, ExcelError
 from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.output import atomic_path
-from perfxl.workbook.base import Calculation, Ref, parse_reference
+from perfxl.workbook.base import Book, Calculation, Ref, parse_reference
 from perfxl.workbook.protection import Protection
 from perfxl.workbook.xlsx_formulas import XlsxCells, cached_value, needs_writing
 from perfxl.zipdata import ZIP_READ_ERRORS, unreadable_part
@@ -99,8 +99,13 @@ class _Sheet:
         return cell
 
 
-class XlsxBook:
-    """Book implementation for files on disk (any machine, no spreadsheet application)."""
+class XlsxBook(Book):
+    """Book implementation for files on disk (any machine, no spreadsheet application).
+
+    Of the optional capabilities it has the sheet grid (:meth:`cell_values`, :meth:`merged_ranges`) and
+    :meth:`locked`, not :meth:`mark`: a file gets no notes (its findings go to the report). Beyond the Book
+    interface: :attr:`changed`, :meth:`used_range`, :meth:`close` (and ``with``).
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -114,7 +119,7 @@ class XlsxBook:
         targets = {r.get("Id"): r.get("Target") for r in rels.iterfind(f"{{{PACKAGE_REL}}}Relationship")}
         self._sheet_parts: dict[str, str] = {}
         self._order: list[str] = []
-        self.hidden: set[str] = set()
+        self._hidden: set[str] = set()
         for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
             name = sheet.get("name")
             target = targets.get(sheet.get(f"{{{REL}}}id"))
@@ -124,7 +129,7 @@ class XlsxBook:
             self._sheet_parts[name] = part
             self._order.append(name)
             if sheet.get("state") in ("hidden", "veryHidden"):
-                self.hidden.add(name)
+                self._hidden.add(name)
         self._names: dict[str | None, dict[str, Ref]] = {}
         for defined in workbook.iterfind("m:definedNames/m:definedName", NS):
             scope_index = defined.get("localSheetId")
@@ -156,6 +161,9 @@ class XlsxBook:
 
     def sheet_names(self) -> list[str]:
         return list(self._order)
+
+    def hidden_sheets(self) -> set[str]:
+        return set(self._hidden)
 
     def names(self, sheet: str | None) -> dict[str, Ref]:
         return dict(self._names.get(sheet, {}))
@@ -513,12 +521,15 @@ class _Deflated:
         return zlib.decompress(self.data, -15)
 
 
+_LOCAL_HEADER_SIZE = 30  # the fixed part of a zip entry's local header (APPNOTE.TXT 4.3.7)
+
+
 def _copy_raw(out: zipfile.ZipFile, source: BinaryIO, info: zipfile.ZipInfo) -> None:
     """Copy one part's compressed bytes unchanged: no inflating and deflating of untouched parts."""
     source.seek(info.header_offset)
-    header = source.read(zipfile.sizeFileHeader)
+    header = source.read(_LOCAL_HEADER_SIZE)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
-    source.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    source.seek(info.header_offset + _LOCAL_HEADER_SIZE + name_length + extra_length)
     _add_entry(out, copy_module.copy(info), source.read(info.compress_size))
 
 

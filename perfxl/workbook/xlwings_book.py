@@ -3,16 +3,22 @@
 Excel computes the formula cells itself (the UDFs run in the same Python): :meth:`XlwingsBook.calculate`
 asks it to, and perfxl then reads what the cells show. Findings become cell notes,
 which change no cell's style and are removed at the next recalculation once resolved.
+
+What an xlwings engine cannot do synchronously (its remote engine reads no formulas, no sheet protection)
+raises NotImplementedError, as the Book interface says; the sheet grid that reading a form by its labels
+needs is not implemented here (hand-made forms are read from files, never through the button).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from perfxl.forms.recalc import NOTE_PREFIX
-from perfxl.workbook.base import Calculation, Ref, parse_reference
+from perfxl.workbook.base import Book, Calculation, Ref, parse_reference
 from perfxl.workbook.protection import Protection, ProtectionError
 
 # Excel's Worksheet.Protect arguments, by Protection field (they name what stays allowed).
@@ -25,14 +31,18 @@ PROTECT_ARGUMENTS = {
 }
 
 
+class XlwingsBook(Book):
+    """Book implementation over an xlwings.Book: Excel through COM, or xlwings' JSON-backed remote engine."""
 
-class XlwingsBook:
     def __init__(self, book: Any) -> None:  # an xlwings.Book
         self.book = book
         self.name = book.name
 
     def sheet_names(self) -> list[str]:
         return [sheet.name for sheet in self.book.sheets]
+
+    def hidden_sheets(self) -> set[str]:
+        return {sheet.name for sheet in self.book.sheets if not sheet.visible}
 
     def names(self, sheet: str | None) -> dict[str, Ref]:
         collection = self.book.names if sheet is None else self.book.sheets[sheet].names
@@ -54,11 +64,11 @@ class XlwingsBook:
         rows = self._range(ref).options(ndim=2).value
         return [list(row) for row in rows]
 
-    def formulas(self, ref: Ref) -> list[list[bool]] | None:
+    def formulas(self, ref: Ref) -> list[list[bool]]:
         try:
             formulas = self._range(ref).options(ndim=2).formula
         except NotImplementedError:  # xlwings' remote engine cannot read formulas synchronously
-            return None
+            raise self._unsupported("formulas", "tell formula cells through this xlwings engine") from None
         if isinstance(formulas, str):
             formulas = ((formulas,),)
         return [[isinstance(f, str) and f.startswith("=") for f in row] for row in formulas]
@@ -80,7 +90,6 @@ class XlwingsBook:
         self._range(ref).value = value
 
     def mark(self, ref: Ref, text: str | None) -> None:
-        """Put perfxl's note on a cell, or remove it; notes someone else wrote are left alone."""
         cell = self._range(ref)
         note = cell.note
         if note is not None and _text_of(note).startswith(NOTE_PREFIX):
@@ -90,7 +99,7 @@ class XlwingsBook:
             cell.add_note(text)
 
     def protection(self, sheet: str) -> Protection | None:
-        """Through Excel's object model (Windows); None where the engine has none to ask."""
+        """Through Excel's object model (Windows); NotImplementedError where the engine has none to ask."""
         try:
             api = self.book.sheets[sheet].api
             if not (api.ProtectContents or api.ProtectDrawingObjects or api.ProtectScenarios):
@@ -103,11 +112,13 @@ class XlwingsBook:
                 select_locked_cells=selection == 0, select_unlocked_cells=selection in (0, 1),
                 # Excel does not say whether a password is set; unprotecting such a sheet fails instead.
             )
-        except (AttributeError, NotImplementedError):
-            return None
+        except (AttributeError, NotImplementedError):  # no Worksheet object model behind this engine
+            raise self._unsupported("protection", "read sheet protection through this xlwings engine") from None
 
     def set_protection(self, sheet: str, protection: Protection | None) -> None:
         api = self.book.sheets[sheet].api
+        if not hasattr(api, "Protect"):  # no Worksheet object model behind this engine
+            raise self._unsupported("set_protection", "protect sheets through this xlwings engine")
         try:
             if protection is None:
                 api.Unprotect()
@@ -122,6 +133,11 @@ class XlwingsBook:
 
     def release(self, sheet: str, *, keep_changes: bool) -> None:
         """Excel holds the workbook: nothing to free."""
+
+    def save(self, target: str | os.PathLike[str] | None = None) -> Path:
+        """Excel saves the workbook (xlwings' remote engine: only in place, by its client)."""
+        self.book.save(None if target is None else os.fspath(target))
+        return Path(target) if target is not None else Path(self.book.fullname)
 
     def calculate(self, functions: Mapping[str, Callable[..., Any]]) -> Calculation:
         """Excel computes with its own functions and perfxl's UDFs (the same Python): ``functions`` unused."""

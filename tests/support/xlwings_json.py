@@ -28,12 +28,14 @@ def json_book(path: Path, monkeypatch) -> xw.Book:
     _remote_engine(monkeypatch)
     source = XlsxBook(path)
     order = source.sheet_names()
+    hidden = source.hidden_sheets()
     sheets, names = [], []
     for index, sheet in enumerate(order):
         cells = source._sheet(sheet).cells
         last_row, last_col = max(r for r, _ in cells), max(c for _, c in cells)
         values = source.values(Ref(sheet, 1, 1, last_row, last_col))
         sheets.append({"name": sheet, "values": [["" if v is None else v for v in row] for row in values],
+                       "visibility": "Hidden" if sheet in hidden else "Visible",
                        "pictures": [], "tables": [], "notes": [], "notes_supported": True})
         for name, ref in source.names(sheet).items():
             names.append({"name": name, "sheet_index": index, "address": ref.address, "book_scope": False,
