@@ -290,9 +290,9 @@ def test_both_engines_check_a_form_alike(
         workbook = openpyxl.load_workbook(path, keep_vba=mode == "udf")
         workbook[SHEET]["H13"] = 7
         workbook.save(path)
-        with XlsxBook(path) as book:
-            recalculate_book(book)
-            book.save()
+        with XlsxBook(path) as file:
+            recalculate_book(file)
+            file.save()
     seen = []
     for engine in ENGINES:
         book = _open(engine, path, monkeypatch)
@@ -370,9 +370,9 @@ def test_recalculation_writes_a_protected_form_and_protects_it_again(
     writes perfxl's cells and notes with the sheet unprotected and puts the same protection back."""
     path = tmp_path / FILLED["udf"].name
     shutil.copy(FILLED["udf"], path)
-    with XlsxBook(path) as book:  # 年度指标值 changed: a finding on a locked cell, marked where notes exist
-        book.set_value(Ref.cell(SHEET, 13, 5), ">=5次")
-        book.save()
+    with XlsxBook(path) as file:  # 年度指标值 changed: a finding on a locked cell, marked where notes exist
+        file.set_value(Ref.cell(SHEET, 13, 5), ">=5次")
+        file.save()
     book = _open(engine, path, monkeypatch, enforcing=True)
     assert book.protection(SHEET) == FORM_PROTECTION
     if isinstance(book, ProtectingBook):

@@ -1,10 +1,11 @@
-"""One small interface to a workbook, with an implementation per engine.
+"""One checked interface to a workbook, with an implementation per engine.
 
-The recalculation and checking logic (perfxl.forms) talks only to :class:`Book`: openpyxl-backed for
-files on any machine (perfxl.workbook.openpyxl_book), xlwings-backed inside Excel
-(perfxl.workbook.xlwings_book), as xlwings keeps one object model in front of its engines.
+The recalculation and checking logic (perfxl.forms) talks only to :class:`Book`, an abstract base class
+both engines subclass, as xlwings' engines implement its ``base_classes``: the XML engine for files on any
+machine (perfxl.workbook.xlsx_book), xlwings inside Excel (perfxl.workbook.xlwings_book). What an engine
+lacks raises NotImplementedError.
 """
 
-from perfxl.workbook.base import Book, Ref, parse_reference
+from perfxl.workbook.base import Book, Calculation, Ref, parse_reference
 
-__all__ = ["Book", "Ref", "parse_reference"]
+__all__ = ["Book", "Calculation", "Ref", "parse_reference"]
