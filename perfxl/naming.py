@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfxl.contract.metadata import SHEET as METADATA_SHEET
 from perfxl.output import unique_name
 
 # -- sheet names -------------------------------------------------------------------------------------
@@ -22,9 +23,9 @@ MAX_SHEET_UNITS = 31  # Excel counts UTF-16 code units
 SHEET_FORBIDDEN = frozenset("[]:*?/\\")
 EXCEL_RESERVED_SHEETS = ("History",)  # Excel's change-tracking sheet, case-insensitive
 INDEX_SHEET = "目录"  # the index of a --single workbook
-# Sheets perfxl writes into its own workbooks (the index, perfxl.forms.meta.SHEET and
+# Sheets perfxl writes into its own workbooks (the index, the metadata sheet and
 # perfxl.generate.macros.CONF_SHEET): a form never takes one of these names, in any case.
-PERFXL_SHEETS = (INDEX_SHEET, "perfxl", "xlwings.conf")
+PERFXL_SHEETS = (INDEX_SHEET, METADATA_SHEET, "xlwings.conf")
 EMBEDDED_CODE_SUFFIX = ".py"  # xlwings runs a sheet named *.py as embedded code (and stops RunPython)
 DEFAULT_SHEET = "项目"
 # Characters XML 1.0 cannot hold, and other controls: a name is written into workbook.xml.
@@ -103,6 +104,11 @@ def sheet_name(text: str, taken: set[str], reserved: Iterable[str] = PERFXL_SHEE
         counter += 1
     taken.add(name)
     return name
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula or a link writes it: in quotes, an apostrophe doubled."""
+    return "'" + name.replace("'", "''") + "'"
 
 
 # -- file names --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ target in Chinese, and no temporary file is left behind.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import os
 import shutil
@@ -200,6 +201,14 @@ def _overwrite(destination: Path, source: Path) -> None:
 def _sync(path: Path) -> None:
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
+
+
+def creation_time() -> dt.datetime:
+    """The creation time written into a file perfxl makes: now, or SOURCE_DATE_EPOCH for reproducible files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now().replace(microsecond=0)
 
 
 def unique_name(base: str, taken: set[str], numbered: Callable[[int], str]) -> str:

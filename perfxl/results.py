@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from perfxl.contract.fields import FIELDS
 from perfxl.core.findings import Finding
 from perfxl.core.form import FormInput, FormResult
 from perfxl.core.numbers import round_half_up, shown, to_float
 from perfxl.errors import Problem
-from perfxl.template.fields import FIELDS
 
 # Field paths of findings that are not template fields (perfxl/core/findings.py: Finding.field).
 OTHER_FIELD_LABELS = {

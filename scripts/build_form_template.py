@@ -5,7 +5,7 @@ file that a bureau edits in Excel (fonts, widths, labels, extra rows). perfxl re
 the file, never from this script. Placeholders in cells (plain field names, no expressions):
 
 - a cell holding exactly one ``{{ field }}`` is a field the generator fills with a value or a formula
-  (the vocabulary is in perfxl/template/fields.py);
+  (the vocabulary is in perfxl/contract/fields.py);
 - other text with ``{{ … }}`` has its placeholders filled in (e.g. ``（{{ year }} 年度）``, see
   perfxl/template/placeholders.py);
 - the row holding ``{{ row.* }}`` fields is the indicator band, repeated once per indicator.

@@ -17,12 +17,12 @@ import yaml
 
 from perfxl.batch.runner import recalc_file
 from perfxl.cli import bundled_example
+from perfxl.contract.fields import FIELDS, Kind
 from perfxl.core.findings import Level
 from perfxl.core.form import evaluate_form
 from perfxl.forms.recalc import check_book
 from perfxl.generate import generate
 from perfxl.libreoffice import UnoSession
-from perfxl.template.fields import FIELDS, Kind
 from perfxl.workbook.base import parse_reference
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.office import plain, require_libreoffice

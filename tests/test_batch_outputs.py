@@ -27,7 +27,7 @@ from perfxl.core.budget import Funds, FundsRow
 from perfxl.core.findings import Finding, Level
 from perfxl.core.form import FormInput, evaluate_form
 from perfxl.core.numbers import round_half_up
-from perfxl.generate.sheet import quote_sheet
+from perfxl.naming import quote_sheet
 from perfxl.ooxml import validate_package
 from perfxl.projectlist import load_project_list
 from tests.support.office import plain, require_libreoffice

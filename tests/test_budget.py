@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from perfxl.contract.profiles import load_profile
 from perfxl.core.budget import Funds, FundsRow, budget_score, evaluate_budget, execution_rate
 from perfxl.core.findings import Level
 from perfxl.core.numbers import to_decimal
-from perfxl.profiles import load_profile
 
 D = Decimal
 PROFILE = load_profile()

@@ -13,6 +13,7 @@ import xlwings
 from oletools.olevba import VBA_Parser
 
 from perfxl.cli import bundled_example
+from perfxl.contract.metadata import XLWINGS_VERSION_KEY
 from perfxl.excel.vba_project import VBA_ENTRY, build_vba_project, xlwings_project
 from perfxl.excel.versions import (
     XLWINGS_PIN,
@@ -27,7 +28,6 @@ from perfxl.excel.versions import (
     workbook_xlwings_version,
 )
 from perfxl.excel.wheelhouse import runtime_requirements
-from perfxl.forms.meta import XLWINGS_VERSION_KEY
 from perfxl.generate import generate
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.xlwings_json import json_book

@@ -10,13 +10,13 @@ import pytest
 import yaml
 
 from perfxl.cli import bundled_example
+from perfxl.contract.profiles import load_profile
 from perfxl.core.budget import Funds, FundsRow
 from perfxl.core.findings import Level
 from perfxl.core.form import FormInput, FormResult, evaluate_form
 from perfxl.core.indicator import IndicatorInput
 from perfxl.core.numbers import to_decimal
 from perfxl.core.profile import ProfileError, profile_from_mapping
-from perfxl.profiles import load_profile
 from perfxl.projectlist import load_project_list
 
 D = Decimal

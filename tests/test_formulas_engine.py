@@ -21,8 +21,8 @@ import yaml
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from perfxl.cli import bundled_example
+from perfxl.contract.fields import FIELDS, Kind
 from perfxl.generate import generate
-from perfxl.template.fields import FIELDS, Kind
 from tests.support.formulas_engine import (
     AGREES,
     DISAGREES,

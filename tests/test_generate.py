@@ -11,11 +11,11 @@ import xlwings
 import yaml
 
 from perfxl.cli import bundled_example
+from perfxl.contract.fields import FIELDS
 from perfxl.core.form import evaluate_form
 from perfxl.errors import InputError
 from perfxl.generate import generate
 from perfxl.projectlist import load_project_list
-from perfxl.template.fields import FIELDS
 from tests.support.workbooks import formula_cells, formulas_without_cached_value, named_values
 
 EXAMPLES = Path(bundled_example()).parent

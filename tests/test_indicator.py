@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from perfxl.contract.profiles import load_profile
 from perfxl.core.findings import Level
 from perfxl.core.indicator import IndicatorInput, IndicatorResult, evaluate_indicator
 from perfxl.core.qualitative import Tier
-from perfxl.profiles import load_profile
 
 D = Decimal
 PROFILE = load_profile()

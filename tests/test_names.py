@@ -11,8 +11,8 @@ import pytest
 
 from perfxl.batch.runner import check_file
 from perfxl.cli import main
+from perfxl.contract.metadata import SHEET as META_SHEET
 from perfxl.errors import InputError
-from perfxl.forms.meta import SHEET as META_SHEET
 from perfxl.generate import default_template, generate
 from perfxl.generate.macros import CONF_SHEET
 from perfxl.naming import (

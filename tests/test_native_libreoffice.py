@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfxl.cli import bundled_example
+from perfxl.contract.fields import FIELDS, Kind
 from perfxl.core.form import evaluate_form
 from perfxl.core.indicator import IndicatorInput
 from perfxl.generate import generate
 from perfxl.libreoffice import UnoSession, convert
 from perfxl.ooxml import validate_package
 from perfxl.projectlist import load_project_list
-from perfxl.template.fields import FIELDS, Kind
 from tests.support.office import plain, require_libreoffice
 from tests.support.random_lists import random_list
 from tests.support.templates import restyled_template

@@ -7,11 +7,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perfxl.contract.profiles import load_profile
 from perfxl.core.budget import Funds, FundsRow, budget_score, evaluate_budget
 from perfxl.core.indicator import IndicatorInput, evaluate_indicator
 from perfxl.core.numbers import round_half_up, to_decimal
 from perfxl.core.qualitative import Tier
-from perfxl.profiles import load_profile
 
 D = Decimal
 RATIO = load_profile()

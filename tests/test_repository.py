@@ -35,7 +35,7 @@ def test_the_scoring_core_is_pure() -> None:
     import sys
 
     probe = ("import sys, perfxl.core; "
-             "print(sorted(m for m in ('xlwings', 'openpyxl', 'xlsxwriter', 'yaml', 'lxml', 'perfxl.profiles', "
+             "print(sorted(m for m in ('xlwings', 'openpyxl', 'xlsxwriter', 'yaml', 'lxml', 'perfxl.contract', "
              "'perfxl.projectlist', 'perfxl.generate') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfxl import udfs
+from perfxl.contract.profiles import load_profile, profile_to_json
 from perfxl.excel.udf_metadata import udf_metadata, vba_wrappers
-from perfxl.profiles import load_profile, profile_to_json
 from perfxl.udfs import PERF_BUDGET_SCORE, PERF_CHECK, PERF_GRADE, PERF_RATE, PERF_SCORE
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -18,11 +18,14 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import xlsxwriter
 from lxml import etree
 
 from perfxl.zipdata import ZIP_READ_ERRORS
+
+if TYPE_CHECKING:  # only the writers of summaries and reports, which import it themselves, pass one
+    import xlsxwriter
 
 MARK_PROPERTY = "perfxl"
 SUMMARY, REPORT = "summary", "report"

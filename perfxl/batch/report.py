@@ -31,8 +31,7 @@ from perfxl.batch.tables import (
     write_table,
 )
 from perfxl.core.findings import Level
-from perfxl.generate.book import sheet_name
-from perfxl.generate.sheet import quote_sheet
+from perfxl.naming import quote_sheet, sheet_name
 
 OVERVIEW_SHEET, FILES_SHEET = "总览", "无法读取的文件"
 NO_UNIT = "（未填写实施单位）"

@@ -41,7 +41,7 @@ from perfxl.core.budget import sum_present
 from perfxl.core.findings import Level
 from perfxl.core.numbers import round_half_up
 from perfxl.core.profile import GRADE_NAMES
-from perfxl.generate.sheet import quote_sheet
+from perfxl.naming import quote_sheet
 
 SUMMARY_SHEET, CHART_SHEET, PROBLEM_SHEET, NOTES_SHEET = "汇总表", "图表", "问题清单", "说明"
 RATE_DECIMALS, SCORE_DECIMALS = 4, 2

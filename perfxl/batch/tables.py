@@ -23,9 +23,8 @@ from xlsxwriter.worksheet import Worksheet
 from perfxl.batch.marks import KIND_NAMES, mark_workbook
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.core.findings import Level
-from perfxl.generate.book import creation_time
-from perfxl.generate.heights import lines_needed, row_height
-from perfxl.output import atomic_path
+from perfxl.output import atomic_path, creation_time
+from perfxl.text import lines_needed, row_height
 
 FONT = "宋体"
 FONT_SIZE = 10

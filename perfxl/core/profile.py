@@ -1,6 +1,6 @@
 """Scoring profile (rules.md §6): every number that a province or bureau may set differently.
 
-The values of a named profile are data (``perfxl/profiles/*.toml``); this module only defines their
+The values of a named profile are data (``perfxl/contract/profiles/*.toml``); this module only defines their
 shape and checks them.
 """
 

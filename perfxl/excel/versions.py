@@ -28,8 +28,8 @@ from pyopenvba.cfb import CFB
 from pyopenvba.exceptions import PyOpenVBAError
 from pyopenvba.vba import parse_vba_project
 
+from perfxl.contract.metadata import FORMAT, META_NAME, XLWINGS_VERSION_KEY
 from perfxl.excel.vba_project import VBA_ENTRY, xlwings_project, xlwings_version
-from perfxl.forms.meta import FORMAT, META_NAME, XLWINGS_VERSION_KEY
 from perfxl.workbook.base import Book, Ref, cell_text
 
 XLWINGS_PIN = "0.37.8"

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from perfxl.calc.values import number_from_text
+from perfxl.contract.fields import FIELDS
+from perfxl.contract.texts import NEEDS_OFFICER
+from perfxl.contract.values import FormValues, form_values
 from perfxl.core.budget import COLUMNS
 from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormResult
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.numbers import NotANumber, plain, round_half_up, to_decimal
 from perfxl.forms.reader import ReadForm
-from perfxl.forms.values import FormValues, form_values
-from perfxl.template.fields import FIELDS
-from perfxl.udfs import NEEDS_OFFICER
 from perfxl.workbook.base import Book, Ref
 
 # Grades as officers write them out in full.
@@ -61,7 +61,7 @@ class _Cell:
 
 def agree(book: Book, read: ReadForm, result: FormResult, *, generated: bool) -> Agreement:
     """Compare every result cell of a form with the core's value; the form's numbers, and the findings."""
-    expected = form_values(result, read.profile_json, read.actual_cells)
+    expected = form_values(result, read.actual_cells)
     checker = _Checker(book, read, generated)
     findings = list(checker.findings(expected, result))
     return Agreement(_shown_result(result, checker), tuple(findings))

@@ -24,6 +24,8 @@ import unicodedata
 from decimal import Decimal
 from typing import TypeGuard
 
+from perfxl.contract.fields import FIELDS
+from perfxl.contract.profiles import load_profile
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.findings import Finding, error, warning
 from perfxl.core.form import FormInput
@@ -57,8 +59,6 @@ from perfxl.forms.label_table import (
 )
 from perfxl.forms.percent_cells import read_row_percentages, shown_number
 from perfxl.forms.reader import ReadForm, is_generated
-from perfxl.profiles import load_profile
-from perfxl.template.fields import FIELDS
 from perfxl.workbook.base import Book, Ref, cell_text
 
 __all__ = ["find_forms", "normalise_label", "read_labelled_form", "read_labelled_forms"]

@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from perfxl.contract.fields import FIELDS
+from perfxl.contract.metadata import FORMAT, META_NAME, TABLE_NAME
+from perfxl.contract.profiles import load_profile, profile_from_cell, profile_to_json
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormInput
@@ -18,9 +21,6 @@ from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, is_override, rule_score
 from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.core.profile import Profile, ProfileError
-from perfxl.forms.meta import FORMAT, META_NAME, TABLE_NAME
-from perfxl.profiles import load_profile, profile_from_cell, profile_to_json
-from perfxl.template.fields import FIELDS
 from perfxl.workbook.base import Book, Ref, cell_text
 
 TOTAL_NAME = FIELDS["total.score"].defined_name

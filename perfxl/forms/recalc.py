@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from perfxl import __version__
+from perfxl.contract.texts import NOTE_PREFIX
 from perfxl.core.findings import Finding, Level, warning
 from perfxl.core.form import FormResult, evaluate_form
 from perfxl.forms.agreement import agree
@@ -27,7 +28,6 @@ from perfxl.workbook.base import Book, Calculation, Ref
 from perfxl.workbook.protection import unprotected
 
 Marker = Callable[[Ref, str | None], None]
-NOTE_PREFIX = "perfxl 检查"  # how perfxl's notes begin, so that a later run can tell its own
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from perfxl.contract.metadata import PROFILE_NAME
+from perfxl.contract.profiles import load_profile, profile_to_json
 from perfxl.core.form import FormResult
 from perfxl.excel.versions import embedded_xlwings_version
 from perfxl.generate.fast_sheet import FastFormulaWorksheet
 from perfxl.generate.formulas import formulas_for
 from perfxl.generate.macros import add_button, add_conf_sheet, attach_project
-from perfxl.generate.metadata import PROFILE_NAME, MetadataSheet
-from perfxl.generate.sheet import Formats, FormSheet, quote_sheet
-from perfxl.naming import INDEX_SHEET, sheet_name
-from perfxl.output import atomic_path
-from perfxl.profiles import load_profile, profile_to_json
+from perfxl.generate.metadata import MetadataSheet
+from perfxl.generate.sheet import Formats, FormSheet
+from perfxl.naming import INDEX_SHEET, quote_sheet, sheet_name
+from perfxl.output import atomic_path, creation_time
 from perfxl.template.loader import FormTemplate
 
 # Excel (2016+) stops recalculating a file whose calcId is at least its own on open: a udf-mode form
@@ -61,7 +60,7 @@ class BookWriter:
         form = FormSheet(
             workbook=self.workbook, worksheet=worksheet, formats=self.formats, template=self.template,
             result=result, formulas=formulas_for(self.mode, result.profile, profile_cell),
-            context=_context(result, self.year), profile_arg=profile_to_json(result.profile) if profile_cell else None,
+            context=_context(result, self.year),
         )
         form.write()
         if self.mode == "udf" and form.layout.has("form.button"):
@@ -111,14 +110,6 @@ class BookWriter:
         if self.mode == "udf":
             attach_project(self.workbook)
         self.workbook.close()
-
-
-def creation_time() -> dt.datetime:
-    """Now, or SOURCE_DATE_EPOCH for reproducible example files."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def _context(result: FormResult, year: int) -> dict[str, object]:

@@ -1,6 +1,6 @@
 """What each field cell of a form holds: the value or formula, its cached value, and how it is locked.
 
-Cached values come from perfxl.forms.values, the one definition of what a computed cell shows.
+Cached values come from perfxl.contract.values, the one definition of what a computed cell shows.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from perfxl.contract.values import FormValues
 from perfxl.core.form import FormResult
 from perfxl.core.indicator import IndicatorResult
 from perfxl.core.numbers import to_float
-from perfxl.forms.values import FormValues
 from perfxl.generate.formulas import Formulas, RowCells
 from perfxl.generate.inputs import ActualDesign
 

@@ -1,9 +1,9 @@
 """The formulas of a form, in two dialects that must give the same values.
 
-``udf`` calls the PERF_* functions of perfxl.udfs; ``native`` uses only Excel 2010 functions (for
-WPS and PCs that block macros), with the parsed target and the profile's numbers written into each
-formula as constants: targets and weights are locked in the form, and the metadata sheet records
-them so that a changed target is detected.
+``udf`` calls the PERF_* functions of perfxl.udfs (computed by perfxl.contract.functions); ``native``
+uses only Excel 2010 functions (for WPS and PCs that block macros), with the parsed target and the
+profile's numbers written into each formula as constants: targets and weights are locked in the form,
+and the metadata sheet records them so that a changed target is detected.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from perfxl.contract.texts import BUDGET_ZERO, NATIVE_CHECKS, NEEDS_OFFICER, SEPARATOR, SHORT_PROBLEMS
 from perfxl.core.grammar import Op
 from perfxl.core.profile import Profile
 from perfxl.core.qualitative import Tier
-from perfxl.forms.values import NATIVE_CHECKS
 from perfxl.generate.inputs import ActualDesign, is_positive
-from perfxl.udfs import BUDGET_ZERO, NEEDS_OFFICER, SHORT_PROBLEMS
 
-# The texts the formulas show are the UDFs' own, so both modes show the same.
+# The texts the formulas show are the contract's, as the UDFs', so both modes show the same.
 NOT_A_NUMBER = SHORT_PROBLEMS["actual_not_number"]
 
 
@@ -84,7 +83,7 @@ class Formulas:
         conditions = check_conditions(row, design, self.profile)
         # Space-separated, then TRIM and spaces turned into the separator: Excel 2010 has no TEXTJOIN.
         pieces = "&".join(f'IF({cond},"{NATIVE_CHECKS[code]} ","")' for code, cond in conditions.items())
-        return f'=SUBSTITUTE(TRIM({pieces})," ","；")'
+        return f'=SUBSTITUTE(TRIM({pieces})," ",{text(SEPARATOR)})'
 
 
 class UdfFormulas(Formulas):

@@ -10,17 +10,18 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from perfxl.contract.fields import FIELDS, INDICATORS_NAME
+from perfxl.contract.values import form_values
 from perfxl.core.budget import SOURCES
 from perfxl.core.form import FormResult
-from perfxl.forms.values import form_values
 from perfxl.generate.cells import CellContent, FormCells
 from perfxl.generate.fast_sheet import UNCALCULATED
 from perfxl.generate.formulas import Formulas, RowCells, check_conditions, number
-from perfxl.generate.heights import DEFAULT_FONT_SIZE, lines_needed, row_height
 from perfxl.generate.inputs import ActualDesign, design_actual
 from perfxl.generate.layout import FormLayout, address, groups
-from perfxl.template.fields import FIELDS, INDICATORS_NAME, Kind
+from perfxl.naming import quote_sheet
 from perfxl.template.loader import FormTemplate, TemplateCell
+from perfxl.text import DEFAULT_FONT_SIZE, lines_needed, row_height
 
 # Conditional formats: a red fill where something is missing or wrong, yellow where a reason is asked.
 RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
@@ -67,14 +68,13 @@ class FormSheet:
     result: FormResult
     formulas: Formulas
     context: dict[str, object]
-    profile_arg: str | None = None
     designs: list[ActualDesign] = field(default_factory=list)
     heights: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.layout = FormLayout(self.template, len(self.result.indicators))
         self.designs = [design_actual(r.target, r.input.actual) for r in self.result.indicators]
-        values = form_values(self.result, self.profile_arg, [d.cell_value for d in self.designs])
+        values = form_values(self.result, [d.cell_value for d in self.designs])
         self.cells = FormCells(self.result, self.formulas, values)
         self.cell_by_position = {(c.row, c.col): c for c in self.template.cells}
         self.merge_boxes = self.layout.merges()
@@ -379,9 +379,3 @@ def _template_formula(formula: str) -> CellContent:
     (perfxl.generate.book), so it is written as not yet calculated."""
     return CellContent(formula, True, UNCALCULATED)
 
-
-def quote_sheet(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
-
-
-__all__ = ["FormSheet", "Formats", "Kind", "quote_sheet"]

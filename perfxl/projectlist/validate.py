@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from perfxl.contract.profiles import resolve_profile
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
@@ -17,7 +18,6 @@ from perfxl.core.indicator import IndicatorInput
 from perfxl.core.numbers import NotANumber, shown, to_decimal
 from perfxl.core.profile import ProfileError
 from perfxl.errors import InputError, Problem, Stage
-from perfxl.profiles import resolve_profile
 from perfxl.projectlist.model import ProjectList
 
 FORMAT_VERSION = 1

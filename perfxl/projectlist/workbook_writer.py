@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from perfxl.contract.profiles import available_profiles
 from perfxl.core.grammar import parse_target
-from perfxl.profiles import available_profiles
 from perfxl.projectlist.workbook_layout import (
     ACTUAL,
     AMOUNT,

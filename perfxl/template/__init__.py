@@ -1,6 +1,7 @@
-"""Form templates: the 自评表 layout as an Excel file with ``{{ field }}`` placeholders (no expressions)."""
+"""Form templates: the 自评表 layout as an Excel file with ``{{ field }}`` placeholders (no expressions).
 
-from perfxl.template.fields import FIELDS, Field, Kind
+The field vocabulary a template uses is the form contract's (perfxl.contract.fields)."""
+
 from perfxl.template.loader import FormTemplate, TemplateCell, load_template
 
-__all__ = ["FIELDS", "Field", "FormTemplate", "Kind", "TemplateCell", "load_template"]
+__all__ = ["FormTemplate", "TemplateCell", "load_template"]

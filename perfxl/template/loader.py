@@ -12,8 +12,8 @@ import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from perfxl.contract.fields import FIELDS, REQUIRED
 from perfxl.errors import InputError, Problem
-from perfxl.template.fields import FIELDS, REQUIRED
 from perfxl.template.placeholders import TEXT_FIELDS, PlaceholderError, TextPattern, has_placeholders, parse_text
 from perfxl.template.styles import format_properties
 

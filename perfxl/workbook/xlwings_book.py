@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from perfxl.forms.recalc import NOTE_PREFIX
+from perfxl.contract.texts import NOTE_PREFIX
 from perfxl.workbook.base import Book, Calculation, Ref, parse_reference
 from perfxl.workbook.protection import Protection, ProtectionError
 

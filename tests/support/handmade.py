@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from perfxl.contract.profiles import load_profile
 from perfxl.core.numbers import to_decimal
-from perfxl.profiles import load_profile
 
 D = Decimal
 PROFILE = load_profile()
