@@ -91,8 +91,9 @@ def perf_grade(total: object, profile: object = None) -> object:
     return _never_raise(compute)
 
 
-def perf_check(target: object, actual: object, weight: object, score: object, reason: object,
-               profile: object = None) -> object:
+def perf_check(
+    target: object, actual: object, weight: object, score: object, reason: object, profile: object = None
+) -> object:
     """PERF_CHECK: the problems of one indicator row, joined; "" for a row without any."""
 
     def compute() -> object:
@@ -101,8 +102,13 @@ def perf_check(target: object, actual: object, weight: object, score: object, re
         if not arg.is_blank(actual):
             arg.check_plain(actual, "实际完成值")
         row = IndicatorInput(
-            level1="", level2="", name="", target=arg.text(target, "年度指标值"), weight=arg.number(weight, "分值"),
-            actual=None if arg.is_blank(actual) else actual, score=arg.score_cell(score),
+            level1="",
+            level2="",
+            name="",
+            target=arg.text(target, "年度指标值"),
+            weight=arg.number(weight, "分值"),
+            actual=None if arg.is_blank(actual) else actual,
+            score=arg.score_cell(score),
             reason="" if arg.is_blank(reason) else arg.text(reason, "偏差原因"),
         )
         result = evaluate_indicator(row, arg.profile(profile))

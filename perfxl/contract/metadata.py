@@ -35,9 +35,17 @@ XLWINGS_VERSION_KEY = "xlwings 版本"  # settings row of udf forms: the xlwings
 PROFILE_ROW = 8  # 1-based row of the profile JSON in column B
 
 
-def settings_rows(*, perfxl_version: str, template_name: str, template_version: str, mode: str, year: int,
-                  profile_json: str, list_name: str, xlwings_version: str | None = None
-                  ) -> tuple[tuple[str, object], ...]:
+def settings_rows(
+    *,
+    perfxl_version: str,
+    template_name: str,
+    template_version: str,
+    mode: str,
+    year: int,
+    profile_json: str,
+    list_name: str,
+    xlwings_version: str | None = None,
+) -> tuple[tuple[str, object], ...]:
     """The settings rows of a workbook's metadata sheet, from its first row."""
     rows: tuple[tuple[str, object], ...] = (
         (TITLE, ""),
@@ -58,6 +66,16 @@ def settings_rows(*, perfxl_version: str, template_name: str, template_version: 
 
 def indicator_rows(sheet_name: str, result: FormResult) -> list[tuple[object, ...]]:
     """A form's rows of the indicator table (:data:`TABLE_HEADER`): each indicator as generated."""
-    return [(sheet_name, result.form.name, index, row.input.level1, row.input.level2, row.input.name,
-             row.input.target, float(row.input.weight))
-            for index, row in enumerate(result.indicators, start=1)]
+    return [
+        (
+            sheet_name,
+            result.form.name,
+            index,
+            row.input.level1,
+            row.input.level2,
+            row.input.name,
+            row.input.target,
+            float(row.input.weight),
+        )
+        for index, row in enumerate(result.indicators, start=1)
+    ]

@@ -19,8 +19,23 @@ SHORT_PROBLEMS = {
 }
 SEPARATOR = "；"  # between the problems of one check cell
 # Error values as Excel passes them to a UDF (xlwings' err_to_str): an argument showing one is unusable.
-EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA",
-                "#SPILL!", "#CALC!", "#BLOCKED!", "#CONNECT!", "#FIELD!", "#BUSY!", "#UNKNOWN!")
+EXCEL_ERRORS = (
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#DIV/0!",
+    "#NUM!",
+    "#NAME?",
+    "#NULL!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#FIELD!",
+    "#BUSY!",
+    "#UNKNOWN!",
+)
 # The native check column: fixed texts, in the order PERF_CHECK reports the same findings. None holds a
 # space: the native formula joins them with spaces and turns those into SEPARATOR.
 NATIVE_CHECKS = {
@@ -30,4 +45,3 @@ NATIVE_CHECKS = {
     "over_achievement": "超额完成，请说明原因",
 }
 NOTE_PREFIX = "perfxl 检查"  # how perfxl's notes on a form's cells begin, so that a later run can tell its own
-
