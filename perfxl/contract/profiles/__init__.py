@@ -1,4 +1,6 @@
-"""Named scoring profiles, stored as TOML files beside this module (rules.md §6)."""
+"""Named scoring profiles, stored as TOML files beside this module (rules.md §6), and a profile as a form
+holds it: a name or the JSON of :func:`profile_to_json` (the metadata sheet, every UDF's ``profile``
+argument), read back by :func:`profile_from_cell`; an omitted profile is :data:`DEFAULT_PROFILE`."""
 
 from __future__ import annotations
 
