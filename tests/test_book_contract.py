@@ -398,3 +398,19 @@ def test_a_sheet_whose_protection_the_engine_cannot_read_is_left_as_it_is(monkey
     with unprotected(book, [SHEET]):
         book.set_value(Ref.cell(SHEET, 3, 11), "写入")
     assert [a["func"] for a in book.book.json()["actions"]] == ["setValues"]
+
+
+def test_hand_made_forms_are_looked_for_only_where_the_engine_reads_a_grid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook without generated forms: the XML engine finds the hand-made form by its labels; through
+    xlwings (the button), which reads no sheet grid, there is no form to check rather than an error."""
+    from tests.support.handmade import WORK, shanghai_form
+
+    made = openpyxl.Workbook()
+    shanghai_form(made.active, WORK)
+    path = tmp_path / "手工.xlsx"
+    made.save(path)
+    with XlsxBook(path) as book:
+        assert [(outcome.sheet, outcome.generated) for outcome in check_book(book)] == [(WORK.name, False)]
+    assert check_book(XlwingsBook(json_book(path, monkeypatch))) == []

@@ -14,6 +14,7 @@ The same code runs headless on files (perfxl.workbook.xlsx_book) and inside Exce
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ from perfxl.forms.functions import FORM_FUNCTIONS
 from perfxl.forms.reader import ReadForm, is_generated, read_form, read_metadata
 from perfxl.workbook.base import Book, Calculation, Ref
 from perfxl.workbook.protection import unprotected
+
+log = logging.getLogger("perfxl.forms")
 
 Marker = Callable[[Ref, str | None], None]
 
@@ -98,7 +101,13 @@ def check_book(book: Book, *, write: Callable[[FormOutcome], None] | None = None
     from perfxl.forms.labels import forms_on
 
     for sheet in book.sheet_names():
-        outcomes += [check_form(book, read, calculation, generated=False) for read in forms_on(book, sheet)]
+        try:
+            found = forms_on(book, sheet)
+        except NotImplementedError:  # an engine that cannot read a sheet's grid (xlwings): no hand-made forms
+            log.debug("%s: hand-made forms are not looked for through %s", book.name, type(book).__name__,
+                      exc_info=True)
+            return []
+        outcomes += [check_form(book, read, calculation, generated=False) for read in found]
         book.release(sheet, keep_changes=False)
     return outcomes
 
