@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import xlwings as xw
 
+from perfxl import debuglog
 from perfxl.contract import functions
+
+debuglog.enable()  # PERFXL_DEBUG on the PC: the UDF server's tracebacks go to that file
 
 
 @xw.func

@@ -7,6 +7,7 @@ input gives "" (a blank cell), an unusable one a short Chinese text starting wit
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from perfxl.contract import arguments as arg
@@ -17,13 +18,16 @@ from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, evaluate_indicator, rule_score
 from perfxl.core.numbers import to_float
 
+log = logging.getLogger("perfxl.functions")
+
 
 def _never_raise(compute: Callable[[], object]) -> object:
     try:
         return compute()
     except arg.Unusable as exc:
         return str(exc)
-    except Exception:  # a worksheet function must not raise into Excel; say so in the cell instead
+    except Exception:  # a worksheet function must not raise into Excel; say so in the cell, the details in the log
+        log.exception("a PERF_* function failed")
         return CALCULATION_FAILED
 
 

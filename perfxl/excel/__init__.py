@@ -6,6 +6,7 @@ The button runs ``RunPython "import perfxl.excel as m; m.recalc()"`` (the VBA li
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,13 +21,19 @@ def recalc(book: Any = None) -> list[FormOutcome]:
     that have findings with notes. When the form's macros need another xlwings than the PC's (its UDF
     cells then show errors), says so in the summary cells and in a message box.
     """
+    from perfxl import debuglog
     from perfxl.workbook.xlwings_book import XlwingsBook
 
-    if book is None:
-        import xlwings as xw
+    debuglog.enable()
+    try:
+        if book is None:
+            import xlwings as xw
 
-        book = xw.Book.caller()
-    return recalc_through(XlwingsBook(book))
+            book = xw.Book.caller()
+        return recalc_through(XlwingsBook(book))
+    except Exception:  # xlwings shows the error to the officer; the traceback goes to the log as well
+        logging.getLogger("perfxl.excel").exception("the 重新计算 button failed")
+        raise
 
 
 def recalc_through(adapter: XlwingsBook) -> list[FormOutcome]:
