@@ -121,7 +121,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self._commands.append(action)
         return action
 
-    def parse_known_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:
+    def parse_known_args(  # type: ignore[override]  # one signature for argparse's three overloads
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> Any:
         with chinese_messages():
             return super().parse_known_args(args, namespace)
 
@@ -134,7 +136,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def chosen_command(self, namespace: argparse.Namespace) -> ChineseArgumentParser:
         """The (sub)command parser the parsed arguments ended in: ``perfxl excel refresh``'s for that command."""
         for action in self._commands:
-            chosen = (action.choices or {}).get(getattr(namespace, action.dest, None))  # type: ignore[union-attr]
+            choices: Any = action.choices or {}  # a subparsers action's choices: command name → parser
+            chosen = choices.get(getattr(namespace, action.dest, None))
             if isinstance(chosen, ChineseArgumentParser):
                 return chosen.chosen_command(namespace)
         return self

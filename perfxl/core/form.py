@@ -78,8 +78,8 @@ def evaluate_form(form: FormInput, profile: Profile) -> FormResult:
     findings.extend(_weight_findings(form.indicators, profile))
     scores = [budget.score, *(r.score for r in results)]
     # Officer scores may carry more decimals than rule scores; 总分 is shown to the same 2 places.
-    total = None if any(s is None for s in scores) else round_half_up(
-        sum(scores, Decimal(0)), profile.score_decimals)  # type: ignore[arg-type]
+    known = [s for s in scores if s is not None]
+    total = round_half_up(sum(known, Decimal(0)), profile.score_decimals) if len(known) == len(scores) else None
     grade = None if total is None else profile.grade(total)
     return FormResult(form, profile, budget, results, total, grade, tuple(findings))
 

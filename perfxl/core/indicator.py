@@ -202,7 +202,7 @@ def _score_findings(row: IndicatorInput, actual: Actual, rule: RuleScore, score:
     if score < 0:
         findings.append(error("score_negative", f"{where}.score", f"{label}得分 {shown(score)} 不能为负数"))
     overridden = is_override(row.score, rule)
-    if overridden:
+    if overridden and rule.score is not None:  # is_override holds only where the rule gave a score
         findings.append(info("override", f"{where}.score",
                              f"{label}为人工评分 {shown(score)}（规则得分 {shown(rule.score)}）"))
         if rule.tier is not None and weight > 0:

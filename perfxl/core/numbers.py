@@ -68,7 +68,8 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
     of decimal's default context, where a plain quantize raises InvalidOperation."""
     with localcontext() as context:
         digits = value.adjusted() + decimals + 1 if value.is_finite() else 0
-        if digits > context.prec and value.as_tuple().exponent >= -decimals:
+        exponent = value.as_tuple().exponent  # a letter only for NaN and infinities, which are not finite
+        if digits > context.prec and isinstance(exponent, int) and exponent >= -decimals:
             return value  # already exact to that place: 1E+28 stays short rather than 29 digits and ".00"
         context.prec = max(context.prec, digits + 1)
         return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

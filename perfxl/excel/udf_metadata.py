@@ -51,8 +51,13 @@ def _xlwings_udf_machinery() -> Iterator[ModuleType]:
     try:
         import xlwings.udfs as xlwings_udfs
 
-        xw.func, xw.arg, xw.ret, xw.sub = (xlwings_udfs.xlfunc, xlwings_udfs.xlarg, xlwings_udfs.xlret,
-                                           xlwings_udfs.xlsub)
+        # xlwings' own decorators, as its UDF server sees them (typed differently from the public ones)
+        xw.func, xw.arg, xw.ret, xw.sub = (
+            xlwings_udfs.xlfunc,  # type: ignore[assignment]
+            xlwings_udfs.xlarg,
+            xlwings_udfs.xlret,
+            xlwings_udfs.xlsub,  # type: ignore[assignment]
+        )
         yield xlwings_udfs
     finally:
         xw.func, xw.arg, xw.ret, xw.sub = saved

@@ -283,14 +283,14 @@ class FormSheet:
         first = check_conditions(self._row_cells(0), self.designs[0], self.result.profile)
         scores = self.layout.column_range("row.score", absolute=False)
         reasons = self.layout.column_range("row.reason", absolute=False)
-        for code, cells in (("score_above_weight", scores), ("score_negative", scores), ("reason_missing", reasons)):
-            self.worksheet.conditional_format(cells, {
+        for code, column in (("score_above_weight", scores), ("score_negative", scores), ("reason_missing", reasons)):
+            self.worksheet.conditional_format(column, {
                 "type": "formula", "criteria": "=" + first[code], "format": self.formats.conditional(RED)})
         for index, design in enumerate(self.designs):
-            cells = self._row_cells(index)
-            condition = check_conditions(cells, design, self.result.profile).get("over_achievement")
+            row = self._row_cells(index)
+            condition = check_conditions(row, design, self.result.profile).get("over_achievement")
             if condition:
-                self.worksheet.conditional_format(cells.reason, {
+                self.worksheet.conditional_format(row.reason, {
                     "type": "formula", "criteria": "=" + condition, "format": self.formats.conditional(YELLOW)})
 
     def _fit_text(self, row: int, col: int, cell: TemplateCell, value: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -144,13 +145,13 @@ def load_template(path: str | Path) -> FormTemplate:
         for c in range(merged.min_col, merged.max_col + 1)
         if (r, c) != (merged.min_row, merged.min_col)
     }
-    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
-        for cell in row:
-            if (cell.row, cell.column) in merged_hidden:
+    for template_row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
+        for cell in template_row:
+            if isinstance(cell, MergedCell) or (cell.row, cell.column) in merged_hidden:
                 continue
-            key = tuple(cell._style or ())  # indices into the workbook's style tables
-            if key not in style_index:
-                style_index[key] = len(styles)
+            style_key = tuple(getattr(cell, "_style", None) or ())  # indices into the workbook's style tables
+            if style_key not in style_index:
+                style_index[style_key] = len(styles)
                 styles.append(format_properties(cell))
             value, field_key, text = cell.value, None, None
             where = f"{ws.title}!{cell.coordinate}"
@@ -169,7 +170,7 @@ def load_template(path: str | Path) -> FormTemplate:
                         text = parse_text(value)
                     except PlaceholderError as exc:
                         problems.append(Problem(name, str(exc), None, f"单元格 {where}"))
-            cells.append(TemplateCell(cell.row, cell.column, value, style_index[key], field_key, text))
+            cells.append(TemplateCell(cell.row, cell.column, value, style_index[style_key], field_key, text))
     band_rows = {row for key, (row, _) in fields.items() if key.startswith("row.")}
     for key in REQUIRED:
         if key not in fields:
@@ -179,15 +180,15 @@ def load_template(path: str | Path) -> FormTemplate:
         rows = "、".join(str(r) for r in sorted(band_rows))
         problems.append(Problem(name, f"指标行字段（row.*）应在同一行，现分布在第 {rows} 行", None,
                                 f"工作表「{ws.title}」"))
-    for cell in cells:
-        row_keys = sorted(key for key in (cell.text.keys if cell.text else ()) if key.startswith("row."))
-        if row_keys and cell.row not in band_rows:
+    for made in cells:
+        row_keys = sorted(key for key in (made.text.keys if made.text else ()) if key.startswith("row."))
+        if row_keys and made.row not in band_rows:
             message = f"占位符「{{{{ {row_keys[0]} }}}}」只能用在指标行（row.* 字段所在的行）"
-            problems.append(Problem(name, message, None, f"单元格 {ws.title}!{get_column_letter(cell.col)}{cell.row}"))
-    for key, (row, col) in fields.items():
-        if not key.startswith("row.") and band_rows and row in band_rows:
-            problems.append(Problem(name, f"字段「{key}」不能放在指标行", None,
-                                    f"单元格 {ws.title}!{get_column_letter(col)}{row}"))
+            problems.append(Problem(name, message, None, f"单元格 {ws.title}!{get_column_letter(made.col)}{made.row}"))
+    for field_name, (field_row, field_col) in fields.items():
+        if not field_name.startswith("row.") and band_rows and field_row in band_rows:
+            problems.append(Problem(name, f"字段「{field_name}」不能放在指标行", None,
+                                    f"单元格 {ws.title}!{get_column_letter(field_col)}{field_row}"))
     if problems:
         raise InputError(problems)
     widths = {}

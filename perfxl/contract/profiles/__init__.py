@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -42,7 +43,7 @@ def resolve_profile(selection: str | Mapping[str, object] | None) -> Profile:
     name = overrides.pop("name", None)
     if not isinstance(base, str):
         raise ProfileError("profile.base", "应为评分配置名称")
-    return load_profile(base).with_overrides(overrides, name=name or f"{base}+自定义")
+    return load_profile(base).with_overrides(overrides, name=str(name) if name else f"{base}+自定义")
 
 
 def profile_to_json(profile: Profile) -> str:
@@ -52,9 +53,9 @@ def profile_to_json(profile: Profile) -> str:
             return {str(k): plain(v) for k, v in value.items()}
         if isinstance(value, (tuple, list)):
             return [plain(v) for v in value]
-        if isinstance(value, bool) or not hasattr(value, "as_tuple"):
+        if not isinstance(value, Decimal):
             return value
-        return int(value) if value == value.to_integral_value() else float(value)  # type: ignore[attr-defined]
+        return int(value) if value == value.to_integral_value() else float(value)
 
     return json.dumps(plain(profile.to_mapping()), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
