@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from perfxl.contract.metadata import SHEET as METADATA_SHEET
@@ -213,6 +214,10 @@ def file_name_problems(name: str, limits: FileLimits) -> list[str]:
     return reasons
 
 
+def _numbered(stem: str, suffix: str, limits: FileLimits, number: int) -> str:
+    return _file_candidate(stem, f"_{number}", suffix, limits)
+
+
 def _file_candidate(stem: str, tail: str, suffix: str, limits: FileLimits) -> str:
     head = stem
     while head and not limits.fits(head + tail + suffix):
@@ -232,10 +237,6 @@ def file_names(stems: Sequence[str], suffix: str, limits: FileLimits) -> list[st
     names = []
     for text in stems:
         stem = clean_file_stem(text)
-        unique = unique_name(
-            _file_candidate(stem, "", suffix, limits),
-            taken,
-            lambda n, stem=stem: _file_candidate(stem, f"_{n}", suffix, limits),
-        )  # type: ignore[misc]
+        unique = unique_name(_file_candidate(stem, "", suffix, limits), taken, partial(_numbered, stem, suffix, limits))
         names.append(unique + suffix)
     return names

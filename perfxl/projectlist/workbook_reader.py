@@ -84,7 +84,7 @@ def _fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _number_text(value: int | float) -> str:
+def _number_text(value: int | float | Decimal) -> str:
     try:
         number = to_decimal(value)
     except NotANumber:
@@ -214,8 +214,8 @@ class _Reader:
     def info(self) -> None:
         sheet = self.sheet(SHEET_INFO)
         if sheet is None:
-            for info_field in INFO_FIELDS:
-                self.content.locations[(info_field.key,)] = _sheet_label(SHEET_INFO)
+            for each_field in INFO_FIELDS:
+                self.content.locations[(each_field.key,)] = _sheet_label(SHEET_INFO)
             return
         labels = {normalise_header(alias): f for f in INFO_FIELDS for alias in (f.label, *f.aliases)}
         found: dict[str, object] = {}
@@ -382,7 +382,7 @@ def _rows(sheet: ReadOnlyWorksheet) -> list[tuple[Cell, ...]]:
     it raises on the sheet's XML (a shared string's index out of range, a cell reference it cannot parse,
     broken XML) is the file's problem, _Damaged, not perfxl's."""
     try:
-        return [tuple(row) for row in sheet.iter_rows()]  # type: ignore[misc]
+        return [tuple(row) for row in sheet.iter_rows()]  # type: ignore[misc, arg-type]  # read-only cells
     except MemoryError:
         raise
     except Exception as exc:
