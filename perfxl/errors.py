@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from perfxl.core.errors import PerfxlError
+
 
 class Stage(IntEnum):
     """Where a problem stands among the problems of one input: a cause is reported before what follows from it."""
@@ -33,7 +35,7 @@ class Problem:
         return f"{'，'.join(where)}：{self.message}"
 
 
-class InputError(Exception):
+class InputError(PerfxlError):
     """Unusable input: the CLI prints every problem and exits with code 2.
 
     The problems are kept in their order within each stage, causes first (:class:`Stage`).

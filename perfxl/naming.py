@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from perfxl.contract.metadata import SHEET as METADATA_SHEET
+from perfxl.core.errors import PerfxlError
 from perfxl.output import unique_name
 
 # -- sheet names -------------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ WINDOWS_DEVICES = frozenset(
 LOCK_PREFIX = "~$"  # Excel's lock files: batches skip files named like this
 
 
-class NamingError(ValueError):
+class NamingError(PerfxlError, ValueError):
     """No valid file name can be made (the message is Chinese)."""
 
 

@@ -10,6 +10,8 @@ import errno
 import os
 from pathlib import Path
 
+from perfxl.core.errors import PerfxlError
+
 # errno → (reason, what to do). EACCES is also what Windows reports for a file open in Excel or WPS.
 _REASONS: dict[int, tuple[str, str]] = {
     errno.EACCES: ("没有写入权限", "请换一个有写入权限的位置；文件正被 Excel、WPS 等程序打开时，请先关闭它"),
@@ -31,7 +33,7 @@ _REASONS: dict[int, tuple[str, str]] = {
 }
 
 
-class OutputError(OSError):
+class OutputError(PerfxlError, OSError):
     """An output that could not be written or may not be written; ``str()`` is the whole Chinese message.
 
     An OSError, so that code which treats a file's OSError as that file's problem (a batch going on with

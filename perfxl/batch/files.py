@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfxl.core.errors import PerfxlError
 from perfxl.limits import MAX_PART_BYTES, MAX_SHEETS, part_too_large
 from perfxl.zipdata import ZIP_READ_ERRORS, unreadable_part
 
@@ -29,7 +30,7 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
-class Unusable(Exception):
+class Unusable(PerfxlError):
     message: str
 
     def __str__(self) -> str:

@@ -43,11 +43,12 @@ from perfxl.calc.values import (
     to_number,
     to_text,
 )
+from perfxl.core.errors import PerfxlError
 
 Key = tuple[str, int, int]  # (sheet, row, column)
 
 
-class Unsupported(Exception):
+class Unsupported(PerfxlError):
     """A formula the engine does not compute; its text says why, in Chinese."""
 
 

@@ -16,10 +16,12 @@ from functools import lru_cache
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from perfxl.core.errors import PerfxlError
+
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
-class FormulaSyntaxError(ValueError):
+class FormulaSyntaxError(PerfxlError, ValueError):
     """A formula the parser cannot read (or a construct the engine does not support)."""
 
 

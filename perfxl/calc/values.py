@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, getcontext
 
+from perfxl.core.errors import PerfxlError
 from perfxl.core.numbers import NotANumber
 
 
@@ -40,7 +41,7 @@ BLANK = _Blank()
 
 
 @dataclass(frozen=True)
-class ExcelError(Exception):
+class ExcelError(PerfxlError):
     """An error value such as #VALUE!; raised inside the engine, held as a cell's value."""
 
     code: str

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from perfxl.contract.profiles import profile_from_cell
 from perfxl.contract.texts import EXCEL_ERRORS, PROFILE_UNUSABLE
+from perfxl.core.errors import PerfxlError
 from perfxl.core.numbers import NotANumber, to_decimal
 from perfxl.core.profile import Profile, ProfileError
 
 
-class Unusable(Exception):
+class Unusable(PerfxlError):
     """An argument that cannot be used; its text is what the cell shows."""
 
 

@@ -10,6 +10,8 @@ import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
+from perfxl.core.errors import PerfxlError
+
 # Excel keeps 15 significant digits; formatting a float to 15 digits recovers the decimal number the
 # officer typed (0.1 + 0.2 shows as 0.3) and makes ROUND behave like Excel's at .xx5 boundaries.
 _EXCEL_DIGITS = 15
@@ -19,7 +21,7 @@ _LARGEST_DOUBLE = Decimal(repr(sys.float_info.max))
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
 
-class NotANumber(ValueError):
+class NotANumber(PerfxlError, ValueError):
     """Raised when a value cannot be read as a number."""
 
 

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from perfxl.core.errors import PerfxlError
 from perfxl.core.numbers import NotANumber, to_decimal
 
 REVERSE_RULES = ("ratio", "linear")
 GRADE_NAMES = ("优", "良", "中", "差")
 
 
-class ProfileError(ValueError):
+class ProfileError(PerfxlError, ValueError):
     """A profile setting is missing or unusable; ``key`` names it."""
 
     def __init__(self, key: str, message: str) -> None:

@@ -50,6 +50,7 @@ from pyopenvba.vba import (
     serialize_projectwm,
 )
 
+from perfxl.core.errors import PerfxlError
 from perfxl.excel import vba_source
 from perfxl.excel.compound_file import BlackTreeCFB
 from perfxl.excel.udf_metadata import xlwings_udfs_module
@@ -66,7 +67,7 @@ _DECLARATIONS = ("Module", "Class", "Document", "BaseClass")
 _SHEET_NAME = re.compile(r"Sheet(\d+)")
 
 
-class VBAProjectError(RuntimeError):
+class VBAProjectError(PerfxlError, RuntimeError):
     """xlwings' project is missing or not shaped as expected; the message is in Chinese for the user."""
 
 

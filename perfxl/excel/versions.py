@@ -29,6 +29,7 @@ from pyopenvba.exceptions import PyOpenVBAError
 from pyopenvba.vba import parse_vba_project
 
 from perfxl.contract.metadata import FORMAT, META_NAME, XLWINGS_VERSION_KEY
+from perfxl.core.errors import PerfxlError
 from perfxl.excel.vba_project import VBA_ENTRY, xlwings_project, xlwings_version
 from perfxl.workbook.base import Book, Ref, cell_text
 
@@ -42,7 +43,7 @@ _DECLARED_VERSION = re.compile(
 )
 
 
-class UnreadableProject(ValueError):
+class UnreadableProject(PerfxlError, ValueError):
     """The bytes are not a VBA project pyOpenVBA can read."""
 
 

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 import perfxl
+from perfxl.core.errors import PerfxlError
 from perfxl.excel.versions import XLWINGS_PIN
 
 PYTHON_VERSION = "3.11"
@@ -26,7 +27,7 @@ INSTALL_SCRIPT = "安装perfxl.bat"
 README = "安装说明.txt"
 
 
-class WheelhouseError(Exception):
+class WheelhouseError(PerfxlError):
     """pip could not provide a package; the message says which, in Chinese."""
 
 

@@ -10,6 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfxl.contract.metadata import PROFILE_NAME
 from perfxl.contract.profiles import load_profile, profile_to_json
+from perfxl.core.errors import PerfxlError
 from perfxl.core.form import FormResult
 from perfxl.excel.versions import embedded_xlwings_version
 from perfxl.generate.fast_sheet import FastFormulaWorksheet
@@ -120,7 +121,7 @@ def _context(result: FormResult, year: int) -> dict[str, object]:
             "goal.actual": form.goal_actual}
 
 
-class ReplaceRefused(Exception):
+class ReplaceRefused(PerfxlError):
     """The new workbook was written but may not replace what is at its target (``reason``, Chinese)."""
 
     def __init__(self, reason: str) -> None:

@@ -20,13 +20,15 @@ from pathlib import Path
 from types import TracebackType
 from xml.sax.saxutils import escape
 
+from perfxl.core.errors import PerfxlError
+
 SOFFICE_CANDIDATES = ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")
 UNO_PYTHON_CANDIDATES = ("/usr/bin/python3",)
 SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
 INSTALL_HINT = "请安装 LibreOffice：sudo bash scripts/install-system-packages.sh"
 
 
-class LibreOfficeError(RuntimeError):
+class LibreOfficeError(PerfxlError, RuntimeError):
     """LibreOffice is missing, failed, or timed out; the message is in Chinese for the user."""
 
 

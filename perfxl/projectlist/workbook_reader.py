@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from perfxl.batch.files import Unusable, check_package
+from perfxl.core.errors import PerfxlError
 from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.errors import InputError, Problem, Stage
 from perfxl.projectlist.model import ProjectList
@@ -369,7 +370,7 @@ def _put(target: dict[str, object], key: tuple[str, ...], value: object) -> None
     target[key[-1]] = value
 
 
-class _Damaged(Exception):
+class _Damaged(PerfxlError):
     """openpyxl failed on the XML of a sheet: the file is damaged, or not as a spreadsheet program writes it."""
 
     def __init__(self, sheet: str, error: Exception) -> None:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from perfxl.core.errors import PerfxlError
+
 # The fields a text cell may show, with their Chinese labels for messages. row.* only in the band.
 TEXT_FIELDS: dict[str, str] = {
     "year": "年度",
@@ -35,7 +37,7 @@ STATEMENT_MARKS = ("{%", "{#")
 SHOWN = 40  # characters of a refused placeholder quoted in the message
 
 
-class PlaceholderError(ValueError):
+class PlaceholderError(PerfxlError, ValueError):
     """A text that is not plain text with known placeholders; the message is Chinese."""
 
 

@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from perfxl.core.errors import PerfxlError
+
 if TYPE_CHECKING:
     from perfxl.workbook.base import Book  # which declares protection() and set_protection()
 
 
-class ProtectionError(Exception):
+class ProtectionError(PerfxlError):
     """A sheet perfxl may not unprotect (a password it does not know); the text says so in Chinese."""
 
 

@@ -30,6 +30,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from perfxl.calc.engine import Engine, Function
 from perfxl.calc.values import BLANK, ExcelError
+from perfxl.core.errors import PerfxlError
 from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.output import atomic_path
 from perfxl.workbook.base import Book, Calculation, Ref, parse_reference
@@ -45,7 +46,7 @@ _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-class XlsxError(Exception):
+class XlsxError(PerfxlError):
     """The package is not a readable workbook."""
 
 
