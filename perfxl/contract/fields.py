@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from perfxl.core.budget import COLUMNS, SOURCES
+from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL
 
 
 class Kind(Enum):
@@ -60,7 +60,7 @@ def _fields() -> dict[str, Field]:
         Field("form.status", Kind.TEXT, "PERFXL_STATUS", "检查摘要"),
         Field("form.stamp", Kind.TEXT, "PERFXL_STAMP", "重新计算时间"),
     ]
-    source_labels = {**dict(SOURCES), "total": "年度资金总额"}
+    source_labels = {**dict(SOURCES), "total": TOTAL_LABEL}
     for source, source_label in source_labels.items():
         for column, column_label in COLUMNS:
             # Amounts are inputs: the generator locks those the list already gives (budgets).

@@ -90,12 +90,16 @@ def evaluate_budget(funds: Funds, profile: Profile) -> BudgetResult:
             value = row.get(column)
             if value is not None and value < 0:
                 findings.append(error("negative_amount", f"funds.{key}.{column}", f"{label}的{column_label}不能为负数"))
-    findings.extend(_stated_total_findings(funds))
+    findings.extend(stated_total_findings(funds))
     rate = execution_rate(total.annual, total.executed, profile)
     return BudgetResult(rate, budget_score(rate, profile.budget_weight, profile), tuple(findings))
 
 
-def _stated_total_findings(funds: Funds) -> list[Finding]:
+def stated_total_findings(funds: Funds) -> list[Finding]:
+    """The rule that a typed 年度资金总额 equals its sources' sum, column by column (rules.md §5).
+
+    Stated here only: the project-list validation reports these same findings for a list.
+    """
     stated = funds.stated_total
     if stated is None:
         return []

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from perfxl.contract.profiles import resolve_profile
-from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
+from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow, stated_total_findings
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput
@@ -25,7 +25,7 @@ TOP_KEYS = {"perfxl": "格式版本", "year": "年度", "department": "主管部
             "profile": "评分配置", "projects": "项目列表"}
 PROJECT_KEYS = {"name": "项目名称", "department": "主管部门", "unit": "实施单位", "funds": "项目资金",
                 "goal": "年度总体目标", "indicators": "绩效指标"}
-FUNDS_KEYS = {**dict(SOURCES), "total": "年度资金总额"}
+FUNDS_KEYS = {**dict(SOURCES), "total": TOTAL_LABEL}
 FUNDS_COLUMNS = dict(COLUMNS)
 GOAL_KEYS = {"expected": "预期目标", "actual": "实际完成情况"}
 INDICATOR_KEYS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
@@ -142,13 +142,10 @@ def _funds(value: object, out: _Collector, project: str, at: Key) -> Funds:
             for column, column_label in COLUMNS
         ))
     funds = Funds(**{k: rows[k] for k, _ in SOURCES if k in rows}, stated_total=rows.get("total"))
-    if funds.stated_total is not None:
-        for column, column_label in COLUMNS:
-            given, computed = funds.stated_total.get(column), funds.source_sum(column)
-            if given is not None and computed is not None and given != computed:
-                out.add(f"年度资金总额的{column_label} {given} 不等于各资金来源之和 {computed}",
-                        project, _term(f"{FUNDS_KEYS['total']}{column_label}", f"funds.total.{column}"),
-                        (*at, "total", column))
+    for finding in stated_total_findings(funds):
+        column = finding.field.rsplit(".", 1)[1]  # funds.total.annual
+        out.add(finding.message, project, _term(f"{FUNDS_KEYS['total']}{FUNDS_COLUMNS[column]}", finding.field),
+                (*at, "total", column))
     return funds
 
 
