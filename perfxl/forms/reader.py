@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perfxl.contract.fields import FIELDS
-from perfxl.contract.metadata import FORMAT, META_NAME, TABLE_NAME
+from perfxl.contract.metadata import (
+    FORMAT,
+    FORMAT_KEY,
+    META_NAME,
+    MODE_KEY,
+    PROFILE_KEY,
+    TABLE_NAME,
+    YEAR_KEY,
+    is_year,
+)
 from perfxl.contract.profiles import load_profile, profile_from_cell, profile_to_json
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.findings import Finding, error
@@ -37,12 +46,12 @@ class Metadata:
 
     @property
     def mode(self) -> str:
-        return str(self.settings.get("计算方式") or "udf")
+        return str(self.settings.get(MODE_KEY) or "udf")
 
     @property
     def year(self) -> int | None:
-        value = self.settings.get("年度")
-        return int(value) if isinstance(value, (int, float)) and 2000 <= value <= 2100 else None
+        value = self.settings.get(YEAR_KEY)
+        return int(value) if is_year(value) else None
 
 
 @dataclass
@@ -86,7 +95,7 @@ def read_metadata(book: Book) -> Metadata | None:
         return None
     rows = book.values(names[META_NAME])
     settings = {str(r[0]): r[1] for r in rows if r and r[0] is not None}
-    if settings.get("格式") != FORMAT:
+    if settings.get(FORMAT_KEY) != FORMAT:
         return None
     indicators: dict[str, list[tuple[str, str, Decimal]]] = {}
     if TABLE_NAME in names:
@@ -95,7 +104,7 @@ def read_metadata(book: Book) -> Metadata | None:
                 continue
             sheet, _, _, _, _, name, target, weight = (list(row) + [None] * 8)[:8]
             indicators.setdefault(str(sheet), []).append((str(name), str(target), _decimal_or_zero(weight)))
-    profile_text = settings.get("评分配置")
+    profile_text = settings.get(PROFILE_KEY)
     try:
         profile = profile_from_cell(None if profile_text is None else str(profile_text))
     except ProfileError:

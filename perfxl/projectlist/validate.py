@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR, is_year
 from perfxl.contract.profiles import resolve_profile
 from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow, stated_total_findings
 from perfxl.core.form import FormInput
@@ -36,7 +37,6 @@ PROFILE_KEYS = {"base": "基础配置", "name": "配置名称", "budget_weight":
                 "reverse_rule": "反向指标计分方式", "over_achievement": "超额完成阈值",
                 "partial_share": "部分达成得分比例", "grades": "等级分数线", "tier_bounds": "定性指标档次下限",
                 "rate_decimals": "执行率小数位数", "score_decimals": "得分小数位数"}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # No amount, weight, score or result comes near this; beyond it sums lose digits (decimal's 28), so such a
 # number is a typing or conversion slip (an account number pasted, 1E+30 for 1.30).
 NUMBER_LIMIT = Decimal("1E+28")
@@ -271,7 +271,7 @@ def build_project_list(data: object, path: Path, locate: Locate | None = None) -
         year = int(year.strip())
     if year is None:
         out.add(f"缺少必填字段 {out.term('年度', 'year')}", at=("year",), stage=Stage.FILE)
-    elif isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+    elif not isinstance(year, int) or not is_year(year):  # 2022, not 2022.0 or true
         out.add(f"{out.term('年度', 'year')}应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",),
                 stage=Stage.FILE)
     profile = None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR
 from perfxl.contract.profiles import available_profiles
 from perfxl.core.grammar import parse_target
 from perfxl.projectlist.workbook_layout import (
@@ -304,7 +305,7 @@ def _write_info(writer: _Writer, sheet: Worksheet, data: Mapping[str, object]) -
             options = {"validate": "integer", "criteria": "==", "value": 1, "error_title": "格式版本",
                        "error_message": "格式版本固定为 1。"}
         elif field.key == "year":
-            options = {"validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
+            options = {"validate": "integer", "criteria": "between", "minimum": MIN_YEAR, "maximum": MAX_YEAR,
                        "error_title": "年度", "error_message": "请输入四位数年份，如 2022。"}
         elif field.key == "profile":
             options = {"validate": "list", "source": available_profiles(), "show_error": False}
