@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
+from perfxl.core import labels
 from perfxl.core.form import FormResult
 
 SHEET = "perfxl"
@@ -21,7 +22,7 @@ FORMAT = "perfxl-form/1"
 PROFILE_NAME = "PERFXL_PROFILE"
 META_NAME = "PERFXL_META"
 TABLE_NAME = "PERFXL_META_INDICATORS"
-TABLE_HEADER = ("工作表", "项目名称", "序号", "一级指标", "二级指标", "三级指标", "年度指标值", "分值")
+TABLE_HEADER = ("工作表", "项目名称", "序号", labels.LEVEL1, labels.LEVEL2, labels.NAME, labels.TARGET, labels.WEIGHT)
 
 # The settings rows (column A the key, column B the value), in this order.
 TITLE = "perfxl 自评表元数据（请勿修改）"
