@@ -39,13 +39,14 @@ from perfxl.batch.tables import (
     write_table,
 )
 from perfxl.contract.profiles import load_profile
-from perfxl.core.budget import sum_present
+from perfxl.core.budget import COLUMN_LABELS, TOTAL_LABEL, sum_present
 from perfxl.core.findings import Level
 from perfxl.core.numbers import plain, round_half_up
 from perfxl.core.profile import GRADE_NAMES, Profile
 from perfxl.naming import quote_sheet
 
 SUMMARY_SHEET, CHART_SHEET, PROBLEM_SHEET, NOTES_SHEET = "汇总表", "图表", "问题清单", "说明"
+ANNUAL, EXECUTED = COLUMN_LABELS["annual"], COLUMN_LABELS["executed"]
 FIRST_ROW = HEADER_ROW + 1  # 0-based row of the first form
 
 SUMMARY_COLUMNS: dict[str, Column] = {
@@ -53,8 +54,8 @@ SUMMARY_COLUMNS: dict[str, Column] = {
     "department": Column("主管部门", 24),
     "unit": Column("实施单位", 24),
     "project": Column("项目名称", 30),
-    "annual": Column("全年预算数（元）", 16, "money"),
-    "executed": Column("全年执行数（元）", 16, "money"),
+    "annual": Column(f"{ANNUAL}（元）", 16, "money"),
+    "executed": Column(f"{EXECUTED}（元）", 16, "money"),
     "rate": Column("执行率", 10, "rate"),
     "budget_score": Column("预算执行率得分", 10, "score"),
     "total": Column("总分", 9, "score"),
@@ -71,7 +72,7 @@ PROBLEM_KEYS = ("no", "source", "sheet", "project", "level", "cell", "message")
 # The notes of the scoring rules (执行率, 预算执行率得分, 总分、等级) come from the forms' profiles: rule_notes.
 NOTES_BEFORE_RULES = (
     (SUMMARY_SHEET, "排序", "按主管部门、实施单位（拼音序），再按总分从高到低；总分未能计算的自评表排在本单位最后。"),
-    (SUMMARY_SHEET, "全年预算数、全年执行数", "自评表“年度资金总额”行的全年预算数和全年执行数，单位为元。"),
+    (SUMMARY_SHEET, f"{ANNUAL}、{EXECUTED}", f"自评表“{TOTAL_LABEL}”行的{ANNUAL}和{EXECUTED}，单位为元。"),
 )
 NOTES_AFTER_RULES = (
     (SUMMARY_SHEET, "未达成指标数", "得分低于分值（未得满分）的三级指标个数；尚无得分的指标不计入。"),
@@ -140,7 +141,7 @@ def rule_notes(rules: SummaryRules) -> tuple[tuple[str, str, str], ...]:
 
     return (
         (SUMMARY_SHEET, "执行率", each(
-            lambda p: f"全年执行数 ÷ 全年预算数，四舍五入保留{p.rate_decimals}位小数（显示为百分比）。")),
+            lambda p: f"{EXECUTED} ÷ {ANNUAL}，四舍五入保留{p.rate_decimals}位小数（显示为百分比）。")),
         (SUMMARY_SHEET, "预算执行率得分", each(lambda p: (
             f"执行率{'（超过100%按100%计）' if p.cap_budget_rate else ' '}× 预算执行率分值，"
             f"保留{p.score_decimals}位小数。"))),

@@ -28,6 +28,7 @@ from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, is_override, rule_score
+from perfxl.core.labels import TARGET
 from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.core.profile import Profile, ProfileError
 from perfxl.workbook.base import Book, Ref, cell_text
@@ -267,7 +268,7 @@ def _changed_targets(read: ReadForm, generated: list[tuple[str, str, Decimal]]) 
         target, weight = by_name[row.name]
         if row.target != target:
             findings.append(error("target_changed", f"indicators[{index}].target",
-                                  f"指标「{row.name}」的年度指标值已被修改：生成时为「{target}」，现为「{row.target}」")
+                                  f"指标「{row.name}」的{TARGET}已被修改：生成时为「{target}」，现为「{row.target}」")
                             .located(_where(read, index, "row.target")))
         if row.weight != weight:
             findings.append(error("weight_changed", f"indicators[{index}].weight",

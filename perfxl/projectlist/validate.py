@@ -10,12 +10,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from perfxl.contract.fields import FIELDS
 from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR, is_year
 from perfxl.contract.profiles import resolve_profile
 from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow, stated_total_findings
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput
+from perfxl.core.labels import INDICATOR_LABELS, TARGET, WEIGHT
 from perfxl.core.numbers import NotANumber, shown, to_decimal
 from perfxl.core.profile import ProfileError
 from perfxl.errors import InputError, Problem, Stage
@@ -24,13 +26,12 @@ from perfxl.projectlist.model import ProjectList
 FORMAT_VERSION = 1
 TOP_KEYS = {"perfxl": "格式版本", "year": "年度", "department": "主管部门", "unit": "实施单位",
             "profile": "评分配置", "projects": "项目列表"}
-PROJECT_KEYS = {"name": "项目名称", "department": "主管部门", "unit": "实施单位", "funds": "项目资金",
-                "goal": "年度总体目标", "indicators": "绩效指标"}
+PROJECT_KEYS = {**{key: FIELDS[f"project.{key}"].label for key in ("name", "department", "unit")},
+                "funds": "项目资金", "goal": "年度总体目标", "indicators": "绩效指标"}
 FUNDS_KEYS = {**dict(SOURCES), "total": TOTAL_LABEL}
 FUNDS_COLUMNS = dict(COLUMNS)
-GOAL_KEYS = {"expected": "预期目标", "actual": "实际完成情况"}
-INDICATOR_KEYS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
-                  "weight": "分值", "actual": "实际完成值", "score": "得分", "reason": "偏差原因分析及改进措施"}
+GOAL_KEYS = {key: FIELDS[f"goal.{key}"].label for key in ("expected", "actual")}
+INDICATOR_KEYS = INDICATOR_LABELS
 INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "weight")
 PROFILE_KEYS = {"base": "基础配置", "name": "配置名称", "budget_weight": "预算执行率分值",
                 "level1_weights": "一级指标参考分值", "cap_budget_rate": "执行率超过100%按100%计",
@@ -167,7 +168,7 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
     weight = _number(data.get("weight"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}",
                      required=True, at=(*at, "weight"))
     if weight == 0:  # a row worth nothing cannot be scored or checked meaningfully
-        out.add("分值应大于 0", project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
+        out.add(f"{WEIGHT}应大于 0", project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
         weight = None
     score = _number(data.get("score"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'score')}",
                     negative_ok=True, at=(*at, "score"))
@@ -175,7 +176,7 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
     if target:
         parsed = parse_target(target)
         if parsed.error:
-            out.add(f"年度指标值「{target}」无法识别：{parsed.error}", project,
+            out.add(f"{TARGET}「{target}」无法识别：{parsed.error}", project,
                     f"{where}的{_label(INDICATOR_KEYS, 'target')}", (*at, "target"))
             ok = False
         elif parsed.value is not None and abs(parsed.value) >= NUMBER_LIMIT:
