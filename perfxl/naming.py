@@ -32,6 +32,8 @@ EMBEDDED_CODE_SUFFIX = ".py"  # xlwings runs a sheet named *.py as embedded code
 DEFAULT_SHEET = "项目"
 # Characters XML 1.0 cannot hold, and other controls: a name is written into workbook.xml.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Spaces and apostrophes at either end, in any mix (Excel refuses a name starting or ending with ').
+_EDGE_QUOTES = re.compile(r"^[\s']+|[\s']+$")
 
 
 def utf16_units(text: str) -> int:
@@ -49,7 +51,8 @@ def _head(text: str, units: int) -> str:
     return text
 
 
-def _fold(name: str) -> str:
+def sheet_key(name: str) -> str:
+    """A sheet name as Excel compares names: two names with the same key are the same sheet."""
     return unicodedata.normalize("NFC", name).casefold()
 
 
@@ -71,7 +74,7 @@ def sheet_name_problems(name: str) -> list[str]:
         reasons.append("sheet name contains a control character")
     if name.startswith("'") or name.endswith("'"):
         reasons.append("sheet name starts or ends with an apostrophe")
-    if _fold(name) in {_fold(r) for r in EXCEL_RESERVED_SHEETS}:
+    if sheet_key(name) in {sheet_key(r) for r in EXCEL_RESERVED_SHEETS}:
         reasons.append(f"{name!r} is reserved by Excel")
     if name.casefold().endswith(EMBEDDED_CODE_SUFFIX):
         reasons.append(f"sheet name ends with {EMBEDDED_CODE_SUFFIX} (xlwings treats such a sheet as embedded code)")
@@ -79,14 +82,14 @@ def sheet_name_problems(name: str) -> list[str]:
 
 
 def _clean_sheet_text(text: str) -> str:
-    name = _CONTROL.sub("_", re.sub(r"[\[\]:*?/\\]", "_", text)).strip()
-    return name.strip("'").strip() or DEFAULT_SHEET
+    name = _CONTROL.sub("_", re.sub(r"[\[\]:*?/\\]", "_", text))
+    return _EDGE_QUOTES.sub("", name) or DEFAULT_SHEET
 
 
 def _sheet_candidate(base: str, tail: str) -> str:
     head = _head(base, MAX_SHEET_UNITS - utf16_units(tail))
     if not tail:
-        head = head.rstrip("'").rstrip()
+        head = _EDGE_QUOTES.sub("", head)
         if head.casefold().endswith(EMBEDDED_CODE_SUFFIX):
             head = head[: -len(EMBEDDED_CODE_SUFFIX)] + "_" + head[-2:]
     return (head or DEFAULT_SHEET) + tail
@@ -95,15 +98,13 @@ def _sheet_candidate(base: str, tail: str) -> str:
 def sheet_name(text: str, taken: set[str], reserved: Iterable[str] = PERFXL_SHEETS) -> str:
     """A valid worksheet name from ``text`` (a project or unit name), unique among ``taken``.
 
-    Unique as Excel compares names (case-insensitively); never one of ``reserved`` (perfxl's own
-    sheets) or Excel's ``History``. The name is added to ``taken``; a clash gets ``~2``, ``~3``….
+    Unique as Excel compares names (:func:`sheet_key`); never one of ``reserved`` (perfxl's own sheets)
+    or Excel's ``History``. The name is added to ``taken``; a clash gets ``~2``, ``~3``… (every candidate
+    passes :func:`sheet_name_problems` but for being taken or reserved).
     """
     base = _clean_sheet_text(text)
-    used = {_fold(t) for t in taken} | {_fold(r) for r in reserved}
-    name, counter = _sheet_candidate(base, ""), 2
-    while _fold(name) in used or sheet_name_problems(name):
-        name = _sheet_candidate(base, f"~{counter}")
-        counter += 1
+    used = {sheet_key(t) for t in (*taken, *reserved, *EXCEL_RESERVED_SHEETS)}
+    name = unique_name(_sheet_candidate(base, ""), used, lambda n: _sheet_candidate(base, f"~{n}"), key=sheet_key)
     taken.add(name)
     return name
 

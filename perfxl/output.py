@@ -211,11 +211,16 @@ def creation_time() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def unique_name(base: str, taken: set[str], numbered: Callable[[int], str]) -> str:
-    """``base``, or ``numbered(2)``, ``numbered(3)``… until no name in ``taken`` (lower case) is the same."""
+def unique_name(base: str, taken: set[str], numbered: Callable[[int], str],
+                key: Callable[[str], str] = str.lower) -> str:
+    """``base``, or ``numbered(2)``, ``numbered(3)``… until no name in ``taken`` is the same.
+
+    ``taken`` holds names as ``key`` gives them (lower case: how Windows compares file names); the name
+    chosen is added to it the same way.
+    """
     name, count = base, 2
-    while name.lower() in taken:
+    while key(name) in taken:
         name = numbered(count)
         count += 1
-    taken.add(name.lower())
+    taken.add(key(name))
     return name

@@ -14,13 +14,17 @@ import xlwings as xw
 
 from perfxl import debuglog
 from perfxl.contract import functions
+from perfxl.core import labels
+from perfxl.core.budget import COLUMN_LABELS, TOTAL_LABEL
+
+ANNUAL, EXECUTED = COLUMN_LABELS["annual"], COLUMN_LABELS["executed"]
 
 debuglog.enable()  # PERFXL_DEBUG on the PC: the UDF server's tracebacks go to that file
 
 
 @xw.func
-@xw.arg("budget", doc="全年预算数（年度资金总额行），单位元", err_to_str=True)
-@xw.arg("executed", doc="全年执行数（年度资金总额行），单位元", err_to_str=True)
+@xw.arg("budget", doc=f"{ANNUAL}（{TOTAL_LABEL}行），单位元", err_to_str=True)
+@xw.arg("executed", doc=f"{EXECUTED}（{TOTAL_LABEL}行），单位元", err_to_str=True)
 @xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
 def PERF_RATE(budget, executed, profile=None):
     """预算执行率 = 全年执行数 ÷ 全年预算数，四舍五入到4位小数（0.9545 显示为 95.45%）。"""
@@ -28,9 +32,9 @@ def PERF_RATE(budget, executed, profile=None):
 
 
 @xw.func
-@xw.arg("budget", doc="全年预算数（年度资金总额行），单位元", err_to_str=True)
-@xw.arg("executed", doc="全年执行数（年度资金总额行），单位元", err_to_str=True)
-@xw.arg("weight", doc="预算执行率的分值，省略时为10", err_to_str=True)
+@xw.arg("budget", doc=f"{ANNUAL}（{TOTAL_LABEL}行），单位元", err_to_str=True)
+@xw.arg("executed", doc=f"{EXECUTED}（{TOTAL_LABEL}行），单位元", err_to_str=True)
+@xw.arg("weight", doc=f"预算执行率的{labels.WEIGHT}，省略时为10", err_to_str=True)
 @xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
 def PERF_BUDGET_SCORE(budget, executed, weight=None, profile=None):
     """预算执行率得分 = 执行率（超过100%按100%）× 分值，四舍五入到2位小数。"""
@@ -38,9 +42,9 @@ def PERF_BUDGET_SCORE(budget, executed, weight=None, profile=None):
 
 
 @xw.func
-@xw.arg("target", doc="年度指标值，如 >=90%、≥3次、不高于5%、顺利完成", err_to_str=True)
-@xw.arg("actual", doc="实际完成值：数值（88% 即 0.88）或文字，如 18次、较顺利", err_to_str=True)
-@xw.arg("weight", doc="该指标的分值", err_to_str=True)
+@xw.arg("target", doc=f"{labels.TARGET}，如 >=90%、≥3次、不高于5%、顺利完成", err_to_str=True)
+@xw.arg("actual", doc=f"{labels.ACTUAL}：数值（88% 即 0.88）或文字，如 18次、较顺利", err_to_str=True)
+@xw.arg("weight", doc=f"该指标的{labels.WEIGHT}", err_to_str=True)
 @xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
 def PERF_SCORE(target, actual, weight, profile=None):
     """按评分规则计算一个三级指标的得分；无法自动判定时显示“请人工评分”。"""
@@ -56,11 +60,11 @@ def PERF_GRADE(total, profile=None):
 
 
 @xw.func
-@xw.arg("target", doc="年度指标值", err_to_str=True)
-@xw.arg("actual", doc="实际完成值", err_to_str=True)
-@xw.arg("weight", doc="分值", err_to_str=True)
-@xw.arg("score", doc="得分（公式结果或人工填写的分数）", err_to_str=True)
-@xw.arg("reason", doc="偏差原因分析及改进措施", err_to_str=True)
+@xw.arg("target", doc=labels.TARGET, err_to_str=True)
+@xw.arg("actual", doc=labels.ACTUAL, err_to_str=True)
+@xw.arg("weight", doc=labels.WEIGHT, err_to_str=True)
+@xw.arg("score", doc=f"{labels.SCORE}（公式结果或人工填写的分数）", err_to_str=True)
+@xw.arg("reason", doc=labels.REASON, err_to_str=True)
 @xw.arg("profile", doc="评分配置：名称（如 mof-2020）或 JSON，省略时为 mof-2020", err_to_str=True)
 def PERF_CHECK(target, actual, weight, score, reason, profile=None):
     """检查一行指标：无问题时为空，否则列出问题（如缺少偏差原因、得分超过分值）。"""

@@ -406,3 +406,68 @@ def test_libreoffice_recalculates_the_cached_values(books) -> None:
                     assert value == pytest.approx(cached, rel=1e-12, abs=1e-9), ref
                 else:
                     assert plain(value) == plain(cached), ref
+
+
+# -- figures from the forms' profiles ------------------------------------------------------------
+# A bureau's profile unlike the default in every figure the summary shows: 2 rate decimals (a percentage
+# without decimals), 1 score decimal, other grade lines, no cap on the rate.
+BUREAU = {"rate_decimals": 2, "score_decimals": 1, "grades": [85, 70, 50], "cap_budget_rate": False}
+
+
+def _rescored(forms: list[CheckedForm], profile) -> list[CheckedForm]:
+    return [checked(f.result.form, profile, f.source, f.sheet) for f in forms]
+
+
+def _notes(path: Path) -> dict[str, str]:
+    return {row[1]: row[2] for row in rows_of(openpyxl.load_workbook(path)["说明"])}
+
+
+def test_summary_figures_follow_a_non_default_profile(forms, tmp_path: Path) -> None:
+    profile = load_project_list(bundled_example()).profile.with_overrides(BUREAU, name="某市-2023")
+    bureau = _rescored(forms, profile)
+    path = write_summary(tmp_path / "汇总.xlsx", bureau, [], year=2022, generated=GENERATED)
+    formulas = openpyxl.load_workbook(path)["汇总表"]
+    cached = openpyxl.load_workbook(path, data_only=True)["汇总表"]
+    rows = rows_of(cached, 4, 9)
+    named = by_project(bureau)
+    assert {row[3]: (row[6], row[8], row[9]) for row in rows} == {
+        name: (float(f.result.rate), None if f.result.total is None else float(f.result.total), f.result.grade)
+        for name, f in named.items()}
+    assert rows[0][6:10] == [1.05, 10.5, 96.5, "优"]  # 105% not capped: 10.5 of 10; 96.5 ≥ 85
+    assert rows[2][6:10] == [0.66, 6.6, 92.6, "优"]  # the seed's 鉴定考务经费: 945926.25 / 1440512 → 66%
+    assert rows[1][9] == "优"  # 就业服务经费: 89.96 → 90.0 is 良 by the default lines, 优 by 85
+    assert [formulas.cell(4, c).number_format for c in (7, 8, 9)] == ["0%", "0.0", "0.0"]
+    totals = [c.value for c in formulas[10]]
+    assert totals[6] == '=IF(E10=0,"",ROUND(F10/E10,2))'
+    assert totals[8] == '=IF(COUNT($I$4:$I$9)=0,"",ROUND(AVERAGE($I$4:$I$9),1))'
+    results = [f.result for f in bureau]
+    annual = sum(r.form.funds.total.annual for r in results)
+    executed = sum(r.form.funds.total.executed for r in results)
+    scored = [r.total for r in results if r.total is not None]
+    values = [c.value for c in cached[10]]
+    assert values[6] == float(round_half_up(executed / annual, 2)) == 0.69
+    assert values[8] == float(round_half_up(sum(scored) / len(scored), 1))
+    assert formulas.cell(10, 7).number_format == "0%"
+    notes = _notes(path)
+    assert notes["执行率"] == "全年执行数 ÷ 全年预算数，四舍五入保留2位小数（显示为百分比）。"
+    assert notes["预算执行率得分"] == "执行率 × 预算执行率分值，保留1位小数。"
+    assert notes["总分、等级"].startswith("预算执行率得分与各三级指标得分之和；等级：优≥85，良≥70，中≥50，差<50。")
+    charts = {name: zipfile.ZipFile(path).read(name).decode() for name in zipfile.ZipFile(path).namelist()
+              if name.startswith("xl/charts/chart")}
+    assert sum('formatCode="0.0"' in xml for xml in charts.values()) == 1
+    assert sum('formatCode="0%"' in xml for xml in charts.values()) == 1
+
+
+def test_summary_of_forms_under_two_profiles_names_each_rule(forms, tmp_path: Path) -> None:
+    profile = load_project_list(bundled_example()).profile.with_overrides(BUREAU, name="某市-2023")
+    mixed = forms[:3] + _rescored(forms[3:], profile)
+    path = write_summary(tmp_path / "汇总.xlsx", mixed, [], year=2022, generated=GENERATED)
+    formulas = openpyxl.load_workbook(path)["汇总表"]
+    # Each form's own figures by its profile; the totals to the most decimals any of them keeps.
+    assert formulas.cell(4, 7).number_format == "0.00%" and formulas.cell(4, 9).number_format == "0.00"
+    assert formulas.cell(10, 7).value == '=IF(E10=0,"",ROUND(F10/E10,4))'
+    notes = _notes(path)
+    assert sorted(notes["执行率"].splitlines()) == [
+        "评分配置「mof-2020」：全年执行数 ÷ 全年预算数，四舍五入保留4位小数（显示为百分比）。",
+        "评分配置「某市-2023」：全年执行数 ÷ 全年预算数，四舍五入保留2位小数（显示为百分比）。"]
+    assert "评分配置「某市-2023」：预算执行率得分与各三级指标得分之和；等级：优≥85" in notes["总分、等级"]

@@ -120,3 +120,28 @@ def test_generate_bad_template_exits_2_and_writes_nothing(tmp_path: Path) -> Non
     assert run.returncode == 2
     assert "模板.xlsx" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_every_kind_of_failure_exits_with_its_exit_code(tmp_path: Path, seed_list: Path) -> None:
+    # One table (perfxl.cli.exit_codes.ExitCode); the README tells users the same numbers.
+    from perfxl.cli import main
+    from perfxl.cli.exit_codes import ExitCode
+
+    data = yaml.safe_load(seed_list.read_text(encoding="utf-8"))
+    del data["projects"][0]["indicators"][5]["reason"]  # 课题报告完成情况: 0 of 1 without a reason
+    with_error = tmp_path / "有错误.yaml"
+    with_error.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "坏.yaml").write_text("perfxl: [", encoding="utf-8")
+    with pytest.raises(SystemExit) as usage:
+        main(["check", "--no-such-option"])
+    codes = {
+        "ok": main(["check", str(seed_list)]),
+        "errors": main(["check", str(with_error)]),
+        "input": main(["check", str(tmp_path / "坏.yaml")]),
+        "usage": usage.value.code,
+    }
+    assert codes == {"ok": ExitCode.OK, "errors": ExitCode.ERRORS, "input": ExitCode.INPUT, "usage": ExitCode.INPUT}
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert (f"退出码：`{ExitCode.OK:d}` 没有错误；`{ExitCode.ERRORS:d}` 至少一张表有“错误”级问题；"
+            f"`{ExitCode.INPUT:d}` 输入文件无法使用。") in readme
+    assert f"退出码 {ExitCode.BROKEN_PIPE:d}" in readme

@@ -73,6 +73,9 @@ def test_reserved_names_are_perfxls_own_sheets() -> None:
         ("a[b]:c", "a_b__c"),
         ("  ", "项目"),
         ("x" * 28 + ".py" + "yy", "x" * 28 + "_py"),  # cut to 31, then not ending in .py
+        ("' '引号", "引号"),  # apostrophes and spaces mixed at either end (this one used to hang)
+        ("引号' ' ", "引号"),
+        ("x" * 30 + "'y", "x" * 30),  # cut to 31 characters, ending in an apostrophe
     ],
 )
 def test_sheet_name(text: str, expected: str) -> None:
@@ -91,6 +94,20 @@ def test_sheet_names_are_unique_ignoring_case_and_fit_31_utf16_units() -> None:
         assert utf16_units(name) <= 31 and sheet_name_problems(name) == []
         name.encode("utf-8")  # no half surrogate pair
     assert names[3] == EXT_B * 15 and names[4] == EXT_B * 14 + "~2"
+
+
+def test_sheet_names_and_file_names_share_the_one_unique_name_rule() -> None:
+    # perfxl.output.unique_name numbers both; only the key differs (Excel's comparison, Windows' lower case).
+    from perfxl.naming import sheet_key
+    from perfxl.output import unique_name
+
+    taken: set[str] = set()
+    assert [sheet_name(t, taken) for t in ("Straße", "STRASSE", "e\u0301", "\u00e9")] == [
+        "Straße", "STRASSE~2", "e\u0301", "\u00e9~2"]  # casefold and NFC: as Excel compares them
+    keys: set[str] = set()
+    numbered = [unique_name(t, keys, lambda n, t=t: f"{t}~{n}", key=sheet_key) for t in ("Straße", "STRASSE")]
+    assert numbered == ["Straße", "STRASSE~2"] and keys == {"strasse", "strasse~2"}
+    assert file_names(["Straße", "STRASSE"], ".xlsx", FileLimits()) == ["Straße.xlsx", "STRASSE.xlsx"]
 
 
 # -- file names -------------------------------------------------------------------------------------

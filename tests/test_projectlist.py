@@ -218,3 +218,19 @@ def test_funds_total_mismatch_names_the_field_by_its_label(tmp_path: Path) -> No
     data["projects"][0]["funds"]["total"] = {"initial": 999}
     [message] = problems(write(tmp_path, data))
     assert "，年度资金总额年初预算数（funds.total.initial）：年度资金总额的年初预算数 999 不等于" in message
+
+
+def test_funds_total_mismatch_is_the_cores_rule_and_message(tmp_path: Path) -> None:
+    # One rule (perfxl.core.budget.stated_total_findings): the list reports what a form of it would.
+    from perfxl.core.budget import Funds, FundsRow, stated_total_findings
+
+    data = minimal()
+    data["projects"][0]["funds"]["total"] = {"initial": 999, "annual": "99.50", "executed": 90}
+    with pytest.raises(InputError) as caught:
+        load_project_list(write(tmp_path, data))
+    core = stated_total_findings(Funds(fiscal=FundsRow(Decimal(100), Decimal(100), Decimal(90)),
+                                       stated_total=FundsRow(Decimal(999), Decimal("99.50"), Decimal(90))))
+    assert [f.field for f in core] == ["funds.total.initial", "funds.total.annual"]
+    assert [p.message for p in caught.value.problems] == [f.message for f in core]
+    assert [p.field for p in caught.value.problems] == ["年度资金总额年初预算数（funds.total.initial）",
+                                                        "年度资金总额全年预算数（funds.total.annual）"]

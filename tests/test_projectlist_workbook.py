@@ -390,3 +390,23 @@ def test_perfxl_check_reads_the_example_workbook() -> None:
                          check=False, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert "89.96" in run.stdout and "92.57" in run.stdout
+
+
+def test_one_year_range_for_the_list_its_workbook_and_the_forms(tmp_path: Path) -> None:
+    # perfxl.contract.metadata states the range; the list's validation, the workbook's check in Excel and the
+    # reader of a returned form's metadata all follow it.
+    from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR, YEAR_KEY
+    from perfxl.contract.profiles import load_profile
+    from perfxl.forms.reader import Metadata
+    from tests.test_projectlist import minimal, write
+
+    year = validations(openpyxl.load_workbook(TEMPLATE)["基本信息"])["B3"]
+    assert (year.formula1, year.formula2) == (str(MIN_YEAR), str(MAX_YEAR))
+    for taken in (MIN_YEAR, MAX_YEAR):
+        assert load_project_list(write(tmp_path, {**minimal(), "year": taken})).year == taken
+    for refused in (MIN_YEAR - 1, MAX_YEAR + 1):
+        assert problems(write(tmp_path, {**minimal(), "year": refused})) == [
+            f"list.yaml：年度（year）应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{refused}」"]
+    read = {value: Metadata({YEAR_KEY: value}, {}, load_profile(), None).year
+            for value in (MIN_YEAR, float(MAX_YEAR), MIN_YEAR - 1, MAX_YEAR + 1, True)}
+    assert read == {MIN_YEAR: MIN_YEAR, float(MAX_YEAR): MAX_YEAR, MIN_YEAR - 1: None, MAX_YEAR + 1: None, True: None}

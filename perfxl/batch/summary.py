@@ -11,7 +11,8 @@ not recalculate shows the same numbers as Excel.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,14 +38,15 @@ from perfxl.batch.tables import (
     write_problem_table,
     write_table,
 )
-from perfxl.core.budget import sum_present
+from perfxl.contract.profiles import load_profile
+from perfxl.core.budget import COLUMN_LABELS, TOTAL_LABEL, sum_present
 from perfxl.core.findings import Level
-from perfxl.core.numbers import round_half_up
-from perfxl.core.profile import GRADE_NAMES
+from perfxl.core.numbers import plain, round_half_up
+from perfxl.core.profile import GRADE_NAMES, Profile
 from perfxl.naming import quote_sheet
 
 SUMMARY_SHEET, CHART_SHEET, PROBLEM_SHEET, NOTES_SHEET = "汇总表", "图表", "问题清单", "说明"
-RATE_DECIMALS, SCORE_DECIMALS = 4, 2
+ANNUAL, EXECUTED = COLUMN_LABELS["annual"], COLUMN_LABELS["executed"]
 FIRST_ROW = HEADER_ROW + 1  # 0-based row of the first form
 
 SUMMARY_COLUMNS: dict[str, Column] = {
@@ -52,8 +54,8 @@ SUMMARY_COLUMNS: dict[str, Column] = {
     "department": Column("主管部门", 24),
     "unit": Column("实施单位", 24),
     "project": Column("项目名称", 30),
-    "annual": Column("全年预算数（元）", 16, "money"),
-    "executed": Column("全年执行数（元）", 16, "money"),
+    "annual": Column(f"{ANNUAL}（元）", 16, "money"),
+    "executed": Column(f"{EXECUTED}（元）", 16, "money"),
     "rate": Column("执行率", 10, "rate"),
     "budget_score": Column("预算执行率得分", 10, "score"),
     "total": Column("总分", 9, "score"),
@@ -67,13 +69,12 @@ SUMMARY_COLUMNS: dict[str, Column] = {
 COL = {key: index for index, key in enumerate(SUMMARY_COLUMNS)}
 PROBLEM_KEYS = ("no", "source", "sheet", "project", "level", "cell", "message")
 
-NOTES = (
+# The notes of the scoring rules (执行率, 预算执行率得分, 总分、等级) come from the forms' profiles: rule_notes.
+NOTES_BEFORE_RULES = (
     (SUMMARY_SHEET, "排序", "按主管部门、实施单位（拼音序），再按总分从高到低；总分未能计算的自评表排在本单位最后。"),
-    (SUMMARY_SHEET, "全年预算数、全年执行数", "自评表“年度资金总额”行的全年预算数和全年执行数，单位为元。"),
-    (SUMMARY_SHEET, "执行率", "全年执行数 ÷ 全年预算数，四舍五入保留4位小数（显示为百分比）。"),
-    (SUMMARY_SHEET, "预算执行率得分", "执行率（超过100%按100%计）× 预算执行率分值，保留2位小数。"),
-    (SUMMARY_SHEET, "总分、等级", "预算执行率得分与各三级指标得分之和；等级：优≥90，良≥80，中≥60，差<60。"
-                                 "有指标尚无得分时，总分和等级为空。"),
+    (SUMMARY_SHEET, f"{ANNUAL}、{EXECUTED}", f"自评表“{TOTAL_LABEL}”行的{ANNUAL}和{EXECUTED}，单位为元。"),
+)
+NOTES_AFTER_RULES = (
     (SUMMARY_SHEET, "未达成指标数", "得分低于分值（未得满分）的三级指标个数；尚无得分的指标不计入。"),
     (SUMMARY_SHEET, "错误、警告", "检查发现的问题数；错误须改正，警告须核实。明细见“问题清单”。"),
     (SUMMARY_SHEET, "合计行", "预算数、执行数、未达成指标数、错误、警告为合计；执行率为合计执行数 ÷ 合计预算数；"
@@ -83,6 +84,70 @@ NOTES = (
     (PROBLEM_SHEET, "单元格", "问题所在的单元格（在“工作表”列所示的工作表中）；为空时指整张表或整个文件。"),
     (PROBLEM_SHEET, "无法读取的文件", "级别为错误、项目名称为空的行：该文件未能读取，未计入汇总表。"),
 )
+
+
+@dataclass(frozen=True)
+class SummaryRules:
+    """The figures the summary computes itself follow its forms' scoring profiles.
+
+    Each form's own figures (执行率, 得分, 总分, 等级) were computed by its profile; the totals row rounds its
+    执行率 and average 总分, and the number formats show them, to the most decimals any form's profile keeps,
+    so that no form's figure is shown less precisely than its own profile states it.
+    """
+
+    profiles: tuple[Profile, ...]  # distinct, in the order of the first form (in the table) using each
+
+    @property
+    def rate_decimals(self) -> int:
+        return max(p.rate_decimals for p in self.profiles)
+
+    @property
+    def score_decimals(self) -> int:
+        return max(p.score_decimals for p in self.profiles)
+
+    @property
+    def rate_format(self) -> str:
+        """A rate of 4 decimals is a percentage of 2: 0.6567 → 65.67%."""
+        return _decimal_format(max(self.rate_decimals - 2, 0)) + "%"
+
+    @property
+    def score_format(self) -> str:
+        return _decimal_format(self.score_decimals)
+
+
+def _decimal_format(decimals: int) -> str:
+    return "0." + "0" * decimals if decimals else "0"
+
+
+def summary_rules(forms: Sequence[CheckedForm]) -> SummaryRules:
+    """The rules of the forms' profiles; with no form, the default profile's."""
+    profiles: list[Profile] = []
+    for checked in forms:
+        if checked.result.profile not in profiles:
+            profiles.append(checked.result.profile)
+    return SummaryRules(tuple(profiles) or (load_profile(),))
+
+
+def rule_notes(rules: SummaryRules) -> tuple[tuple[str, str, str], ...]:
+    """What 执行率, 预算执行率得分 and 总分、等级 mean, by each profile's rules (named when there are several)."""
+    def each(text: Callable[[Profile], str]) -> str:
+        if len(rules.profiles) == 1:
+            return text(rules.profiles[0])
+        return "\n".join(f"评分配置「{p.name}」：{text(p)}" for p in rules.profiles)
+
+    def grades(p: Profile) -> str:
+        bounds = "，".join(f"{name}≥{plain(lower)}" for name, lower in zip(GRADE_NAMES, p.grades, strict=False))
+        return f"{bounds}，{GRADE_NAMES[-1]}<{plain(p.grades[-1])}"
+
+    return (
+        (SUMMARY_SHEET, "执行率", each(
+            lambda p: f"{EXECUTED} ÷ {ANNUAL}，四舍五入保留{p.rate_decimals}位小数（显示为百分比）。")),
+        (SUMMARY_SHEET, "预算执行率得分", each(lambda p: (
+            f"执行率{'（超过100%按100%计）' if p.cap_budget_rate else ' '}× 预算执行率分值，"
+            f"保留{p.score_decimals}位小数。"))),
+        (SUMMARY_SHEET, "总分、等级", each(lambda p: f"预算执行率得分与各三级指标得分之和；等级：{grades(p)}。")
+         + "有指标尚无得分时，总分和等级为空。"),
+    )
 
 
 def summary_order(forms: Sequence[CheckedForm]) -> list[CheckedForm]:
@@ -106,7 +171,10 @@ def write_summary(path: str | Path, forms: Sequence[CheckedForm], problems: Sequ
     path = Path(path)
     title = f"{year} 年度项目支出绩效自评汇总" if year is not None else "项目支出绩效自评汇总"
     ordered = summary_order(forms)
+    rules = summary_rules(ordered)
     with output_workbook(path, title, SUMMARY) as (workbook, styles):
+        styles.set_number_format("rate", rules.rate_format)
+        styles.set_number_format("score", rules.score_format)
         # The findings come right after the table they explain; the charts after them.
         summary = workbook.add_worksheet(SUMMARY_SHEET)
         problem_sheet = workbook.add_worksheet(PROBLEM_SHEET)
@@ -115,12 +183,12 @@ def write_summary(path: str | Path, forms: Sequence[CheckedForm], problems: Sequ
         note = f"{generated_text(generated)}　共 {len(ordered)} 张自评表"
         if problems:
             note += f"，另有 {len(problems)} 个文件无法读取（见问题清单）"
-        _write_forms(summary, styles, ordered, title, note)
-        _write_charts(workbook, charts, styles, ordered)
+        _write_forms(summary, styles, ordered, rules, title, note)
+        _write_charts(workbook, charts, styles, ordered, rules)
         rows = problem_rows(ordered, problems, levels)
         write_problem_table(problem_sheet, styles, rows, PROBLEM_KEYS, title="问题清单",
                             note=f"共 {len(rows)} 项：{{counts}}")
-        _write_notes(notes, styles)
+        _write_notes(notes, styles, rules)
         summary.activate()
     return path
 
@@ -138,16 +206,17 @@ def _form_row(number: int, checked: CheckedForm) -> list[Cell]:
     return [values[key] for key in SUMMARY_COLUMNS]
 
 
-def _write_forms(sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], title: str, note: str) -> None:
+def _write_forms(sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], rules: SummaryRules, title: str,
+                 note: str) -> None:
     rows = [_form_row(i, checked) for i, checked in enumerate(forms, start=1)]
-    totals = _totals(forms) if forms else None
+    totals = _totals(forms, rules) if forms else None
     write_table(sheet, styles, list(SUMMARY_COLUMNS.values()), rows, title=title, note=note, totals=totals,
                 total_lines=len(GRADE_NAMES))
     if not forms:
         sheet.write_string(FIRST_ROW, COL["project"], "没有可汇总的自评表。", styles.note)
 
 
-def _totals(forms: Sequence[CheckedForm]) -> list[Cell]:
+def _totals(forms: Sequence[CheckedForm], rules: SummaryRules) -> list[Cell]:
     """The totals row under the forms: formulas over the columns, each with its value computed here."""
     last = FIRST_ROW + len(forms) - 1
     here = last + 2  # 1-based row of the totals row itself
@@ -161,9 +230,10 @@ def _totals(forms: Sequence[CheckedForm]) -> list[Cell]:
     results = [f.result for f in forms]
     annual = sum_present(r.form.funds.total.annual for r in results) or Decimal(0)
     executed = sum_present(r.form.funds.total.executed for r in results) or Decimal(0)
-    rate = None if annual == 0 else round_half_up(executed / annual, RATE_DECIMALS)
+    rate_decimals, score_decimals = rules.rate_decimals, rules.score_decimals
+    rate = None if annual == 0 else round_half_up(executed / annual, rate_decimals)
     scored = [r.total for r in results if r.total is not None]
-    average = round_half_up(sum(scored, Decimal(0)) / len(scored), SCORE_DECIMALS) if scored else None
+    average = round_half_up(sum(scored, Decimal(0)) / len(scored), score_decimals) if scored else None
     grades = '&CHAR(10)&'.join(f'"{g} "&COUNTIF({column("grade")},"{g}")' for g in GRADE_NAMES)
     grade_text = "\n".join(f"{g} {sum(1 for r in results if r.grade == g)}" for g in GRADE_NAMES)
     e, f = cell_here("annual"), cell_here("executed")
@@ -171,8 +241,8 @@ def _totals(forms: Sequence[CheckedForm]) -> list[Cell]:
         "no": "合计", "project": f"共 {len(forms)} 张自评表",
         "annual": Formula(f"=SUM({column('annual')})", annual),
         "executed": Formula(f"=SUM({column('executed')})", executed),
-        "rate": Formula(f'=IF({e}=0,"",ROUND({f}/{e},{RATE_DECIMALS}))', rate),
-        "total": Formula(f'=IF(COUNT({column("total")})=0,"",ROUND(AVERAGE({column("total")}),{SCORE_DECIMALS}))',
+        "rate": Formula(f'=IF({e}=0,"",ROUND({f}/{e},{rate_decimals}))', rate),
+        "total": Formula(f'=IF(COUNT({column("total")})=0,"",ROUND(AVERAGE({column("total")}),{score_decimals}))',
                          average),
         "grade": Formula(f"={grades}", grade_text),
         "missed": Formula(f"=SUM({column('missed')})", sum(r.missed_indicators for r in results)),
@@ -183,7 +253,7 @@ def _totals(forms: Sequence[CheckedForm]) -> list[Cell]:
 
 
 def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Styles,
-                  forms: Sequence[CheckedForm]) -> None:
+                  forms: Sequence[CheckedForm], rules: SummaryRules) -> None:
     """The 等级分布 table (COUNTIF over 汇总表's 等级 column) and three native charts over the real ranges."""
     count = len(forms)
     sheet.write_string(0, 0, "等级分布", styles.header)
@@ -225,7 +295,8 @@ def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Style
             "name": SUMMARY_COLUMNS[key].heading,
             "categories": [SUMMARY_SHEET, FIRST_ROW, COL["project"], FIRST_ROW + count - 1, COL["project"]],
             "values": [SUMMARY_SHEET, FIRST_ROW, COL[key], FIRST_ROW + count - 1, COL[key]],
-            "data_labels": {"value": True, "num_format": "0.00" if key == "total" else "0.00%", "font": font},
+            "data_labels": {"value": True, "font": font,
+                            "num_format": rules.score_format if key == "total" else rules.rate_format},
         })
         chart.set_title({"name": title, "name_font": title_font})
         # In a bar chart the vertical axis (y) holds the categories and the horizontal one (x) the values.
@@ -236,7 +307,8 @@ def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Style
         sheet.insert_chart(16, top_col, chart)
 
 
-def _write_notes(sheet: Worksheet, styles: Styles) -> None:
+def _write_notes(sheet: Worksheet, styles: Styles, rules: SummaryRules) -> None:
     columns = [Column("工作表", 10, "center"), Column("列", 22), Column("说明", 80, "wrap")]
-    write_table(sheet, styles, columns, [list(row) for row in NOTES], title="说明",
+    notes = (*NOTES_BEFORE_RULES, *rule_notes(rules), *NOTES_AFTER_RULES)
+    write_table(sheet, styles, columns, [list(row) for row in notes], title="说明",
                 note="各工作表中列的含义及汇总规则。", autofilter=False)

@@ -85,15 +85,22 @@ class Styles:
         self.error_fill = workbook.add_format({"bg_color": ERROR_FILL})
         self.warning_fill = workbook.add_format({"bg_color": WARNING_FILL})
         self._cells: dict[tuple[str, bool], Format] = {}
+        self._number_formats = dict(NUMBER_FORMATS)
         self._base = base
+
+    def set_number_format(self, style: str, num_format: str) -> None:
+        """Show the numbers of a column style with ``num_format`` in this workbook (before any cell uses it)."""
+        if any(key == style for key, _ in self._cells):
+            raise ValueError(f"style {style!r} is already in use")
+        self._number_formats[style] = num_format
 
     def cell(self, style: str, total: bool = False) -> Format:
         """The format of a table cell of a column style; ``total``: bold on grey, for the totals row."""
         key = (style, total)
         if key not in self._cells:
             spec: dict[str, object] = {**self._base, "border": 1}
-            if style in NUMBER_FORMATS:
-                spec["num_format"] = NUMBER_FORMATS[style]
+            if style in self._number_formats:
+                spec["num_format"] = self._number_formats[style]
                 spec["align"] = "center" if style == "int" else "right"
             else:
                 spec["align"] = ALIGN[style]

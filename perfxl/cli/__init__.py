@@ -1,4 +1,4 @@
-"""The ``perfxl`` command: argument parsing and the exit codes shared by every subcommand."""
+"""The ``perfxl`` command: argument parsing, and what each kind of failure exits with (perfxl.cli.exit_codes)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from importlib import resources
 
 from perfxl import __version__
 from perfxl.cli.chinese_argparse import ChineseArgumentParser
+from perfxl.cli.exit_codes import ExitCode
 from perfxl.cli.progress import end_line
 from perfxl.errors import InputError
 from perfxl.interrupts import Interrupted, raise_on_terminate
 from perfxl.output_errors import OutputError, explain
-
-EXIT_INPUT = 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
 def bundled_example() -> str:
@@ -97,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(input_error_json(exc))
         print(f"perfxl：输入有误，未作处理。\n{exc.render()}", file=sys.stderr)
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except KeyboardInterrupt as exc:  # Ctrl-C, or TERM (see entry_point); a batch says how far it got
         stop = exc if isinstance(exc, Interrupted) else Interrupted()
         end_line()
@@ -112,18 +110,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(input_error_json(InputError([Problem(exc.filename or args.report or "", str(exc))])))
         print(f"perfxl：{exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except OSError as exc:  # a file or folder that could not be used: explained, not an internal error
         if os.environ.get("PERFXL_DEBUG"):
             raise
         print(f"perfxl：{explain(exc)}", file=sys.stderr)
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except Exception as exc:  # an internal error: say so plainly, traceback only on request
         if os.environ.get("PERFXL_DEBUG"):
             raise
         print(f"perfxl：内部错误（{type(exc).__name__}: {exc}）。设置环境变量 PERFXL_DEBUG=1 可查看详情。",
               file=sys.stderr)
-        return 3
+        return ExitCode.INTERNAL
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a known command
 
 
@@ -135,7 +133,7 @@ def reader_gone() -> int:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(devnull, stream.fileno())
     os.close(devnull)
-    return EXIT_BROKEN_PIPE
+    return ExitCode.BROKEN_PIPE
 
 
 def entry_point() -> None:

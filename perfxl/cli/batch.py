@@ -10,7 +10,8 @@ from pathlib import Path
 from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.marks import SUMMARY, copy_marked_for_pdf
 from perfxl.batch.runner import run
-from perfxl.cli.check import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, batch_paths, check_sources
+from perfxl.cli.check import batch_paths, check_sources
+from perfxl.cli.exit_codes import ExitCode
 from perfxl.cli.outputs import check_pdf_outputs, check_workbook_output, output_workbook_path
 from perfxl.cli.progress import ProgressBar
 from perfxl.core.findings import Finding, Level
@@ -45,8 +46,8 @@ def run_recalc(sources: Sequence[str]) -> int:
     print(f"\n已重新计算 {rewritten} 个文件" + (f"，检查手工表格 {checked} 个" if checked else "")
           + (f"，跳过 {len(problems)} 个无法使用的文件" if problems else "") + f"；有错误的自评表 {errors} 张。")
     if rewritten + checked == 0:
-        return EXIT_INPUT
-    return EXIT_FINDINGS if errors or problems else EXIT_OK
+        return ExitCode.INPUT
+    return ExitCode.ERRORS if errors or problems else ExitCode.OK
 
 
 def run_summary(sources: Sequence[str], output: str, force: bool = False) -> int:
@@ -59,7 +60,7 @@ def run_summary(sources: Sequence[str], output: str, force: bool = False) -> int
     path = write_summary(target, checked.forms, checked.problems, year=years.pop() if len(years) == 1 else None)
     print(f"已汇总 {len(checked.forms)} 张自评表" + (f"（跳过 {len(checked.problems)} 个文件）" if checked.problems
                                                   else "") + f"：{path}")
-    return EXIT_FINDINGS if checked.has_errors else EXIT_OK
+    return ExitCode.ERRORS if checked.has_errors else ExitCode.OK
 
 
 def run_pdf(sources: Sequence[str], output: str, strict: bool = False, force: bool = False) -> int:
@@ -124,8 +125,8 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False, force: bo
     print(f"已导出 {len(written)} 个 PDF 到 {out}" + (f"，{len(with_errors)} 个文件有错误" if with_errors else "")
           + (f"，{len(failed)} 个文件失败" if failed else "") + "。")
     if not written:
-        return EXIT_FINDINGS if with_errors else EXIT_INPUT
-    return EXIT_FINDINGS if failed or with_errors else EXIT_OK
+        return ExitCode.ERRORS if with_errors else ExitCode.INPUT
+    return ExitCode.ERRORS if failed or with_errors else ExitCode.OK
 
 
 def _place(pdf: Path, target: Path) -> Path:

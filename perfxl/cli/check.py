@@ -14,6 +14,7 @@ from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, Repeat, gather
 from perfxl.batch.marks import REPORT, workbook_mark
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.batch.runner import display_name, run
+from perfxl.cli.exit_codes import ExitCode
 from perfxl.cli.outputs import check_workbook_output, output_workbook_path
 from perfxl.cli.progress import ProgressBar
 from perfxl.cli.table import render_table
@@ -25,7 +26,6 @@ from perfxl.results import finding_to_dict, form_to_dict, format_rate, format_sc
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 HEADER = ("项目", "执行率", "预算得分", "总分", "等级", "错误", "警告")
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 PROJECT_LIST_SHEETS = {"项目", "指标"}
 
 
@@ -178,4 +178,4 @@ def run_check(sources: Sequence[str], as_json: bool, report: str | None = None, 
         path = write_report(report_path, checked.forms, checked.problems)
         if not as_json:
             print(f"问题清单已写入：{path}")
-    return EXIT_FINDINGS if checked.has_errors else EXIT_OK
+    return ExitCode.ERRORS if checked.has_errors else ExitCode.OK

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-EXIT_USAGE = 2
+from perfxl.cli.exit_codes import ExitCode
 
 # argparse's message ids (the English texts) → Chinese. Placeholders are kept as they are.
 MESSAGES: dict[str, str] = {
@@ -153,4 +153,4 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         print(f"{self.prog}：参数错误：{message}\n运行「{self.prog} -h」查看用法。", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+        raise SystemExit(ExitCode.INPUT)

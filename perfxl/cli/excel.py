@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfxl.cli.exit_codes import ExitCode
 from perfxl.errors import InputError, Problem
 from perfxl.excel.udf_metadata import xlwings_udfs_module
 from perfxl.excel.vba_project import VBA_ENTRY, VBAProjectError, build_vba_project, xlwings_version
@@ -137,16 +138,16 @@ def run_excel(action: str, target: str | None) -> int:
         path = write_bas(Path(target or "."))
         print(f"已写出 UDF 包装模块：{path}")
         print(INSTALL_STEPS.format(script=INSTALL_SCRIPT, bas=path.name, xlwings=XLWINGS_PIN))
-        return 0
+        return ExitCode.OK
     if action == "refresh":
         assert target is not None
         try:
             result = refresh(Path(target))
         except VBAProjectError as exc:
             print(f"perfxl：{exc}")
-            return 1
+            return ExitCode.ERRORS
         print("\n".join(refresh_report(result, xlwings_version())))
-        return 0
+        return ExitCode.OK
     if action == "wheelhouse":
         folder = Path(target or "perfxl-离线安装包")
         check_writable(folder, "离线安装包文件夹", folder=True)  # before the downloads, not after them
@@ -154,12 +155,12 @@ def run_excel(action: str, target: str | None) -> int:
             wheels = build_wheelhouse(folder)
         except WheelhouseError as exc:
             print(f"perfxl：{exc}")
-            return 1
+            return ExitCode.ERRORS
         missing = missing_wheels(folder)
         if missing:
             print(f"perfxl：以下依赖没有找到 Windows 安装文件：{'、'.join(missing)}")
-            return 1
+            return ExitCode.ERRORS
         print(f"已生成离线安装包：{folder}（{len(wheels)} 个安装文件）。")
         print(f"把整个文件夹复制到 Windows 电脑，双击 {INSTALL_SCRIPT} 即可安装。")
-        return 0
+        return ExitCode.OK
     raise AssertionError(action)

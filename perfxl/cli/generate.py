@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from perfxl.cli.exit_codes import ExitCode
 from perfxl.cli.progress import ProgressBar
 from perfxl.core.form import evaluate_form
 from perfxl.generate import generate
@@ -29,9 +30,6 @@ def list_warnings(source: str) -> list[str]:
     return lines
 
 
-EXIT_LEFT_ALONE = 1  # some targets were kept as they were: the run did not do all it was asked
-
-
 def run_generate(source: str, output: str, mode: str, single: str | None, template: str | None,
                  force: bool = False) -> int:
     warnings = list_warnings(source)
@@ -52,9 +50,9 @@ def run_generate(source: str, output: str, mode: str, single: str | None, templa
         for line in warnings:
             print(line, file=sys.stderr)
     if not written.left_alone:
-        return 0
+        return ExitCode.OK
     print(f"perfxl：以下 {len(written.left_alone)} 个已有文件未被覆盖，保持原样：", file=sys.stderr)
     for kept in written.left_alone:
         print(f"  {kept.path}：{kept.reason}", file=sys.stderr)
     print("如确需用新生成的表替换它们（原文件中的内容将丢失），请加 --force 重新运行。", file=sys.stderr)
-    return EXIT_LEFT_ALONE
+    return ExitCode.ERRORS  # some targets were kept as they were: the run did not do all it was asked

@@ -12,6 +12,7 @@ from decimal import Decimal
 from perfxl.contract.profiles import profile_from_cell
 from perfxl.contract.texts import EXCEL_ERRORS, PROFILE_UNUSABLE
 from perfxl.core.errors import PerfxlError
+from perfxl.core.labels import SCORE
 from perfxl.core.numbers import NotANumber, to_decimal
 from perfxl.core.profile import Profile, ProfileError
 
@@ -59,7 +60,7 @@ def score_cell(value: object) -> Decimal | None:
     """A 得分 cell: a number, or the text of a score formula that gave none (请人工评分, 错误…)."""
     if is_blank(value) or (isinstance(value, str) and not looks_numeric(value)):
         return None
-    return number(value, "得分")
+    return number(value, SCORE)
 
 
 def text(value: object, label: str) -> str:

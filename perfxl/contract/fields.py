@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from perfxl.core.budget import COLUMNS, SOURCES
+from perfxl.core import labels
+from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL
 
 
 class Kind(Enum):
@@ -42,14 +43,14 @@ def _fields() -> dict[str, Field]:
         Field("budget.score", Kind.FORMULA, "PERFXL_BUDGET_SCORE", "预算执行率得分"),
         Field("goal.expected", Kind.TEXT, "PERFXL_GOAL_EXPECTED", "预期目标"),
         Field("goal.actual", Kind.INPUT, "PERFXL_GOAL_ACTUAL", "实际完成情况"),
-        Field("row.level1", Kind.TEXT, "PERFXL_IND_LEVEL1", "一级指标"),
-        Field("row.level2", Kind.TEXT, "PERFXL_IND_LEVEL2", "二级指标"),
-        Field("row.name", Kind.TEXT, "PERFXL_IND_NAME", "三级指标"),
-        Field("row.target", Kind.TEXT, "PERFXL_IND_TARGET", "年度指标值"),
-        Field("row.actual", Kind.INPUT, "PERFXL_IND_ACTUAL", "实际完成值"),
-        Field("row.weight", Kind.NUMBER, "PERFXL_IND_WEIGHT", "分值"),
-        Field("row.score", Kind.SCORE, "PERFXL_IND_SCORE", "得分"),
-        Field("row.reason", Kind.INPUT, "PERFXL_IND_REASON", "偏差原因分析及改进措施"),
+        Field("row.level1", Kind.TEXT, "PERFXL_IND_LEVEL1", labels.LEVEL1),
+        Field("row.level2", Kind.TEXT, "PERFXL_IND_LEVEL2", labels.LEVEL2),
+        Field("row.name", Kind.TEXT, "PERFXL_IND_NAME", labels.NAME),
+        Field("row.target", Kind.TEXT, "PERFXL_IND_TARGET", labels.TARGET),
+        Field("row.actual", Kind.INPUT, "PERFXL_IND_ACTUAL", labels.ACTUAL),
+        Field("row.weight", Kind.NUMBER, "PERFXL_IND_WEIGHT", labels.WEIGHT),
+        Field("row.score", Kind.SCORE, "PERFXL_IND_SCORE", labels.SCORE),
+        Field("row.reason", Kind.INPUT, "PERFXL_IND_REASON", labels.REASON),
         Field("row.rule_score", Kind.FORMULA, "PERFXL_IND_RULE_SCORE", "规则得分"),
         Field("row.check", Kind.FORMULA, "PERFXL_IND_CHECK", "检查结果"),
         Field("total.weight", Kind.FORMULA, "PERFXL_TOTAL_WEIGHT", "总分值"),
@@ -60,7 +61,7 @@ def _fields() -> dict[str, Field]:
         Field("form.status", Kind.TEXT, "PERFXL_STATUS", "检查摘要"),
         Field("form.stamp", Kind.TEXT, "PERFXL_STAMP", "重新计算时间"),
     ]
-    source_labels = {**dict(SOURCES), "total": "年度资金总额"}
+    source_labels = {**dict(SOURCES), "total": TOTAL_LABEL}
     for source, source_label in source_labels.items():
         for column, column_label in COLUMNS:
             # Amounts are inputs: the generator locks those the list already gives (budgets).

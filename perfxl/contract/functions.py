@@ -12,10 +12,11 @@ from collections.abc import Callable
 
 from perfxl.contract import arguments as arg
 from perfxl.contract.texts import BLANK, BUDGET_ZERO, CALCULATION_FAILED, SEPARATOR, SHORT_PROBLEMS, UNSCORABLE
-from perfxl.core.budget import budget_score, execution_rate
+from perfxl.core.budget import COLUMN_LABELS, budget_score, execution_rate
 from perfxl.core.findings import Level
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, evaluate_indicator, rule_score
+from perfxl.core.labels import ACTUAL, REASON, TARGET, WEIGHT
 from perfxl.core.numbers import to_float
 
 log = logging.getLogger("perfxl.functions")
@@ -45,7 +46,7 @@ def perf_rate(budget: object, executed: object, profile: object = None) -> objec
     def compute() -> object:
         if arg.is_blank(budget) or arg.is_blank(executed):
             return BLANK
-        annual, spent = arg.number(budget, "全年预算数"), arg.number(executed, "全年执行数")
+        annual, spent = arg.number(budget, COLUMN_LABELS["annual"]), arg.number(executed, COLUMN_LABELS["executed"])
         if annual == 0:
             return BUDGET_ZERO
         return to_float(execution_rate(annual, spent, arg.profile(profile)))
@@ -60,8 +61,8 @@ def perf_budget_score(budget: object, executed: object, weight: object = None, p
         if arg.is_blank(budget) or arg.is_blank(executed):
             return BLANK
         rules = arg.profile(profile)
-        annual, spent = arg.number(budget, "全年预算数"), arg.number(executed, "全年执行数")
-        points = arg.optional_number(weight, "分值")
+        annual, spent = arg.number(budget, COLUMN_LABELS["annual"]), arg.number(executed, COLUMN_LABELS["executed"])
+        points = arg.optional_number(weight, WEIGHT)
         if annual == 0:
             return BUDGET_ZERO
         rate = execution_rate(annual, spent, rules)
@@ -76,9 +77,9 @@ def perf_score(target: object, actual: object, weight: object, profile: object =
     def compute() -> object:
         if arg.is_blank(target) or arg.is_blank(actual) or arg.is_blank(weight):
             return BLANK
-        parsed = parse_target(arg.text(target, "年度指标值"))
-        arg.check_plain(actual, "实际完成值")
-        points = arg.number(weight, "分值")
+        parsed = parse_target(arg.text(target, TARGET))
+        arg.check_plain(actual, ACTUAL)
+        points = arg.number(weight, WEIGHT)
         return rule_cell(rule_score(parsed, parse_actual(actual, parsed), points, arg.profile(profile)))
 
     return _never_raise(compute)
@@ -104,16 +105,16 @@ def perf_check(
         if arg.is_blank(target) or arg.is_blank(weight):
             return BLANK
         if not arg.is_blank(actual):
-            arg.check_plain(actual, "实际完成值")
+            arg.check_plain(actual, ACTUAL)
         row = IndicatorInput(
             level1="",
             level2="",
             name="",
-            target=arg.text(target, "年度指标值"),
-            weight=arg.number(weight, "分值"),
+            target=arg.text(target, TARGET),
+            weight=arg.number(weight, WEIGHT),
             actual=None if arg.is_blank(actual) else actual,
             score=arg.score_cell(score),
-            reason="" if arg.is_blank(reason) else arg.text(reason, "偏差原因"),
+            reason="" if arg.is_blank(reason) else arg.text(reason, REASON),
         )
         result = evaluate_indicator(row, arg.profile(profile))
         return SEPARATOR.join(f.message for f in result.findings if f.level is not Level.INFO)

@@ -12,6 +12,9 @@ returned form by it (perfxl.forms.reader, perfxl.excel.versions).
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
+from perfxl.core import labels
 from perfxl.core.form import FormResult
 
 SHEET = "perfxl"
@@ -19,7 +22,7 @@ FORMAT = "perfxl-form/1"
 PROFILE_NAME = "PERFXL_PROFILE"
 META_NAME = "PERFXL_META"
 TABLE_NAME = "PERFXL_META_INDICATORS"
-TABLE_HEADER = ("工作表", "项目名称", "序号", "一级指标", "二级指标", "三级指标", "年度指标值", "分值")
+TABLE_HEADER = ("工作表", "项目名称", "序号", labels.LEVEL1, labels.LEVEL2, labels.NAME, labels.TARGET, labels.WEIGHT)
 
 # The settings rows (column A the key, column B the value), in this order.
 TITLE = "perfxl 自评表元数据（请勿修改）"
@@ -33,6 +36,14 @@ PROFILE_KEY = "评分配置"
 LIST_KEY = "项目清单"
 XLWINGS_VERSION_KEY = "xlwings 版本"  # settings row of udf forms: the xlwings their VBA project declares
 PROFILE_ROW = 8  # 1-based row of the profile JSON in column B
+# The 年度 a form may be for, and so a project list (its 年度 becomes every form's) and its 项目清单 workbook.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def is_year(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` is a 年度 perfxl accepts: a whole number from MIN_YEAR to MAX_YEAR (not a bool)."""
+    return (isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+            and MIN_YEAR <= value <= MAX_YEAR)
 
 
 def settings_rows(

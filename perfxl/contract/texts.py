@@ -3,9 +3,12 @@ own runs, and recognised by whatever reads the form back (so they are stated onc
 
 from __future__ import annotations
 
+from perfxl.core import labels
+from perfxl.core.budget import COLUMN_LABELS
+
 BLANK = ""  # a computed cell with nothing to show yet
 NEEDS_OFFICER = "请人工评分"
-BUDGET_ZERO = "错误：全年预算数为0"
+BUDGET_ZERO = f"错误：{COLUMN_LABELS['annual']}为0"
 UNSCORABLE = "错误：无法计分"  # a rule that gives no score for a reason without a short text of its own
 PROFILE_UNUSABLE = "错误：评分配置无法识别"
 CALCULATION_FAILED = "错误：计算失败"  # a UDF that met an unexpected error: it says so rather than raise
@@ -39,9 +42,9 @@ EXCEL_ERRORS = (
 # The native check column: fixed texts, in the order PERF_CHECK reports the same findings. None holds a
 # space: the native formula joins them with spaces and turns those into SEPARATOR.
 NATIVE_CHECKS = {
-    "score_above_weight": "得分超过分值",
-    "score_negative": "得分不能为负数",
-    "reason_missing": "须填写偏差原因分析及改进措施",
+    "score_above_weight": f"{labels.SCORE}超过{labels.WEIGHT}",
+    "score_negative": f"{labels.SCORE}不能为负数",
+    "reason_missing": f"须填写{labels.REASON}",
     "over_achievement": "超额完成，请说明原因",
 }
 NOTE_PREFIX = "perfxl 检查"  # how perfxl's notes on a form's cells begin, so that a later run can tell its own

@@ -23,6 +23,7 @@ from perfxl.core.budget import COLUMNS, budget_score, execution_rate
 from perfxl.core.form import FormResult
 from perfxl.core.grammar import parse_actual
 from perfxl.core.indicator import IndicatorResult, rule_score
+from perfxl.core.labels import ACTUAL, TARGET
 from perfxl.core.numbers import to_decimal, to_float
 from perfxl.core.profile import Profile
 
@@ -87,8 +88,8 @@ def row_rule_cell(row: IndicatorResult, actual_cell: object, profile: Profile) -
     try:
         if arg.is_blank(row.input.target) or arg.is_blank(actual_cell):
             return BLANK
-        arg.text(row.input.target, "年度指标值")
-        arg.check_plain(actual_cell, "实际完成值")
+        arg.text(row.input.target, TARGET)
+        arg.check_plain(actual_cell, ACTUAL)
     except arg.Unusable as exc:
         return str(exc)
     if actual_cell is not row.input.actual:

@@ -13,6 +13,7 @@ from perfxl.core.profile import Profile
 SOURCES = (("fiscal", "当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
 COLUMNS = (("initial", "年初预算数"), ("annual", "全年预算数"), ("executed", "全年执行数"))
 TOTAL_LABEL = "年度资金总额"
+COLUMN_LABELS = dict(COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -79,23 +80,28 @@ def evaluate_budget(funds: Funds, profile: Profile) -> BudgetResult:
     total = funds.total
     findings: list[Finding] = []
     if total.annual == 0:
-        findings.append(error("budget_zero", "funds.total.annual", "全年预算数为0，无法计算执行率"))
+        findings.append(error("budget_zero", "funds.total.annual", f"{COLUMN_LABELS['annual']}为0，无法计算执行率"))
     if total.annual is not None and total.executed is not None and total.executed > total.annual:
         findings.append(warning(
             "over_executed", "funds.total.executed",
-            f"全年执行数 {shown(total.executed)} 超过全年预算数 {shown(total.annual)}，执行率超过100%"))
+            f"{COLUMN_LABELS['executed']} {shown(total.executed)} 超过{COLUMN_LABELS['annual']} {shown(total.annual)}，"
+            "执行率超过100%"))
     for key, label in (*SOURCES, ("total", TOTAL_LABEL)):
         row = total if key == "total" else getattr(funds, key)
         for column, column_label in COLUMNS:
             value = row.get(column)
             if value is not None and value < 0:
                 findings.append(error("negative_amount", f"funds.{key}.{column}", f"{label}的{column_label}不能为负数"))
-    findings.extend(_stated_total_findings(funds))
+    findings.extend(stated_total_findings(funds))
     rate = execution_rate(total.annual, total.executed, profile)
     return BudgetResult(rate, budget_score(rate, profile.budget_weight, profile), tuple(findings))
 
 
-def _stated_total_findings(funds: Funds) -> list[Finding]:
+def stated_total_findings(funds: Funds) -> list[Finding]:
+    """The rule that a typed 年度资金总额 equals its sources' sum, column by column (rules.md §5).
+
+    Stated here only: the project-list validation reports these same findings for a list.
+    """
     stated = funds.stated_total
     if stated is None:
         return []

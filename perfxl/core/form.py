@@ -9,6 +9,7 @@ from decimal import Decimal
 from perfxl.core.budget import COLUMNS, SOURCES, BudgetResult, Funds, evaluate_budget
 from perfxl.core.findings import Finding, Level, error, warning
 from perfxl.core.indicator import IndicatorInput, IndicatorResult, evaluate_indicator
+from perfxl.core.labels import NAME, WEIGHT
 from perfxl.core.numbers import round_half_up, shown
 from perfxl.core.profile import Profile
 
@@ -128,7 +129,7 @@ def _weight_findings(rows: Sequence[IndicatorInput], profile: Profile) -> list[F
     if total != FULL_MARKS:
         findings.append(error(
             "weights_total", "indicators.weight",
-            f"三级指标分值之和加预算执行率分值 {profile.budget_weight} 为 {shown(total)}，应为 {FULL_MARKS}"))
+            f"{NAME}{WEIGHT}之和加预算执行率分值 {profile.budget_weight} 为 {shown(total)}，应为 {FULL_MARKS}"))
     for level1, expected in profile.level1_weights.items():
         actual = sum((r.weight for r in rows if r.level1.strip() == level1), Decimal(0))
         if actual != expected:

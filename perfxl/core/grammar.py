@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from perfxl.core.labels import ACTUAL, TARGET
 from perfxl.core.numbers import NotANumber, shown, to_decimal
 
 
@@ -161,7 +162,7 @@ def _parse_quantity(text: str) -> tuple[Op | None, Decimal, str] | str | None:
 def parse_target(text: str | None) -> Target:
     """Parse a 年度指标值 such as ``>=3次``, ``≥95%``, ``不高于5%``, ``0起`` or ``顺利完成``."""
     if text is None or not str(text).strip():
-        return Target(text="", error="年度指标值为空")
+        return Target(text="", error=f"{TARGET}为空")
     text = str(text).strip()
     parsed = _parse_quantity(text)
     if parsed is None:
@@ -181,12 +182,12 @@ def parse_actual(value: object, target: Target | None = None) -> Actual:
     if value is None or (isinstance(value, str) and not value.strip()):
         return Actual(text="", is_blank=True)
     if isinstance(value, bool):
-        return Actual(text=str(value), error="实际完成值应为数值或文字")
+        return Actual(text=str(value), error=f"{ACTUAL}应为数值或文字")
     if isinstance(value, (int, float, Decimal)):
         try:
             number = to_decimal(value)
         except NotANumber:
-            return Actual(text=str(value), error="实际完成值不是有效数字")
+            return Actual(text=str(value), error=f"{ACTUAL}不是有效数字")
         unit = ""
         if target is not None and target.is_percent:
             number *= 100

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from perfxl.core.findings import Finding, Level, error, info, warning
 from perfxl.core.grammar import Actual, Op, Target, parse_actual, parse_target
+from perfxl.core.labels import ACTUAL, REASON, SCORE, TARGET, WEIGHT
 from perfxl.core.numbers import plain, round_half_up, shown
 from perfxl.core.profile import Profile
 from perfxl.core.qualitative import Tier, classify
@@ -88,11 +89,11 @@ def _quantitative(target: Target, actual: Actual, weight: Decimal, profile: Prof
     if b is None:
         return RuleScore(None, problem=error(
             "actual_not_number", f"{where}.actual",
-            f"实际完成值「{actual.text}」不是数值，无法与指标值「{target.text}」比较"))
+            f"{ACTUAL}「{actual.text}」不是数值，无法与指标值「{target.text}」比较"))
     if target.unit and actual.unit and actual.unit != target.unit:
         return RuleScore(None, problem=error(
             "unit_mismatch", f"{where}.actual",
-            f"实际完成值的单位「{actual.unit}」与指标值「{target.text}」的单位「{target.unit}」不一致"))
+            f"{ACTUAL}的单位「{actual.unit}」与指标值「{target.text}」的单位「{target.unit}」不一致"))
     digits = profile.score_decimals
     over = False
     if a < 0:
@@ -160,12 +161,12 @@ def rule_score(target: Target, actual: Actual, weight: Decimal, profile: Profile
     """The score the rules give for one row, before any officer override."""
     if target.error is not None:
         return RuleScore(None, problem=error(
-            "target_unparseable", f"{where}.target", f"年度指标值「{target.text}」无法识别：{target.error}"))
+            "target_unparseable", f"{where}.target", f"{TARGET}「{target.text}」无法识别：{target.error}"))
     if actual.is_blank:
         return RuleScore(None)
     if actual.error is not None:
         return RuleScore(None, problem=error(
-            "actual_unparseable", f"{where}.actual", f"实际完成值「{actual.text}」无法识别：{actual.error}"))
+            "actual_unparseable", f"{where}.actual", f"{ACTUAL}「{actual.text}」无法识别：{actual.error}"))
     if target.is_quantitative:
         return _quantitative(target, actual, weight, profile, where)
     return _qualitative(target, actual, weight, profile, where)
@@ -184,7 +185,7 @@ def evaluate_indicator(row: IndicatorInput, profile: Profile, where: str = "indi
     if rule.problem is not None and not (officer is not None and rule.problem.code in _SETTLED_BY_OFFICER):
         findings.append(_prefixed(rule.problem, label))
     if actual.is_blank and officer is None and target.error is None:
-        findings.append(Finding(missing, "actual_missing", f"{where}.actual", f"{label}尚未填写实际完成值"))
+        findings.append(Finding(missing, "actual_missing", f"{where}.actual", f"{label}尚未填写{ACTUAL}"))
     findings.extend(_percent_text(row.actual, target, where, label))
     if score is not None:
         findings.extend(_score_findings(row, actual, rule, score, profile, where, label))
@@ -198,9 +199,9 @@ def _score_findings(row: IndicatorInput, actual: Actual, rule: RuleScore, score:
     has_reason = bool(row.reason.strip())
     if score > weight:
         findings.append(error("score_above_weight", f"{where}.score",
-                              f"{label}得分 {shown(score)} 超过分值 {shown(weight)}"))
+                              f"{label}{SCORE} {shown(score)} 超过{WEIGHT} {shown(weight)}"))
     if score < 0:
-        findings.append(error("score_negative", f"{where}.score", f"{label}得分 {shown(score)} 不能为负数"))
+        findings.append(error("score_negative", f"{where}.score", f"{label}{SCORE} {shown(score)} 不能为负数"))
     overridden = is_override(row.score, rule)
     if overridden and rule.score is not None:  # is_override holds only where the rule gave a score
         findings.append(info("override", f"{where}.score",
@@ -216,11 +217,11 @@ def _score_findings(row: IndicatorInput, actual: Actual, rule: RuleScore, score:
     short = score < weight or (rule.tier is not None and rule.tier is not Tier.ACHIEVED)
     if not has_reason and (short or overridden):
         why = "人工评分" if overridden and not short else ("未达成" if score >= weight else "得分低于分值")
-        findings.append(error("reason_missing", f"{where}.reason", f"{label}{why}，须填写偏差原因分析及改进措施"))
+        findings.append(error("reason_missing", f"{where}.reason", f"{label}{why}，须填写{REASON}"))
     if rule.over_achieved and not has_reason:
         findings.append(warning(
             "over_achievement", f"{where}.reason",
-            f"{label}实际完成值「{actual.text}」达到指标值的{_percent(profile.over_achievement)}以上，"
+            f"{label}{ACTUAL}「{actual.text}」达到指标值的{_percent(profile.over_achievement)}以上，"
             "请说明超额完成的原因（指标值是否设定过低）"))
     return findings
 
@@ -238,7 +239,7 @@ def _percent_text(value: object, target: Target, where: str, label: str) -> list
         return []
     figure, fraction = plain(typed.value), plain(typed.value * 100)
     return [warning("percent_ambiguous", f"{where}.actual",
-                    f"{label}{'的' if label else ''}实际完成值「{typed.text}」未带 %，按 {figure}% 读取；"
+                    f"{label}{'的' if label else ''}{ACTUAL}「{typed.text}」未带 %，按 {figure}% 读取；"
                     f"如为 {fraction}%，请改填为「{fraction}%」")]
 
 

@@ -25,6 +25,7 @@ from perfxl.core.budget import COLUMNS
 from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormResult
 from perfxl.core.grammar import parse_actual, parse_target
+from perfxl.core.labels import ACTUAL, SCORE
 from perfxl.core.numbers import NotANumber, plain, round_half_up, to_decimal
 from perfxl.forms.reader import ReadForm
 from perfxl.workbook.base import Book, Ref
@@ -191,11 +192,11 @@ class _Checker:
             parsed = parse_actual(actual, target)
             typed = "" if parsed.value is None else f"{plain(parsed.value)}{'%' if target.is_percent else ''}"
             advice = f"请删除后重新输入数字 {typed}" if typed else "请填写数字"
-            return error("actual_is_text", where, f"实际完成值「{actual}」是文字，表中的公式只计算数字"
-                         f"（得分显示「{shown}」，不计入总分）：{advice}").located(str(ref))
+            return error("actual_is_text", where, f"{ACTUAL}「{actual}」是文字，表中的公式只计算数字"
+                         f"（{SCORE}显示「{shown}」，不计入总分）：{advice}").located(str(ref))
         if score.shown == NEEDS_OFFICER:
-            return error("actual_not_an_option", where, f"实际完成值「{actual}」不是下拉列表中的选项，"
-                         f"表中得分显示「{NEEDS_OFFICER}」：请从下拉列表中选择，或在得分栏直接填写分数").located(str(ref))
+            return error("actual_not_an_option", where, f"{ACTUAL}「{actual}」不是下拉列表中的选项，"
+                         f"表中{SCORE}显示「{NEEDS_OFFICER}」：请从下拉列表中选择，或在{SCORE}栏直接填写分数").located(str(ref))
         return None
 
 

@@ -11,7 +11,13 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 
+from perfxl.contract.fields import FIELDS
+from perfxl.core import labels
+from perfxl.core.budget import COLUMN_LABELS, SOURCES, TOTAL_LABEL
 from perfxl.workbook.base import Book, Ref
+
+SOURCE_LABELS = dict(SOURCES)
+REASON_START = labels.REASON[:4]  # 偏差原因: hand-made forms word the rest differently
 
 # -- labels -------------------------------------------------------------------------------------
 
@@ -33,6 +39,11 @@ def _one_of(*words: str) -> Callable[[str], bool]:
     return lambda label: label in words
 
 
+def _field(key: str, *variants: str) -> Callable[[str], bool]:
+    """A field's label as perfxl writes it (perfxl.contract.fields), or a variant hand-made forms use."""
+    return _one_of(FIELDS[key].label, *variants)
+
+
 def _without_of_which(label: str) -> str:
     """"其中:当年财政拨款" → "当年财政拨款"."""
     return label.removeprefix("其中").lstrip(":")
@@ -40,28 +51,28 @@ def _without_of_which(label: str) -> str:
 
 # The indicator table: row field → its column label.
 INDICATOR_LABELS: LabelTable = (
-    ("row.level1", _one_of("一级指标")),
-    ("row.level2", _one_of("二级指标")),
-    ("row.name", _one_of("三级指标", "三级指标名称")),
-    ("row.target", _one_of("年度指标值", "指标值", "年度目标值", "目标值", "预期指标值")),
-    ("row.actual", _one_of("实际完成值", "全年实际完成值", "实际完成", "实际值", "完成值", "全年实际值")),
-    ("row.weight", _one_of("分值", "指标分值", "权重")),
-    ("row.score", _one_of("得分", "指标得分", "自评得分")),
-    ("row.reason", lambda label: label.startswith("偏差原因") or ("原因" in label and "措施" in label)),
+    ("row.level1", _field("row.level1")),
+    ("row.level2", _field("row.level2")),
+    ("row.name", _field("row.name", f"{labels.NAME}名称")),
+    ("row.target", _field("row.target", "指标值", "年度目标值", "目标值", "预期指标值")),
+    ("row.actual", _field("row.actual", f"全年{labels.ACTUAL}", "实际完成", "实际值", "完成值", "全年实际值")),
+    ("row.weight", _field("row.weight", f"指标{labels.WEIGHT}", "权重")),
+    ("row.score", _field("row.score", f"指标{labels.SCORE}", f"自评{labels.SCORE}")),
+    ("row.reason", lambda label: label.startswith(REASON_START) or ("原因" in label and "措施" in label)),
     # The extra columns of generated forms, so that a generated sheet read by its labels is complete.
-    ("row.rule_score", _one_of("规则得分")),
-    ("row.check", _one_of("检查结果")),
+    ("row.rule_score", _field("row.rule_score")),
+    ("row.check", _field("row.check")),
 )
 REQUIRED_COLUMNS = ("row.target", "row.actual", "row.weight", "row.score")
 
 HEADER_LABELS: LabelTable = (
-    ("project.name", _one_of("项目名称")),
-    ("project.department", _one_of("主管部门", "主管部门及代码", "主管单位")),
-    ("project.unit", _one_of("实施单位", "项目实施单位", "实施单位及代码")),
+    ("project.name", _field("project.name")),
+    ("project.department", _field("project.department", "主管部门及代码", "主管单位")),
+    ("project.unit", _field("project.unit", "项目实施单位", "实施单位及代码")),
 )
 GOAL_LABELS: LabelTable = (
-    ("goal.expected", _one_of("预期目标", "年度预期目标")),
-    ("goal.actual", _one_of("实际完成情况", "年度目标实际完成情况", "目标实际完成情况")),
+    ("goal.expected", _field("goal.expected", "年度预期目标")),
+    ("goal.actual", _field("goal.actual", "年度目标实际完成情况", "目标实际完成情况")),
 )
 # Other labels of the form's head: a field's value never is one of them.
 OTHER_HEAD_LABELS = frozenset({
@@ -70,18 +81,20 @@ OTHER_HEAD_LABELS = frozenset({
 })
 
 FUNDS_COLUMNS: LabelTable = (
-    ("initial", _one_of("年初预算数", "年初预算")),
-    ("annual", _one_of("全年预算数", "全年预算", "调整后预算数")),
-    ("executed", _one_of("全年执行数", "全年执行", "实际执行数")),
-    ("budget.weight", _one_of("分值")),
-    ("budget.rate", _one_of("执行率", "预算执行率")),
-    ("budget.score", _one_of("得分")),
+    ("initial", _one_of(COLUMN_LABELS["initial"], "年初预算")),
+    ("annual", _one_of(COLUMN_LABELS["annual"], "全年预算", "调整后预算数")),
+    ("executed", _one_of(COLUMN_LABELS["executed"], "全年执行", "实际执行数")),
+    # The funds block heads its budget columns with the indicator table's words.
+    ("budget.weight", _one_of(labels.WEIGHT)),
+    ("budget.rate", _field("budget.rate", "预算执行率")),
+    ("budget.score", _one_of(labels.SCORE)),
 )
 FUNDS_ROWS: LabelTable = (
-    ("total", lambda label: label.startswith("年度资金总额") or label in ("资金总额", "年度资金总计")),
-    ("fiscal", lambda label: _without_of_which(label) in ("当年财政拨款", "财政拨款", "本年财政拨款", "财政资金")),
+    ("total", lambda label: label.startswith(TOTAL_LABEL) or label in ("资金总额", "年度资金总计")),
+    ("fiscal", lambda label: _without_of_which(label) in (SOURCE_LABELS["fiscal"], "财政拨款", "本年财政拨款",
+                                                          "财政资金")),
     ("carryover", lambda label: "结转" in _without_of_which(label)),
-    ("other", lambda label: _without_of_which(label) in ("其他资金", "其他")),
+    ("other", lambda label: _without_of_which(label) in (SOURCE_LABELS["other"], "其他")),
 )
 TOTAL_ROW_LABELS = frozenset({"总分", "合计", "总计", "总分合计"})
 SUBTOTAL_LABELS = frozenset({"小计"})

@@ -26,10 +26,11 @@ from typing import TypeGuard
 
 from perfxl.contract.fields import FIELDS
 from perfxl.contract.profiles import load_profile
-from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
+from perfxl.core.budget import COLUMN_LABELS, COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow
 from perfxl.core.findings import Finding, error, warning
 from perfxl.core.form import FormInput
 from perfxl.core.indicator import IndicatorInput
+from perfxl.core.labels import ACTUAL, NAME, SCORE, TARGET, WEIGHT
 from perfxl.core.numbers import NotANumber, to_decimal
 from perfxl.core.profile import GRADE_NAMES, Profile
 from perfxl.forms.label_grid import (
@@ -158,8 +159,8 @@ class _Reader:
         grid = self.grid
         table = table_at(grid, self.start.header_row) if self.start else None
         if table is None:
-            self.problem(error("table_missing", "indicators",
-                               "未找到绩效指标表（应有「三级指标」「年度指标值」「实际完成值」「分值」「得分」等表头）"),
+            headings = "".join(f"「{label}」" for label in (NAME, TARGET, ACTUAL, WEIGHT, SCORE))
+            self.problem(error("table_missing", "indicators", f"未找到绩效指标表（应有{headings}等表头）"),
                          grid.ref(self.first_row, 1))
         head = range(self._head_start(), (table.first_cell[0] if table else self.last_row + 1))
         values = self._head(head)
@@ -233,7 +234,8 @@ class _Reader:
                 header_row, columns = grid.span(r, kinds["annual"]).max_row, kinds
                 break
         if header_row is None:
-            self.problem(error("label_missing", "funds.total.annual", "未找到资金表的「全年预算数」「全年执行数」栏目"),
+            wanted = f"「{COLUMN_LABELS['annual']}」「{COLUMN_LABELS['executed']}」"
+            self.problem(error("label_missing", "funds.total.annual", f"未找到资金表的{wanted}栏目"),
                          grid.ref(self.first_row, 1))
             return Funds()
         first_amount = min(columns[k] for k in ("initial", "annual", "executed") if k in columns)
@@ -244,7 +246,7 @@ class _Reader:
                 if kind is not None and kind not in source_rows:
                     source_rows[kind] = r
         if not source_rows:
-            self.problem(error("label_missing", "funds.total.annual", "未找到资金表的「年度资金总额」等行"),
+            self.problem(error("label_missing", "funds.total.annual", f"未找到资金表的「{TOTAL_LABEL}」等行"),
                          grid.ref(header_row, first_amount))
             return Funds()
         amounts_by_source: dict[str, FundsRow] = {}
@@ -316,7 +318,7 @@ class _Reader:
                               if not blank_mark(value.get(key))), None)
                 if stray is not None:
                     self.problem(warning("row_ignored", "indicators",
-                                         f"第{r}行没有三级指标和年度指标值，未作为指标读取"), refs[stray])
+                                         f"第{r}行没有{NAME}和{TARGET}，未作为指标读取"), refs[stray])
                 continue
             index = len(indicators)
             name = cell_text(value.get("row.name"))

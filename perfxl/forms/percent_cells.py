@@ -19,6 +19,7 @@ from enum import Enum
 
 from perfxl.core.findings import Finding, info, warning
 from perfxl.core.grammar import parse_actual, parse_target
+from perfxl.core.labels import ACTUAL, TARGET
 from perfxl.core.numbers import plain, to_decimal
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -129,7 +130,7 @@ def read_row_percentages(name: str, index: int, target: str, actual: object, act
         percent = reading.percent if reading else number
         target = _NUMBER.sub(plain(percent) + "%", unicodedata.normalize("NFKC", target), count=1)
         if reading is not None:
-            findings.append(("row.target", _finding(reading, name, index, "target", "年度指标值", plain(number))))
+            findings.append(("row.target", _finding(reading, name, index, "target", TARGET, plain(number))))
         parsed = parse_target(target)
     if not parsed.is_percent or parsed.value is None:
         return RowPercentages(target, actual, tuple(findings))
@@ -139,7 +140,7 @@ def read_row_percentages(name: str, index: int, target: str, actual: object, act
         reading = read_plain_number(number, parsed.value)
         if not reading.as_fraction:
             actual = f"{plain(number)}%"
-        findings.append(("row.actual", _finding(reading, name, index, "actual", "实际完成值", plain(number))))
+        findings.append(("row.actual", _finding(reading, name, index, "actual", ACTUAL, plain(number))))
     # Text without % against a % target is the core's to warn about (perfxl.core.indicator, percent_ambiguous).
     return RowPercentages(target, actual, tuple(findings))
 

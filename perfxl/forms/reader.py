@@ -12,13 +12,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from perfxl.contract.fields import FIELDS
-from perfxl.contract.metadata import FORMAT, META_NAME, TABLE_NAME
+from perfxl.contract.metadata import (
+    FORMAT,
+    FORMAT_KEY,
+    META_NAME,
+    MODE_KEY,
+    PROFILE_KEY,
+    TABLE_NAME,
+    YEAR_KEY,
+    is_year,
+)
 from perfxl.contract.profiles import load_profile, profile_from_cell, profile_to_json
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
 from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, is_override, rule_score
+from perfxl.core.labels import TARGET
 from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.core.profile import Profile, ProfileError
 from perfxl.workbook.base import Book, Ref, cell_text
@@ -37,12 +47,12 @@ class Metadata:
 
     @property
     def mode(self) -> str:
-        return str(self.settings.get("计算方式") or "udf")
+        return str(self.settings.get(MODE_KEY) or "udf")
 
     @property
     def year(self) -> int | None:
-        value = self.settings.get("年度")
-        return int(value) if isinstance(value, (int, float)) and 2000 <= value <= 2100 else None
+        value = self.settings.get(YEAR_KEY)
+        return int(value) if is_year(value) else None
 
 
 @dataclass
@@ -86,7 +96,7 @@ def read_metadata(book: Book) -> Metadata | None:
         return None
     rows = book.values(names[META_NAME])
     settings = {str(r[0]): r[1] for r in rows if r and r[0] is not None}
-    if settings.get("格式") != FORMAT:
+    if settings.get(FORMAT_KEY) != FORMAT:
         return None
     indicators: dict[str, list[tuple[str, str, Decimal]]] = {}
     if TABLE_NAME in names:
@@ -95,7 +105,7 @@ def read_metadata(book: Book) -> Metadata | None:
                 continue
             sheet, _, _, _, _, name, target, weight = (list(row) + [None] * 8)[:8]
             indicators.setdefault(str(sheet), []).append((str(name), str(target), _decimal_or_zero(weight)))
-    profile_text = settings.get("评分配置")
+    profile_text = settings.get(PROFILE_KEY)
     try:
         profile = profile_from_cell(None if profile_text is None else str(profile_text))
     except ProfileError:
@@ -258,7 +268,7 @@ def _changed_targets(read: ReadForm, generated: list[tuple[str, str, Decimal]]) 
         target, weight = by_name[row.name]
         if row.target != target:
             findings.append(error("target_changed", f"indicators[{index}].target",
-                                  f"指标「{row.name}」的年度指标值已被修改：生成时为「{target}」，现为「{row.target}」")
+                                  f"指标「{row.name}」的{TARGET}已被修改：生成时为「{target}」，现为「{row.target}」")
                             .located(_where(read, index, "row.target")))
         if row.weight != weight:
             findings.append(error("weight_changed", f"indicators[{index}].weight",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from perfxl.core.grammar import PERCENT, Op, Target, normalise_text, parse_actual
+from perfxl.core.labels import ACTUAL, TARGET
 from perfxl.core.qualitative import NEGATION_PREFIXES, Tier, classify
 
 # Excel's limit for a list validation written inline.
@@ -43,15 +44,15 @@ class ActualDesign:
             hint = f"，直接输入百分数，如 {example}" if self.target.is_percent else (f"，单位：{unit}" if unit else "")
             return {
                 "validate": "decimal", "criteria": "between", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT,
-                "input_title": "实际完成值",
-                "input_message": f"年度指标值为「{self.target.text}」，请填写数值{hint}。",
+                "input_title": ACTUAL,
+                "input_message": f"{TARGET}为「{self.target.text}」，请填写数值{hint}。",
                 "error_title": "请填写数值",
-                "error_message": f"本指标的实际完成值应为数值（年度指标值：{self.target.text}）。",
+                "error_message": f"本指标的{ACTUAL}应为数值（{TARGET}：{self.target.text}）。",
             }
         texts = [text for text, _ in self.options]
         return {
             "validate": "list", "source": texts,
-            "input_title": "实际完成值", "input_message": "请从下拉列表选择完成情况"
+            "input_title": ACTUAL, "input_message": "请从下拉列表选择完成情况"
             + ("。" if strict else "；也可填写其他文字，无法自动判定时需人工评分。"),
             "error_title": "请从列表选择", "error_message": "请从下拉列表中选择完成情况。",
             "error_type": "stop" if strict else "warning",

@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfxl.contract.fields import FIELDS, INDICATORS_NAME
 from perfxl.contract.values import form_values
+from perfxl.core import labels
 from perfxl.core.budget import SOURCES
 from perfxl.core.form import FormResult
 from perfxl.generate.cells import CellContent, FormCells
@@ -239,8 +240,8 @@ class FormSheet:
                                validation=design.validation(strict=self.formulas.mode == "native"))
         if key == "row.reason":
             return CellContent(row.reason or None, unlocked=True, validation={
-                "validate": "any", "input_title": "偏差原因分析及改进措施",
-                "input_message": "得分低于分值、未完全达成、人工评分或超额完成时须填写。"})
+                "validate": "any", "input_title": labels.REASON,
+                "input_message": f"{labels.SCORE}低于{labels.WEIGHT}、未完全达成、人工评分或超额完成时须填写。"})
         if key == "row.score":
             return self.cells.score(index, indicator, cells, design)
         if key == "row.rule_score":

@@ -10,11 +10,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from perfxl.contract.fields import FIELDS
+from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR, is_year
 from perfxl.contract.profiles import resolve_profile
-from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
+from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow, stated_total_findings
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput
+from perfxl.core.labels import INDICATOR_LABELS, TARGET, WEIGHT
 from perfxl.core.numbers import NotANumber, shown, to_decimal
 from perfxl.core.profile import ProfileError
 from perfxl.errors import InputError, Problem, Stage
@@ -23,20 +26,18 @@ from perfxl.projectlist.model import ProjectList
 FORMAT_VERSION = 1
 TOP_KEYS = {"perfxl": "格式版本", "year": "年度", "department": "主管部门", "unit": "实施单位",
             "profile": "评分配置", "projects": "项目列表"}
-PROJECT_KEYS = {"name": "项目名称", "department": "主管部门", "unit": "实施单位", "funds": "项目资金",
-                "goal": "年度总体目标", "indicators": "绩效指标"}
-FUNDS_KEYS = {**dict(SOURCES), "total": "年度资金总额"}
+PROJECT_KEYS = {**{key: FIELDS[f"project.{key}"].label for key in ("name", "department", "unit")},
+                "funds": "项目资金", "goal": "年度总体目标", "indicators": "绩效指标"}
+FUNDS_KEYS = {**dict(SOURCES), "total": TOTAL_LABEL}
 FUNDS_COLUMNS = dict(COLUMNS)
-GOAL_KEYS = {"expected": "预期目标", "actual": "实际完成情况"}
-INDICATOR_KEYS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
-                  "weight": "分值", "actual": "实际完成值", "score": "得分", "reason": "偏差原因分析及改进措施"}
+GOAL_KEYS = {key: FIELDS[f"goal.{key}"].label for key in ("expected", "actual")}
+INDICATOR_KEYS = INDICATOR_LABELS
 INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "weight")
 PROFILE_KEYS = {"base": "基础配置", "name": "配置名称", "budget_weight": "预算执行率分值",
                 "level1_weights": "一级指标参考分值", "cap_budget_rate": "执行率超过100%按100%计",
                 "reverse_rule": "反向指标计分方式", "over_achievement": "超额完成阈值",
                 "partial_share": "部分达成得分比例", "grades": "等级分数线", "tier_bounds": "定性指标档次下限",
                 "rate_decimals": "执行率小数位数", "score_decimals": "得分小数位数"}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # No amount, weight, score or result comes near this; beyond it sums lose digits (decimal's 28), so such a
 # number is a typing or conversion slip (an account number pasted, 1E+30 for 1.30).
 NUMBER_LIMIT = Decimal("1E+28")
@@ -142,13 +143,10 @@ def _funds(value: object, out: _Collector, project: str, at: Key) -> Funds:
             for column, column_label in COLUMNS
         ))
     funds = Funds(**{k: rows[k] for k, _ in SOURCES if k in rows}, stated_total=rows.get("total"))
-    if funds.stated_total is not None:
-        for column, column_label in COLUMNS:
-            given, computed = funds.stated_total.get(column), funds.source_sum(column)
-            if given is not None and computed is not None and given != computed:
-                out.add(f"年度资金总额的{column_label} {given} 不等于各资金来源之和 {computed}",
-                        project, _term(f"{FUNDS_KEYS['total']}{column_label}", f"funds.total.{column}"),
-                        (*at, "total", column))
+    for finding in stated_total_findings(funds):
+        column = finding.field.rsplit(".", 1)[1]  # funds.total.annual
+        out.add(finding.message, project, _term(f"{FUNDS_KEYS['total']}{FUNDS_COLUMNS[column]}", finding.field),
+                (*at, "total", column))
     return funds
 
 
@@ -170,7 +168,7 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
     weight = _number(data.get("weight"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}",
                      required=True, at=(*at, "weight"))
     if weight == 0:  # a row worth nothing cannot be scored or checked meaningfully
-        out.add("分值应大于 0", project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
+        out.add(f"{WEIGHT}应大于 0", project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
         weight = None
     score = _number(data.get("score"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'score')}",
                     negative_ok=True, at=(*at, "score"))
@@ -178,7 +176,7 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
     if target:
         parsed = parse_target(target)
         if parsed.error:
-            out.add(f"年度指标值「{target}」无法识别：{parsed.error}", project,
+            out.add(f"{TARGET}「{target}」无法识别：{parsed.error}", project,
                     f"{where}的{_label(INDICATOR_KEYS, 'target')}", (*at, "target"))
             ok = False
         elif parsed.value is not None and abs(parsed.value) >= NUMBER_LIMIT:
@@ -274,7 +272,7 @@ def build_project_list(data: object, path: Path, locate: Locate | None = None) -
         year = int(year.strip())
     if year is None:
         out.add(f"缺少必填字段 {out.term('年度', 'year')}", at=("year",), stage=Stage.FILE)
-    elif isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+    elif not isinstance(year, int) or not is_year(year):  # 2022, not 2022.0 or true
         out.add(f"{out.term('年度', 'year')}应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",),
                 stage=Stage.FILE)
     profile = None

@@ -10,7 +10,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL
+from perfxl.contract.fields import FIELDS
+from perfxl.core import labels
+from perfxl.core.budget import COLUMN_LABELS, COLUMNS, SOURCES, TOTAL_LABEL
 
 SHEET_GUIDE = "说明"
 SHEET_INFO = "基本信息"
@@ -62,9 +64,9 @@ def normalise_header(text: object) -> str:
 
 
 _FUNDS_HELP = {
-    "initial": "年初预算数，单位：元。",
-    "annual": "全年预算数（调整后），单位：元。",
-    "executed": "全年执行数，单位：元。自评时填写；编制空白表时留空。",
+    "initial": f"{COLUMN_LABELS['initial']}，单位：元。",
+    "annual": f"{COLUMN_LABELS['annual']}（调整后），单位：元。",
+    "executed": f"{COLUMN_LABELS['executed']}，单位：元。自评时填写；编制空白表时留空。",
 }
 
 
@@ -82,31 +84,35 @@ def _funds_columns() -> list[Column]:
 
 
 PROJECT_COLUMNS: tuple[Column, ...] = (
-    Column(("name",), "项目名称", TEXT, REQUIRED, 28, "必填，每行一个项目，名称不能重复。「指标」表按此名称对应项目。"),
-    Column(("department",), "主管部门", TEXT, OPTIONAL, 24, "留空则使用「基本信息」表中的默认主管部门。"),
-    Column(("unit",), "实施单位", TEXT, OPTIONAL, 24, "留空则使用「基本信息」表中的默认实施单位。"),
+    Column(("name",), FIELDS["project.name"].label, TEXT, REQUIRED, 28,
+           "必填，每行一个项目，名称不能重复。「指标」表按此名称对应项目。"),
+    Column(("department",), FIELDS["project.department"].label, TEXT, OPTIONAL, 24,
+           "留空则使用「基本信息」表中的默认主管部门。"),
+    Column(("unit",), FIELDS["project.unit"].label, TEXT, OPTIONAL, 24, "留空则使用「基本信息」表中的默认实施单位。"),
     *_funds_columns(),
-    Column(("goal", "expected"), "预期目标", LONG_TEXT, OPTIONAL, 40, "年度总体目标中的预期目标。"),
-    Column(("goal", "actual"), "实际完成情况", LONG_TEXT, EVALUATION, 40, "年度总体目标的实际完成情况，自评时填写。"),
+    Column(("goal", "expected"), FIELDS["goal.expected"].label, LONG_TEXT, OPTIONAL, 40, "年度总体目标中的预期目标。"),
+    Column(("goal", "actual"), FIELDS["goal.actual"].label, LONG_TEXT, EVALUATION, 40,
+           "年度总体目标的实际完成情况，自评时填写。"),
 )
 
 INDICATOR_PROJECT_KEY = ("project",)
 INDICATOR_COLUMNS: tuple[Column, ...] = (
-    Column(INDICATOR_PROJECT_KEY, "项目名称", TEXT, REQUIRED, 24,
+    Column(INDICATOR_PROJECT_KEY, FIELDS["project.name"].label, TEXT, REQUIRED, 24,
            "必填，须与「项目」表中的项目名称完全一致，可从下拉列表选择。每个指标一行，同一项目的指标按先后顺序排列。"),
-    Column(("level1",), "一级指标", TEXT, REQUIRED, 12, "从下拉列表选择：产出指标、效益指标、满意度指标、成本指标。"),
-    Column(("level2",), "二级指标", TEXT, REQUIRED, 18,
+    Column(("level1",), labels.LEVEL1, TEXT, REQUIRED, 12,
+           "从下拉列表选择：产出指标、效益指标、满意度指标、成本指标。"),
+    Column(("level2",), labels.LEVEL2, TEXT, REQUIRED, 18,
            "从下拉列表选择，如数量指标、质量指标、时效指标、社会效益指标等。"),
-    Column(("name",), "三级指标", TEXT, REQUIRED, 28, "指标名称，如「培训出勤率」。"),
-    Column(("target",), "年度指标值", TARGET, REQUIRED, 16,
+    Column(("name",), labels.NAME, TEXT, REQUIRED, 28, "指标名称，如「培训出勤率」。"),
+    Column(("target",), labels.TARGET, TARGET, REQUIRED, 16,
            "文本格式，按原样填写，如 ≥3次、>=95%、=100%、不高于5%、顺利完成。"),
-    Column(("weight",), "分值", WEIGHT, REQUIRED, 8,
+    Column(("weight",), labels.WEIGHT, WEIGHT, REQUIRED, 8,
            "数字，0 到 100。全部三级指标分值与预算执行率分值（一般为 10 分）合计应为 100。"),
-    Column(("actual",), "实际完成值", ACTUAL, EVALUATION, 16,
+    Column(("actual",), labels.ACTUAL, ACTUAL, EVALUATION, 16,
            "文本格式，按原样填写，如 18次、97%、顺利完成。百分比指标只填数字（如 88）也按 88% 计。自评时填写。"),
-    Column(("score",), "得分", SCORE, EVALUATION, 8,
+    Column(("score",), labels.SCORE, SCORE, EVALUATION, 8,
            "一般留空，由 perfxl 按评分规则计算。只有需要人工给分时才填写，并须填写偏差原因。"),
-    Column(("reason",), "偏差原因分析及改进措施", LONG_TEXT, EVALUATION, 40, "未完成目标、扣分或人工给分时必须填写。"),
+    Column(("reason",), labels.REASON, LONG_TEXT, EVALUATION, 40, "未完成目标、扣分或人工给分时必须填写。"),
 )
 
 

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR
 from perfxl.contract.profiles import available_profiles
+from perfxl.core import labels
+from perfxl.core.budget import COLUMN_LABELS, TOTAL_LABEL
 from perfxl.core.grammar import parse_target
 from perfxl.projectlist.workbook_layout import (
     ACTUAL,
@@ -56,11 +59,12 @@ AMOUNT_FORMAT = "#,##0.00"
 LINE_HEIGHT = 14.25  # points per line of 11-point text
 GUIDE_WIDTH = 100
 
+_INITIAL, _ANNUAL, _EXECUTED = (COLUMN_LABELS[key] for key in ("initial", "annual", "executed"))
 GUIDE_TITLE = "项目清单填写说明（perfxl 项目清单，格式版本 1）"
 GUIDE: tuple[tuple[str, str], ...] = (
     ("用途", "本工作簿列出本单位本年度的项目及其绩效指标。perfxl 读取后，计算并检查每个项目的"
            "《财政项目支出绩效自评表》（预算执行率、各指标得分、总分和等级）。"
-           "编制时只填目标和分值即为空白表；自评时再填写执行数、实际完成值等。"),
+           f"编制时只填目标和{labels.WEIGHT}即为空白表；自评时再填写执行数、{labels.ACTUAL}等。"),
     ("四张表", "「说明」即本页；「基本信息」填写年度、默认主管部门、默认实施单位和评分配置；"
              "「项目」每行一个项目；「指标」每行一个三级指标，用「项目名称」对应到项目。"),
     ("表头颜色", "橙色表头为必填；绿色表头为自评时填写（编制空白表时留空）；蓝色表头为选填。"
@@ -69,22 +73,22 @@ GUIDE: tuple[tuple[str, str], ...] = (
                "「项目」表中主管部门、实施单位留空的项目，使用这里的默认值。评分配置可从下拉列表选择，"
                "留空即按财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）的 mof-2020 配置计分。"),
     ("项目", "项目名称必填，且在本表中不能重复。资金单位为元，按当年财政拨款、上年结转资金、其他资金"
-           "三个来源分别填写年初预算数、全年预算数和全年执行数；全年执行数在自评时填写。"
-           "年度资金总额可以不填，perfxl 按三个来源相加；如填写，须等于三个来源之和。"),
+           f"三个来源分别填写{_INITIAL}、{_ANNUAL}和{_EXECUTED}；{_EXECUTED}在自评时填写。"
+           f"{TOTAL_LABEL}可以不填，perfxl 按三个来源相加；如填写，须等于三个来源之和。"),
     ("指标", "每个三级指标占一行。「项目名称」须与「项目」表中的名称完全一致，可从下拉列表选择；"
            "同一项目的指标按本表中的先后顺序排列，不必相邻。一级指标、二级指标可从下拉列表选择。分值填数字。"
            "得分一般留空，由 perfxl 按评分规则计算；只有需要人工给分时才填写，"
-           "并在「偏差原因分析及改进措施」中说明理由。"),
-    ("年度指标值", "按原样填写，如 ≥3次、>=95%、=100%、≤5%、不低于90%、95%以上、0起、顺利完成。"
+           f"并在「{labels.REASON}」中说明理由。"),
+    (labels.TARGET, "按原样填写，如 ≥3次、>=95%、=100%、≤5%、不低于90%、95%以上、0起、顺利完成。"
                 "此列已设为“文本”格式，输入的内容原样保存：例如 =100% 不会被当成公式，100% 也不会变成数字 1。"),
-    ("实际完成值", "此列同样已设为“文本”格式，输入什么就按什么读取：100% 就是 100%，18次 就是 18 次。"
+    (labels.ACTUAL, "此列同样已设为“文本”格式，输入什么就按什么读取：100% 就是 100%，18次 就是 18 次。"
                 "对百分比指标，只填数字（如 88）按 88% 计。注意：若单元格里是数字（例如从其他表格粘贴来的，"
                 "或单元格格式被改成了“常规”），perfxl 按 Excel 实际存储的数值读取：显示为 88% 的单元格"
                 "存储的是 0.88，对百分比指标按 88% 计；但在“常规”格式中直接输入的 88 是数字 88，"
                 "对百分比指标会按 8800% 计。因此请保持此列为文本格式，粘贴时使用“选择性粘贴 → 值”后核对。"),
     ("可以做的调整", "可以调整列的顺序、插入或删除空行、增加行（下拉列表和数字检查预设到第 "
                  f"{VALIDATED_ROWS + 1} 行）。perfxl 按表头文字找列，请勿修改表头文字；"
-                 f"年度资金总额各列可以删除。如需自己的备注列，表头请以「{NOTE_PREFIX}」开头，"
+                 f"{TOTAL_LABEL}各列可以删除。如需自己的备注列，表头请以「{NOTE_PREFIX}」开头，"
                  "perfxl 不读取这些列。请勿合并单元格。"),
     ("检查", "保存后运行 perfxl check 文件名.xlsx。发现的问题会逐条指明所在的表、行号和栏目，"
            "例如：「指标」表第12行「分值」：应为数字。有问题时不会生成任何结果，请改正后重新运行。"),
@@ -304,7 +308,7 @@ def _write_info(writer: _Writer, sheet: Worksheet, data: Mapping[str, object]) -
             options = {"validate": "integer", "criteria": "==", "value": 1, "error_title": "格式版本",
                        "error_message": "格式版本固定为 1。"}
         elif field.key == "year":
-            options = {"validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
+            options = {"validate": "integer", "criteria": "between", "minimum": MIN_YEAR, "maximum": MAX_YEAR,
                        "error_title": "年度", "error_message": "请输入四位数年份，如 2022。"}
         elif field.key == "profile":
             options = {"validate": "list", "source": available_profiles(), "show_error": False}

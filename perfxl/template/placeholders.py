@@ -13,23 +13,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from perfxl.contract.fields import FIELDS
 from perfxl.core.errors import PerfxlError
 
 # The fields a text cell may show, with their Chinese labels for messages. row.* only in the band.
 TEXT_FIELDS: dict[str, str] = {
     "year": "年度",
     "profile": "评分配置名称",
-    "project.name": "项目名称",
-    "project.department": "主管部门",
-    "project.unit": "实施单位",
-    "goal.expected": "预期目标",
-    "goal.actual": "实际完成情况",
+    **{key: FIELDS[key].label for key in ("project.name", "project.department", "project.unit", "goal.expected",
+                                          "goal.actual")},
     "row.index": "指标序号",
-    "row.level1": "一级指标",
-    "row.level2": "二级指标",
-    "row.name": "三级指标",
-    "row.target": "年度指标值",
-    "row.weight": "分值",
+    **{key: FIELDS[key].label for key in ("row.level1", "row.level2", "row.name", "row.target", "row.weight")},
 }
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 OPEN, CLOSE = "{{", "}}"
