@@ -4,7 +4,7 @@
 
 Builds, in a temporary folder:
 - ``one-big-sheet.xlsx``: one worksheet part of just under the per-part limit
-  (perfxl.batch.files.MAX_PART_BYTES), a form on top and rows of numbers and text below it;
+  (perfxl.limits.MAX_PART_BYTES), a form on top and rows of numbers and text below it;
 - ``many-big-sheets.xlsx``: as many such sheets as the total unpacked limit allows (MAX_UNPACKED_BYTES);
 - ``too-big-sheet.xlsx``: one part just over the limit, which must be refused;
 - ``single-N.xlsx``: a generated ``--single`` workbook of N forms (the largest realistic file);
@@ -31,9 +31,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from perfxl.batch.files import MAX_UNPACKED_BYTES  # noqa: E402
 from perfxl.generate import generate  # noqa: E402
 from perfxl.limits import MAX_PART_BYTES  # noqa: E402
+from perfxl.sheetlib.package import MAX_UNPACKED_BYTES  # noqa: E402
 from tests.support.handmade import WORK, shanghai_form  # noqa: E402
 from tests.support.random_lists import random_list  # noqa: E402
 

@@ -109,11 +109,6 @@ def sheet_name(text: str, taken: set[str], reserved: Iterable[str] = PERFXL_SHEE
     return name
 
 
-def quote_sheet(name: str) -> str:
-    """A sheet name as a formula or a link writes it: in quotes, an apostrophe doubled."""
-    return "'" + name.replace("'", "''") + "'"
-
-
 # -- file names --------------------------------------------------------------------------------------
 # A file name (extension included) at most this many UTF-16 units: with Excel's 218-character limit on a
 # whole path, this leaves 138 characters for the folder on the officer's PC (forms travel by e-mail).

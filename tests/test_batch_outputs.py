@@ -27,9 +27,9 @@ from perfxl.core.budget import Funds, FundsRow
 from perfxl.core.findings import Finding, Level
 from perfxl.core.form import FormInput, evaluate_form
 from perfxl.core.numbers import round_half_up
-from perfxl.naming import quote_sheet
 from perfxl.ooxml import validate_package
 from perfxl.projectlist import load_project_list
+from perfxl.sheetlib.addresses import quote_sheet
 from tests.support.office import plain, require_libreoffice
 
 GENERATED = dt.datetime(2023, 3, 31, 9, 30)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.runner import check_file, recalc_file
 from perfxl.cli import bundled_example
 from perfxl.forms.recalc import check_book
 from perfxl.generate import generate
 from perfxl.limits import MAX_PART_BYTES
+from perfxl.sheetlib.package import Unusable, check_package
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from perfxl.zipdata import ZIP_READ_ERRORS
+from perfxl.sheetlib.namespaces import CORE_PROPERTIES, CUSTOM_PROPERTIES, DC_TERMS, VARIANT_TYPES, clark
+from perfxl.sheetlib.package import ZIP_READ_ERRORS
 
 if TYPE_CHECKING:  # only the writers of summaries and reports, which import it themselves, pass one
     import xlsxwriter
@@ -35,10 +36,6 @@ MAX_PART_BYTES = 1 << 16  # docProps parts are a few hundred bytes
 PDF_TAIL_BYTES = 1 << 20  # the document information comes last in LibreOffice's PDFs
 
 CUSTOM_PART, CORE_PART = "docProps/custom.xml", "docProps/core.xml"
-_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-_VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
-_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-_DCTERMS = "{http://purl.org/dc/terms/}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _PDF_MARK = re.compile(
     rb"/Keywords\s*(?:<\s*FEFF" + PDF_KEYWORD.encode("utf-16-be").hex().encode() + rb"\s*>|\(" +
@@ -84,9 +81,9 @@ def _small_part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
 
 
 def _custom_property(root: etree._Element, name: str) -> str | None:
-    for prop in root.iter(f"{_CUSTOM}property"):
+    for prop in root.iter(clark(CUSTOM_PROPERTIES, "property")):
         if prop.get("name") == name:
-            value = prop.find(f"{_VT}lpwstr")
+            value = prop.find(clark(VARIANT_TYPES, "lpwstr"))
             return (value.text or "") if value is not None else None
     return None
 
@@ -95,7 +92,7 @@ def _unchanged_since_created(core: etree._Element | None) -> bool:
     """xlsxwriter writes the same created and modified time; Excel, WPS and LibreOffice update modified."""
     if core is None:
         return False
-    created, modified = core.find(f"{_DCTERMS}created"), core.find(f"{_DCTERMS}modified")
+    created, modified = core.find(clark(DC_TERMS, "created")), core.find(clark(DC_TERMS, "modified"))
     return created is not None and modified is not None and (created.text or "") == (modified.text or "")
 
 
@@ -121,9 +118,9 @@ def copy_marked_for_pdf(source: Path, copy: Path) -> None:
             core = _small_part(archive, CORE_PART)
             if core is None:
                 raise ValueError("no core properties")
-            keywords = core.find(f"{_CP}keywords")
+            keywords = core.find(clark(CORE_PROPERTIES, "keywords"))
             if keywords is None:
-                keywords = etree.SubElement(core, f"{_CP}keywords")
+                keywords = etree.SubElement(core, clark(CORE_PROPERTIES, "keywords"))
             keywords.text = PDF_KEYWORD
             marked = etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True)
             with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:

@@ -31,7 +31,8 @@ from perfxl.batch.tables import (
     write_table,
 )
 from perfxl.core.findings import Level
-from perfxl.naming import quote_sheet, sheet_name
+from perfxl.naming import sheet_name
+from perfxl.sheetlib.addresses import quote_sheet
 
 OVERVIEW_SHEET, FILES_SHEET = "总览", "无法读取的文件"
 NO_UNIT = "（未填写实施单位）"

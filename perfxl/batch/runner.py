@@ -16,12 +16,12 @@ from pathlib import Path
 from lxml import etree
 
 from perfxl import debuglog
-from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.model import CheckedForm, FileProblem
 from perfxl.forms.recalc import check_book, recalculate_book
 from perfxl.interrupts import Interrupted
 from perfxl.output_errors import OutputError
 from perfxl.parallel import run_jobs
+from perfxl.sheetlib.package import Unusable, check_package
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 log = logging.getLogger("perfxl.batch")

@@ -43,7 +43,7 @@ from perfxl.core.budget import COLUMN_LABELS, TOTAL_LABEL, sum_present
 from perfxl.core.findings import Level
 from perfxl.core.numbers import plain, round_half_up
 from perfxl.core.profile import GRADE_NAMES, Profile
-from perfxl.naming import quote_sheet
+from perfxl.sheetlib.addresses import quote_sheet
 
 SUMMARY_SHEET, CHART_SHEET, PROBLEM_SHEET, NOTES_SHEET = "汇总表", "图表", "问题清单", "说明"
 ANNUAL, EXECUTED = COLUMN_LABELS["annual"], COLUMN_LABELS["executed"]

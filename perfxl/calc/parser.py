@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from perfxl.core.errors import PerfxlError
-
-MAX_ROW, MAX_COL = 1_048_576, 16_384
+from perfxl.sheetlib.addresses import MAX_COLUMN, MAX_ROW, column_letters, column_number, unquote_sheet
 
 
 class FormulaSyntaxError(PerfxlError, ValueError):
@@ -125,20 +122,20 @@ class _Token:
 
 def _reference(match: re.Match[str]) -> Reference:
     quoted = match.group("quoted")
-    sheet = quoted.replace("''", "'") if quoted is not None else match.group("bare")
+    sheet = unquote_sheet(f"'{quoted}'") if quoted is not None else match.group("bare")
     if sheet is not None and ("[" in sheet or ":" in sheet):  # no sheet name holds these
         raise FormulaSyntaxError(f"不支持的公式写法「{sheet}」（外部引用或三维引用）")
     if match.group("cells"):
         corners = [_ADDRESS.fullmatch(part) for part in match.group("cells").split(":")]
         rows = [int(c.group(2)) for c in corners if c]
-        cols = [column_index_from_string(c.group(1).upper()) for c in corners if c]
+        cols = [column_number(c.group(1)) for c in corners if c]
     elif match.group("cols"):
-        cols = [column_index_from_string(part.strip("$").upper()) for part in match.group("cols").split(":")]
+        cols = [column_number(part.strip("$")) for part in match.group("cols").split(":")]
         rows = [1, MAX_ROW]
     else:
         rows = [int(part.strip("$")) for part in match.group("rows").split(":")]
-        cols = [1, MAX_COL]
-    if not all(1 <= r <= MAX_ROW for r in rows) or not all(1 <= c <= MAX_COL for c in cols):
+        cols = [1, MAX_COLUMN]
+    if not all(1 <= r <= MAX_ROW for r in rows) or not all(1 <= c <= MAX_COLUMN for c in cols):
         raise FormulaSyntaxError("引用超出工作表范围")
     return Reference(sheet, min(rows), min(cols), max(rows), max(cols))
 
@@ -310,10 +307,10 @@ def _shifted_reference(match: re.Match[str], rows: int, cols: int) -> str:
         parts = _CORNERS[group].fullmatch(corner).groupdict()  # type: ignore[union-attr]
         col_abs, col, row_abs, row = (parts.get(key) or "" for key in ("col_abs", "col", "row_abs", "row"))
         if col:
-            column = column_index_from_string(col.upper()) + (0 if col_abs else cols)
-            if not 1 <= column <= MAX_COL:
+            column = column_number(col) + (0 if col_abs else cols)
+            if not 1 <= column <= MAX_COLUMN:
                 return "#REF!"
-            col = get_column_letter(column)
+            col = column_letters(column)
         if row:
             number = int(row) + (0 if row_abs else rows)
             if not 1 <= number <= MAX_ROW:

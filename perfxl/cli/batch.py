@@ -7,7 +7,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from perfxl.batch.files import Unusable, check_package
 from perfxl.batch.marks import SUMMARY, copy_marked_for_pdf
 from perfxl.batch.runner import run
 from perfxl.cli.check import batch_paths, check_sources
@@ -19,6 +18,7 @@ from perfxl.errors import InputError, Problem
 from perfxl.forms.recalc import stamp_text
 from perfxl.output import atomic_path, check_writable, unique_name
 from perfxl.output_errors import OutputError
+from perfxl.sheetlib.package import Unusable, check_package
 
 
 def run_recalc(sources: Sequence[str]) -> int:

@@ -21,6 +21,7 @@ from perfxl.excel.versions import (
 )
 from perfxl.excel.wheelhouse import INSTALL_SCRIPT, WheelhouseError, build_wheelhouse, missing_wheels
 from perfxl.output import atomic_path, check_writable
+from perfxl.sheetlib.namespaces import SPREADSHEET, clark
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 BAS_HEADER = 'Attribute VB_Name = "xlwings_udfs"\r\n'
@@ -130,7 +131,7 @@ def _sheet_count(archive: zipfile.ZipFile) -> int:
     from lxml import etree
 
     workbook = etree.parse(io.BytesIO(archive.read("xl/workbook.xml")))
-    return len(workbook.findall("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheets/*"))
+    return len(workbook.findall(f"{clark(SPREADSHEET, 'sheets')}/*"))
 
 
 def run_excel(action: str, target: str | None) -> int:

@@ -18,8 +18,9 @@ from perfxl.generate.formulas import formulas_for
 from perfxl.generate.macros import add_button, add_conf_sheet, attach_project
 from perfxl.generate.metadata import MetadataSheet
 from perfxl.generate.sheet import Formats, FormSheet
-from perfxl.naming import INDEX_SHEET, quote_sheet, sheet_name
+from perfxl.naming import INDEX_SHEET, sheet_name
 from perfxl.output import atomic_path, creation_time
+from perfxl.sheetlib.addresses import quote_sheet
 from perfxl.template.loader import FormTemplate
 
 # Excel (2016+) stops recalculating a file whose calcId is at least its own on open: a udf-mode form

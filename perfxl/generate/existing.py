@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perfxl.batch.files import Unusable, check_package
 from perfxl.contract.fields import FIELDS
 from perfxl.core.budget import COLUMNS
 from perfxl.core.form import FormInput
 from perfxl.forms.reader import is_generated, read_metadata
+from perfxl.sheetlib.package import Unusable, check_package
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 

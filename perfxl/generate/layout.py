@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils import get_column_letter
 
+from perfxl.sheetlib.addresses import cell_address
 from perfxl.template.loader import FormTemplate
 
 Box = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row (1-based, inclusive)
@@ -40,14 +40,15 @@ class FormLayout:
 
     def field_address(self, key: str, absolute: bool = False) -> str:
         row, col = self.template.fields[key]
-        return address(self.row(row), col, absolute)
+        return cell_address(self.row(row), col, absolute=absolute)
 
     def row_address(self, key: str, index: int, absolute: bool = False) -> str:
-        return address(self.band + index, self.template.fields[key][1], absolute)
+        return cell_address(self.band + index, self.template.fields[key][1], absolute=absolute)
 
     def column_range(self, key: str, absolute: bool = True) -> str:
         col = self.template.fields[key][1]
-        return f"{address(self.band, col, absolute)}:{address(self.last_band_row, col, absolute)}"
+        first, last = (cell_address(row, col, absolute=absolute) for row in (self.band, self.last_band_row))
+        return f"{first}:{last}"
 
     def has(self, key: str) -> bool:
         return key in self.template.fields
@@ -111,10 +112,6 @@ def _with_row(reference: str, row: int) -> str:
     return f"{head}{row}"
 
 
-def address(row: int, col: int, absolute: bool = False) -> str:
-    if absolute:
-        return f"${get_column_letter(col)}${row}"
-    return f"{get_column_letter(col)}{row}"
 
 
 def groups(values: Sequence[str]) -> list[tuple[int, int]]:

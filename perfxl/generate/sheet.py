@@ -19,8 +19,8 @@ from perfxl.generate.cells import CellContent, FormCells
 from perfxl.generate.fast_sheet import UNCALCULATED
 from perfxl.generate.formulas import Formulas, RowCells, check_conditions, number
 from perfxl.generate.inputs import ActualDesign, design_actual
-from perfxl.generate.layout import FormLayout, address, groups
-from perfxl.naming import quote_sheet
+from perfxl.generate.layout import FormLayout, groups
+from perfxl.sheetlib.addresses import cell_address, quote_sheet
 from perfxl.template.loader import FormTemplate, TemplateCell
 from perfxl.text import DEFAULT_FONT_SIZE, lines_needed, row_height
 
@@ -210,7 +210,8 @@ class FormSheet:
         row = self.layout.band + index
         indicator = self.result.indicators[index]
         if cell.is_formula:
-            formula = Translator(str(cell.value), address(cell.row, cell.col)).translate_formula(address(row, cell.col))
+            formula = Translator(str(cell.value), cell_address(cell.row, cell.col)).translate_formula(
+                cell_address(row, cell.col))
             self._put(row, cell.col, cell, _template_formula(formula))
             return
         if cell.field is None:
@@ -361,11 +362,11 @@ class FormSheet:
             if definition.is_row_field:
                 reference = self.layout.column_range(key)
             else:
-                reference = address(self.layout.row(row), col, absolute=True)
+                reference = cell_address(self.layout.row(row), col, absolute=True)
             self.workbook.define_name(f"{sheet}!{definition.defined_name}", f"={sheet}!{reference}")
         band_columns = self.template.band_columns().values()
-        first = address(self.layout.band, min(band_columns), absolute=True)
-        last = address(self.layout.last_band_row, max(band_columns), absolute=True)
+        first = cell_address(self.layout.band, min(band_columns), absolute=True)
+        last = cell_address(self.layout.last_band_row, max(band_columns), absolute=True)
         self.workbook.define_name(f"{sheet}!{INDICATORS_NAME}", f"={sheet}!{first}:{last}")
 
 

@@ -10,10 +10,11 @@ from typing import Literal
 
 from lxml import etree
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+from perfxl.sheetlib.namespaces import CONTENT_TYPES as NS_CT
+from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS as NS_PKG_REL
+from perfxl.sheetlib.namespaces import RELATIONSHIPS as NS_REL
+from perfxl.sheetlib.namespaces import SPREADSHEET as NS_MAIN
+
 REL_OFFICE_DOCUMENT = "/officeDocument"
 REL_WORKSHEET = "/worksheet"
 

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from perfxl.batch.files import Unusable, check_package
 from perfxl.core.errors import PerfxlError
 from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.errors import InputError, Problem, Stage
@@ -49,6 +48,7 @@ from perfxl.projectlist.workbook_layout import (
     Column,
     normalise_header,
 )
+from perfxl.sheetlib.package import Unusable, check_package
 
 if TYPE_CHECKING:
     from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import MergedCell
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfxl.contract.fields import FIELDS, REQUIRED
 from perfxl.errors import InputError, Problem
+from perfxl.sheetlib.addresses import cell_address
 from perfxl.template.placeholders import TEXT_FIELDS, PlaceholderError, TextPattern, has_placeholders, parse_text
 from perfxl.template.styles import format_properties
 
@@ -184,11 +185,11 @@ def load_template(path: str | Path) -> FormTemplate:
         row_keys = sorted(key for key in (made.text.keys if made.text else ()) if key.startswith("row."))
         if row_keys and made.row not in band_rows:
             message = f"占位符「{{{{ {row_keys[0]} }}}}」只能用在指标行（row.* 字段所在的行）"
-            problems.append(Problem(name, message, None, f"单元格 {ws.title}!{get_column_letter(made.col)}{made.row}"))
+            problems.append(Problem(name, message, None, f"单元格 {ws.title}!{cell_address(made.row, made.col)}"))
     for field_name, (field_row, field_col) in fields.items():
         if not field_name.startswith("row.") and band_rows and field_row in band_rows:
             problems.append(Problem(name, f"字段「{field_name}」不能放在指标行", None,
-                                    f"单元格 {ws.title}!{get_column_letter(field_col)}{field_row}"))
+                                    f"单元格 {ws.title}!{cell_address(field_row, field_col)}"))
     if problems:
         raise InputError(problems)
     widths = {}

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
+from perfxl.sheetlib.addresses import column_number, range_address, unquote_sheet
 from perfxl.workbook.protection import Protection
 
 _REFERENCE = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^!]+)!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
@@ -34,10 +33,7 @@ class Ref:
 
     @property
     def address(self) -> str:
-        first = f"{get_column_letter(self.min_col)}{self.min_row}"
-        if (self.min_row, self.min_col) == (self.max_row, self.max_col):
-            return first
-        return f"{first}:{get_column_letter(self.max_col)}{self.max_row}"
+        return range_address(self.min_row, self.min_col, self.max_row, self.max_col)
 
     @property
     def rows(self) -> int:
@@ -62,11 +58,11 @@ def parse_reference(text: str, default_sheet: str | None = None) -> Ref | None:
         if default_sheet is None:
             return None
         sheet = default_sheet
-    elif sheet.startswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    r1, c1 = int(match.group("r1")), column_index_from_string(match.group("c1"))
+    else:
+        sheet = unquote_sheet(sheet)
+    r1, c1 = int(match.group("r1")), column_number(match.group("c1"))
     r2 = int(match.group("r2") or r1)
-    c2 = column_index_from_string(match.group("c2") or match.group("c1"))
+    c2 = column_number(match.group("c2") or match.group("c1"))
     return Ref(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
 

@@ -25,23 +25,21 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from perfxl.calc.engine import Engine, Function
 from perfxl.calc.values import BLANK, ExcelError
 from perfxl.core.errors import PerfxlError
 from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.output import atomic_path
+from perfxl.sheetlib.addresses import cell_address, column_number
+from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
+from perfxl.sheetlib.number_formats import builtin_format
+from perfxl.sheetlib.package import ZIP_READ_ERRORS, unreadable_part
 from perfxl.workbook.base import Book, Calculation, Ref, parse_reference
 from perfxl.workbook.protection import Protection
 from perfxl.workbook.xlsx_formulas import XlsxCells, cached_value, needs_writing
-from perfxl.zipdata import ZIP_READ_ERRORS, unreadable_part
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS = {"m": MAIN}
+NS = {"m": SPREADSHEET}
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -53,7 +51,7 @@ class XlsxError(PerfxlError):
 
 
 def _q(tag: str) -> str:
-    return f"{{{MAIN}}}{tag}"
+    return clark(SPREADSHEET, tag)
 
 
 class _Sheet:
@@ -73,7 +71,7 @@ class _Sheet:
             for cell in row.iterfind(_q("c")):
                 match = _CELL.match(cell.get("r", ""))
                 if match:
-                    self.cells[(int(match.group(2)), column_index_from_string(match.group(1)))] = cell
+                    self.cells[(int(match.group(2)), column_number(match.group(1)))] = cell
         self.changed = False
         self.removed_protection: tuple[int, etree._Element] | None = None  # while perfxl writes to the sheet
 
@@ -90,7 +88,7 @@ class _Sheet:
             else:
                 self.data.append(row_element)
             self.rows[row] = row_element
-        cell = etree.Element(_q("c"), r=f"{get_column_letter(col)}{row}")
+        cell = etree.Element(_q("c"), r=cell_address(row, col))
         after = [c for (r, c) in self.cells if r == row and c > col]
         if after:
             self.cells[(row, min(after))].addprevious(cell)
@@ -117,13 +115,13 @@ class XlsxBook(Book):
             rels = etree.fromstring(self._part_bytes("xl/_rels/workbook.xml.rels"), _PARSER)
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
             raise XlsxError(f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
-        targets = {r.get("Id"): r.get("Target") for r in rels.iterfind(f"{{{PACKAGE_REL}}}Relationship")}
+        targets = {r.get("Id"): r.get("Target") for r in rels.iterfind(clark(PACKAGE_RELATIONSHIPS, "Relationship"))}
         self._sheet_parts: dict[str, str] = {}
         self._order: list[str] = []
         self._hidden: set[str] = set()
         for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
             name = sheet.get("name")
-            target = targets.get(sheet.get(f"{{{REL}}}id"))
+            target = targets.get(sheet.get(clark(RELATIONSHIPS, "id")))
             if name is None or target is None:
                 continue
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
@@ -292,7 +290,7 @@ class XlsxBook(Book):
                 custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "General")
                           for f in root.iterfind("m:numFmts/m:numFmt", NS)}
                 ids = [int(xf.get("numFmtId", "0")) for xf in root.iterfind("m:cellXfs/m:xf", NS)]
-                self._formats = [custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in ids]
+                self._formats = [custom.get(i) or builtin_format(i) for i in ids]
         return self._formats
 
     # -- calculating ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from perfxl.calc.engine import Unsupported
 from perfxl.calc.parser import Reference, shift
 from perfxl.calc.values import BLANK, ERROR_CODES, ExcelError, Value, from_float
 from perfxl.core.numbers import NotANumber
+from perfxl.sheetlib.namespaces import SPREADSHEET, clark
 
 if TYPE_CHECKING:
     from perfxl.workbook.xlsx_book import XlsxBook, _Sheet
@@ -144,16 +145,15 @@ class XlsxCells:
             root = etree.fromstring(self.book.archive.read("xl/workbook.xml"), _XML)
             sheets = self.book.sheet_names()
             self._names = set()
-            for element in root.iter(f"{{{_MAIN}}}definedName"):
+            for element in root.iter(clark(SPREADSHEET, "definedName")):
                 index = element.get("localSheetId", "")
                 scope = sheets[int(index)] if index.isdigit() and int(index) < len(sheets) else None
                 self._names.add(((element.get("name") or "").casefold(), scope))
         return self._names
 
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _XML = etree.XMLParser(resolve_entities=False, no_network=True)
-_F, _V, _IS, _T, _RPH = (f"{{{_MAIN}}}{tag}" for tag in ("f", "v", "is", "t", "rPh"))
+_F, _V, _IS, _T, _RPH = (clark(SPREADSHEET, tag) for tag in ("f", "v", "is", "t", "rPh"))
 
 
 def cached_value(cell: etree._Element, strings: list[str]) -> Value:
