@@ -30,7 +30,8 @@ from perfxl.calc.parser import (
     parse,
     shift,
 )
-from perfxl.calc.values import compare, number_from_text, number_text
+from perfxl.calc.values import compare, number_from_text
+from perfxl.core.numbers import plain
 from perfxl.forms.functions import FORM_FUNCTIONS
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
@@ -215,10 +216,10 @@ def test_coercions_and_arithmetic(formula: str, expected: object) -> None:
     check(formula, expected)
 
 
-def test_number_text_of_long_results() -> None:
-    assert number_text(D(1) / 7) == "0.142857142857143"
-    assert number_text(D("123456789012345678")) == "1.23456789012346E+17"
-    assert number_text(D("-1.5E-12")) == "-1.5E-12"
+def test_text_of_long_results() -> None:
+    assert plain(D(1) / 7, significant=15) == "0.142857142857143"
+    assert plain(D("123456789012345678"), significant=15) == "1.23456789012346E+17"
+    assert plain(D("-1.5E-12"), significant=15) == "-1.5E-12"
 
 
 @pytest.mark.parametrize(("formula", "expected"), [

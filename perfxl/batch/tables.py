@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from perfxl.batch.marks import KIND_NAMES, mark_workbook
 from perfxl.batch.model import CheckedForm, FileProblem
+from perfxl.core.cells import is_blank
 from perfxl.core.findings import Level
 from perfxl.output import atomic_path, creation_time
 from perfxl.text import lines_needed, row_height
@@ -152,7 +153,7 @@ def write_heading(sheet: Worksheet, styles: Styles, columns: int, title: str, no
 
 
 def write_cell(sheet: Worksheet, row: int, col: int, value: Cell, cell_format: Format, styles: Styles) -> None:
-    if value is None or value == "":
+    if is_blank(value, whitespace_is_blank=False):
         sheet.write_blank(row, col, None, cell_format)
     elif isinstance(value, Formula):
         sheet.write_formula(row, col, value.text, cell_format, value.value)

@@ -16,8 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, getcontext
 
+from perfxl.core import cells
 from perfxl.core.errors import PerfxlError
-from perfxl.core.numbers import NotANumber
+from perfxl.core.numbers import NotANumber, plain
 
 
 class _Blank:
@@ -198,24 +199,10 @@ def to_text(value: Value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, Decimal):
-        return number_text(value)
+        return plain(value, significant=15)  # as the General format shows a result
     if value is BLANK:
         return ""
     return str(value)
-
-
-def number_text(number: Decimal) -> str:
-    """A number as the General format shows it: up to 15 significant digits, no trailing zeros."""
-    if number == 0:
-        return "0"
-    rounded = Decimal(format(number, ".15g"))
-    exponent = rounded.adjusted()
-    if exponent >= 15 or exponent < -9:
-        mantissa, _, power = format(rounded.normalize(), "E").partition("E")
-        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
-        sign = "-" if power.startswith("-") else "+"
-        return f"{mantissa}E{sign}{power.lstrip('+-').zfill(2)}"
-    return format(rounded.normalize(), "f")
 
 
 def _rank(value: Value) -> int:
@@ -262,9 +249,9 @@ def _text_key(text: str) -> tuple[tuple[tuple[int, str], ...], str]:
     """A collation's order, roughly: by the compatibility-folded text (full-width as half-width), each
     character classed as spaces and symbols < digits < letters (so "¥100" and "１２３" sort before "a");
     equal only when the case-folded texts are equal."""
-    folded = text.casefold()
+    casefolded = text.casefold()
     return tuple((_CHARACTER_CLASS.get(unicodedata.category(c)[0], 2), c)
-                 for c in unicodedata.normalize("NFKC", folded)), folded
+                 for c in cells.folded(casefolded, keep_whitespace=True)), casefolded
 
 
 _CHARACTER_CLASS = {"Z": 0, "P": 0, "S": 0, "C": 0, "N": 1}  # letters and marks: 2

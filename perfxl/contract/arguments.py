@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from perfxl.contract.profiles import profile_from_cell
 from perfxl.contract.texts import EXCEL_ERRORS, PROFILE_UNUSABLE
+from perfxl.core.cells import is_blank
 from perfxl.core.errors import PerfxlError
 from perfxl.core.labels import SCORE
 from perfxl.core.numbers import NotANumber, to_decimal
@@ -19,11 +20,6 @@ from perfxl.core.profile import Profile, ProfileError
 
 class Unusable(PerfxlError):
     """An argument that cannot be used; its text is what the cell shows."""
-
-
-def is_blank(value: object) -> bool:
-    """An empty cell, or one holding only spaces: a UDF gives a blank result for it."""
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def check_plain(value: object, label: str) -> None:

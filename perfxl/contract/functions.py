@@ -13,6 +13,7 @@ from collections.abc import Callable
 from perfxl.contract import arguments as arg
 from perfxl.contract.texts import BLANK, BUDGET_ZERO, CALCULATION_FAILED, SEPARATOR, SHORT_PROBLEMS, UNSCORABLE
 from perfxl.core.budget import COLUMN_LABELS, budget_score, execution_rate
+from perfxl.core.cells import is_blank
 from perfxl.core.findings import Level
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput, RuleScore, evaluate_indicator, rule_score
@@ -44,7 +45,7 @@ def perf_rate(budget: object, executed: object, profile: object = None) -> objec
     """PERF_RATE: 全年执行数 ÷ 全年预算数, rounded as the profile says."""
 
     def compute() -> object:
-        if arg.is_blank(budget) or arg.is_blank(executed):
+        if is_blank(budget) or is_blank(executed):
             return BLANK
         annual, spent = arg.number(budget, COLUMN_LABELS["annual"]), arg.number(executed, COLUMN_LABELS["executed"])
         if annual == 0:
@@ -58,7 +59,7 @@ def perf_budget_score(budget: object, executed: object, weight: object = None, p
     """PERF_BUDGET_SCORE: the execution rate (capped as the profile says) times the weight."""
 
     def compute() -> object:
-        if arg.is_blank(budget) or arg.is_blank(executed):
+        if is_blank(budget) or is_blank(executed):
             return BLANK
         rules = arg.profile(profile)
         annual, spent = arg.number(budget, COLUMN_LABELS["annual"]), arg.number(executed, COLUMN_LABELS["executed"])
@@ -75,7 +76,7 @@ def perf_score(target: object, actual: object, weight: object, profile: object =
     """PERF_SCORE: one 三级指标's rule score, or the short text of why the rule gives none."""
 
     def compute() -> object:
-        if arg.is_blank(target) or arg.is_blank(actual) or arg.is_blank(weight):
+        if is_blank(target) or is_blank(actual) or is_blank(weight):
             return BLANK
         parsed = parse_target(arg.text(target, TARGET))
         arg.check_plain(actual, ACTUAL)
@@ -89,7 +90,7 @@ def perf_grade(total: object, profile: object = None) -> object:
     """PERF_GRADE: the grade of a total score."""
 
     def compute() -> object:
-        if arg.is_blank(total):
+        if is_blank(total):
             return BLANK
         return arg.profile(profile).grade(arg.number(total, "总分"))
 
@@ -102,9 +103,9 @@ def perf_check(
     """PERF_CHECK: the problems of one indicator row, joined; "" for a row without any."""
 
     def compute() -> object:
-        if arg.is_blank(target) or arg.is_blank(weight):
+        if is_blank(target) or is_blank(weight):
             return BLANK
-        if not arg.is_blank(actual):
+        if not is_blank(actual):
             arg.check_plain(actual, ACTUAL)
         row = IndicatorInput(
             level1="",
@@ -112,9 +113,9 @@ def perf_check(
             name="",
             target=arg.text(target, TARGET),
             weight=arg.number(weight, WEIGHT),
-            actual=None if arg.is_blank(actual) else actual,
+            actual=None if is_blank(actual) else actual,
             score=arg.score_cell(score),
-            reason="" if arg.is_blank(reason) else arg.text(reason, REASON),
+            reason="" if is_blank(reason) else arg.text(reason, REASON),
         )
         result = evaluate_indicator(row, arg.profile(profile))
         return SEPARATOR.join(f.message for f in result.findings if f.level is not Level.INFO)

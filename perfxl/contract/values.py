@@ -20,6 +20,7 @@ from perfxl.contract import arguments as arg
 from perfxl.contract.functions import rule_cell
 from perfxl.contract.texts import BLANK, BUDGET_ZERO, NATIVE_CHECKS, SEPARATOR
 from perfxl.core.budget import COLUMNS, budget_score, execution_rate
+from perfxl.core.cells import is_blank
 from perfxl.core.form import FormResult
 from perfxl.core.grammar import parse_actual
 from perfxl.core.indicator import IndicatorResult, rule_score
@@ -86,7 +87,7 @@ def row_rule_cell(row: IndicatorResult, actual_cell: object, profile: Profile) -
     reads.
     """
     try:
-        if arg.is_blank(row.input.target) or arg.is_blank(actual_cell):
+        if is_blank(row.input.target) or is_blank(actual_cell):
             return BLANK
         arg.text(row.input.target, TARGET)
         arg.check_plain(actual_cell, ACTUAL)

@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from perfxl.core.cells import folded, is_blank
 from perfxl.core.labels import ACTUAL, TARGET
-from perfxl.core.numbers import NotANumber, shown, to_decimal
+from perfxl.core.numbers import NotANumber, plain, to_decimal
 
 
 class Op(Enum):
@@ -66,8 +66,7 @@ PERCENT = "%"
 
 def normalise_text(text: str) -> str:
     """Full-width forms to ASCII, no whitespace: the form in which texts are compared."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(folded.split()).rstrip("。.;；")
+    return folded(text).rstrip("。.;；")
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ def _parse_quantity(text: str) -> tuple[Op | None, Decimal, str] | str | None:
 
 def parse_target(text: str | None) -> Target:
     """Parse a 年度指标值 such as ``>=3次``, ``≥95%``, ``不高于5%``, ``0起`` or ``顺利完成``."""
-    if text is None or not str(text).strip():
+    if is_blank(text):
         return Target(text="", error=f"{TARGET}为空")
     text = str(text).strip()
     parsed = _parse_quantity(text)
@@ -179,7 +178,7 @@ def parse_actual(value: object, target: Target | None = None) -> Actual:
     A number is taken as Excel stores it: for a percentage target, 0.88 is 88%. Text is read with the
     target grammar; a bare number in text takes the target's unit ("88" against ≥90% means 88%).
     """
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return Actual(text="", is_blank=True)
     if isinstance(value, bool):
         return Actual(text=str(value), error=f"{ACTUAL}应为数值或文字")
@@ -194,7 +193,7 @@ def parse_actual(value: object, target: Target | None = None) -> Actual:
             unit = PERCENT
         elif target is not None:
             unit = target.unit
-        return Actual(text=_display(number, unit), value=number, unit=unit)
+        return Actual(text=f"{plain(number)}{unit}", value=number, unit=unit)
     text = str(value).strip()
     parsed = _parse_quantity(text)
     if parsed is None:
@@ -207,5 +206,4 @@ def parse_actual(value: object, target: Target | None = None) -> Actual:
     return Actual(text=text, value=number, unit=unit)
 
 
-def _display(number: Decimal, unit: str) -> str:
-    return f"{shown(number.normalize()) if number != 0 else '0'}{unit}"
+

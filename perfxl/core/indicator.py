@@ -250,7 +250,7 @@ def _prefixed(finding: Finding, label: str) -> Finding:
 
 
 def _percent(share: Decimal) -> str:
-    return f"{(share * 100).normalize():f}%"
+    return f"{plain(share * 100)}%"
 
 
 def _band_points(share: Decimal, weight: Decimal) -> str:

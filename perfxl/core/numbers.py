@@ -91,9 +91,18 @@ def shown(value: Decimal) -> str:
     return format(value, "f")
 
 
-def plain(value: Decimal) -> str:
-    """A number as typed: no exponent, no trailing zeros (0.880 → 0.88, 1E+2 → 100); E notation for the huge."""
-    return shown(value.normalize()) if value != 0 else "0"
+def plain(value: Decimal, *, significant: int | None = None) -> str:
+    """A number as typed: no exponent, no trailing zeros (0.880 → 0.88, 1E+2 → 100); E notation for the huge.
+
+    The one decimal-to-text of perfxl: messages, formula constants, cell texts. ``significant``: rounded
+    first to that many significant digits, as Excel's General format shows a calculated result (1/7 →
+    0.142857142857143 with 15); without it, every digit of the value is kept, as it was typed.
+    """
+    if value == 0:
+        return "0"
+    if significant is not None:
+        value = Decimal(format(value, f".{significant}g"))
+    return shown(value.normalize())
 
 
 def to_float(value: Decimal | None) -> float | None:

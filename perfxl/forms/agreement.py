@@ -12,7 +12,6 @@ silent second opinion.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +21,7 @@ from perfxl.contract.fields import FIELDS
 from perfxl.contract.texts import NEEDS_OFFICER
 from perfxl.contract.values import FormValues, form_values
 from perfxl.core.budget import COLUMNS
+from perfxl.core.cells import folded
 from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormResult
 from perfxl.core.grammar import parse_actual, parse_target
@@ -222,7 +222,7 @@ def _normal(value: object, *, lenient: bool = False) -> Decimal | str | None:
             return to_decimal(value)
         except NotANumber:
             return None
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split())
+    text = folded(value)
     if not text:
         return None
     if lenient:

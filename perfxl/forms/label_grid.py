@@ -7,13 +7,13 @@ colon ("项　目　名　称", "实际\\n完成值", "项目资金\\n（元）"
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 
 from perfxl.contract.fields import FIELDS
 from perfxl.core import labels
 from perfxl.core.budget import COLUMN_LABELS, SOURCES, TOTAL_LABEL
+from perfxl.core.cells import folded, is_blank
 from perfxl.workbook.base import Book, Ref
 
 SOURCE_LABELS = dict(SOURCES)
@@ -30,9 +30,8 @@ BLANK_MARKS = frozenset({"—", "-", "–", "－", "/", "／", "——", "无"})
 
 def normalise_label(text: object) -> str:
     """"项　目　名　称" → 项目名称, "实际\\n完成值" → 实际完成值, "项目资金（元）" → 项目资金, "其中：" → 其中."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    folded = _NOTE.sub("", folded)
-    return "".join(folded.split()).strip(":*")
+    label = _NOTE.sub("", folded(text, keep_whitespace=True))
+    return "".join(label.split()).strip(":*")
 
 
 def _one_of(*words: str) -> Callable[[str], bool]:
@@ -125,17 +124,13 @@ def is_footer(label: str) -> bool:
 
 def is_title_line(text: str) -> bool:
     """The form's title or its year line: "财政项目支出绩效自评表", "（2022 年度）", "2022年度"."""
-    folded = "".join(unicodedata.normalize("NFKC", text).split())
-    return len(folded) <= _MAX_TITLE and (_TITLE_WORD in folded or bool(_YEAR_LINE.match(folded)))
-
-
-def blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    line = folded(text)
+    return len(line) <= _MAX_TITLE and (_TITLE_WORD in line or bool(_YEAR_LINE.match(line)))
 
 
 def blank_mark(value: object) -> bool:
     """Empty, or a dash standing for nothing."""
-    return blank(value) or (isinstance(value, str) and value.strip() in BLANK_MARKS)
+    return is_blank(value) or (isinstance(value, str) and value.strip() in BLANK_MARKS)
 
 
 # -- the sheet as a grid ------------------------------------------------------------------------
@@ -153,7 +148,7 @@ class Grid:
         self.sheet = sheet
         # Sparse throughout: a value typed in a far corner must not make the sheet a vast grid of nothing.
         self.cells: dict[tuple[int, int], object] = {
-            key: value for key, value in book.cell_values(sheet).items() if not blank(value)}
+            key: value for key, value in book.cell_values(sheet).items() if not is_blank(value)}
         by_row: dict[int, list[int]] = {}
         by_column: dict[int, list[int]] = {}
         for r, c in self.cells:

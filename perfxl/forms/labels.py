@@ -20,13 +20,13 @@ findings with their cells) works on either. What cannot be found or read becomes
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import TypeGuard
 
 from perfxl.contract.fields import FIELDS
 from perfxl.contract.profiles import load_profile
 from perfxl.core.budget import COLUMN_LABELS, COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow
+from perfxl.core.cells import folded, is_blank
 from perfxl.core.findings import Finding, error, warning
 from perfxl.core.form import FormInput
 from perfxl.core.indicator import IndicatorInput
@@ -40,7 +40,6 @@ from perfxl.forms.label_grid import (
     GRADE_LABELS,
     REQUIRED_COLUMNS,
     Grid,
-    blank,
     blank_mark,
     is_footer,
     is_title_line,
@@ -312,7 +311,7 @@ class _Reader:
                 level1, level2 = new_level1, ""
             level2 = self._level(r, columns.get("row.level2")) or level2
             value = {key: v for key, (v, _) in cells.items()}
-            if blank(value.get("row.name")) and blank(value.get("row.target")):
+            if is_blank(value.get("row.name")) and is_blank(value.get("row.target")):
                 # A blank row, or a 二级 heading without 三级 rows; numbers without a 三级指标 are reported.
                 stray = next((key for key in ("row.weight", "row.score", "row.actual")
                               if not blank_mark(value.get(key))), None)
@@ -429,7 +428,7 @@ def _number(value: object) -> Decimal | None:
     if blank_mark(value):
         return None
     if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).strip().removesuffix("分").removesuffix("元").strip()
+        value = folded(value, keep_whitespace=True).strip().removesuffix("分").removesuffix("元").strip()
     try:
         return to_decimal(value)
     except NotANumber:

@@ -12,11 +12,11 @@ is, the figure.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from perfxl.core.cells import folded
 from perfxl.core.findings import Finding, info, warning
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.labels import ACTUAL, TARGET
@@ -128,7 +128,7 @@ def read_row_percentages(name: str, index: int, target: str, actual: object, act
         number = parsed.value
         reading = read_plain_number(number, explicit) if number else None
         percent = reading.percent if reading else number
-        target = _NUMBER.sub(plain(percent) + "%", unicodedata.normalize("NFKC", target), count=1)
+        target = _NUMBER.sub(plain(percent) + "%", folded(target, keep_whitespace=True), count=1)
         if reading is not None:
             findings.append(("row.target", _finding(reading, name, index, "target", TARGET, plain(number))))
         parsed = parse_target(target)

@@ -24,6 +24,7 @@ from perfxl.contract.metadata import (
 )
 from perfxl.contract.profiles import load_profile, profile_from_cell, profile_to_json
 from perfxl.core.budget import COLUMNS, SOURCES, Funds, FundsRow
+from perfxl.core.cells import is_blank
 from perfxl.core.findings import Finding, error
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
@@ -187,7 +188,7 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
 
 
 def _amount_value(value: object) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return None
     try:
         return to_decimal(value.strip() if isinstance(value, str) else value)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from perfxl.contract.texts import BUDGET_ZERO, NATIVE_CHECKS, NEEDS_OFFICER, SEPARATOR, SHORT_PROBLEMS
 from perfxl.core.grammar import Op
+from perfxl.core.numbers import plain
 from perfxl.core.profile import Profile
 from perfxl.core.qualitative import Tier
 from perfxl.generate.inputs import ActualDesign, is_positive
@@ -23,9 +24,8 @@ NOT_A_NUMBER = SHORT_PROBLEMS["actual_not_number"]
 
 
 def number(value: Decimal | float | int) -> str:
-    """A constant as formula text: no exponent, no trailing zeros."""
-    text = format(Decimal(str(value)).normalize(), "f")
-    return text if text != "-0" else "0"
+    """A constant as formula text: no trailing zeros (the values a form holds are below 1E+15)."""
+    return plain(Decimal(str(value)))
 
 
 def text(value: str) -> str:

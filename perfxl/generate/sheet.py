@@ -14,6 +14,7 @@ from perfxl.contract.fields import FIELDS, INDICATORS_NAME
 from perfxl.contract.values import form_values
 from perfxl.core import labels
 from perfxl.core.budget import SOURCES
+from perfxl.core.cells import is_blank
 from perfxl.core.form import FormResult
 from perfxl.generate.cells import CellContent, FormCells
 from perfxl.generate.fast_sheet import UNCALCULATED
@@ -264,7 +265,7 @@ class FormSheet:
         value = content.value
         if content.formula:
             self.worksheet.write_formula(r, c, str(value), fmt, content.cached)
-        elif value is None or value == "":
+        elif is_blank(value, whitespace_is_blank=False):
             self.worksheet.write_blank(r, c, None, fmt)
         elif isinstance(value, str):
             self.worksheet.write_string(r, c, value, fmt)

@@ -14,6 +14,7 @@ from perfxl.contract.fields import FIELDS
 from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR, is_year
 from perfxl.contract.profiles import resolve_profile
 from perfxl.core.budget import COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow, stated_total_findings
+from perfxl.core.cells import is_blank
 from perfxl.core.form import FormInput
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.indicator import IndicatorInput
@@ -99,7 +100,7 @@ def _text(value: object) -> str | None:
 
 def _number(value: object, out: _Collector, project: str | None, field: str, *,
             required: bool = False, negative_ok: bool = False, at: Key = ()) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         if required:
             out.add("必须填写", project, field, at)
         return None

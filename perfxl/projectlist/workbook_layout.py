@@ -7,12 +7,12 @@ column's place is free; its header text is what identifies it.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from perfxl.contract.fields import FIELDS
 from perfxl.core import labels
 from perfxl.core.budget import COLUMN_LABELS, COLUMNS, SOURCES, TOTAL_LABEL
+from perfxl.core.cells import folded
 
 SHEET_GUIDE = "说明"
 SHEET_INFO = "基本信息"
@@ -57,10 +57,10 @@ class Column:
 
 def normalise_header(text: object) -> str:
     """Header text as compared: full-width folded, no spaces, line breaks, separators or marks."""
-    folded = unicodedata.normalize("NFKC", str(text))
+    header = folded(text, keep_whitespace=True)
     for mark in ("(元)", "*", "·", "・", "-", "—", "_", "/"):
-        folded = folded.replace(mark, "")
-    return "".join(folded.split())
+        header = header.replace(mark, "")
+    return "".join(header.split())
 
 
 _FUNDS_HELP = {

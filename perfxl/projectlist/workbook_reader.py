@@ -14,7 +14,6 @@ core reads it as 100% against a percentage target).
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from perfxl.core.cells import folded, is_blank
 from perfxl.core.errors import PerfxlError
 from perfxl.core.numbers import NotANumber, plain, to_decimal
 from perfxl.errors import InputError, Problem, Stage
@@ -80,11 +80,6 @@ class WorkbookContent:
         return None
 
 
-def _fold(text: str) -> str:
-    """A name as compared: full-width forms folded, no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def _number_text(value: int | float | Decimal) -> str:
     try:
         number = to_decimal(value)
@@ -118,7 +113,7 @@ class _Reader:
     def sheet(self, name: str) -> ReadOnlyWorksheet | None:
         """The sheet of that name (spaces and full-width forms aside), or None after a problem."""
         for title in self.book.sheetnames:
-            if _fold(title) == name:
+            if folded(title) == name:
                 sheet: ReadOnlyWorksheet = self.book[title]  # type: ignore[assignment]
                 sheet.reset_dimensions()  # the stored dimension may be wrong: read every cell there is
                 return sheet
@@ -180,7 +175,7 @@ class _Reader:
         seen: dict[Column, int] = {}
         ok = True
         for position, cell in enumerate(rows[header_index]):
-            if cell.value is None or not str(cell.value).strip():
+            if is_blank(cell.value):
                 continue
             text = normalise_header(cell.value)
             column = by_header.get(text)
@@ -205,7 +200,7 @@ class _Reader:
         table = []
         for number, row in enumerate(rows[header_index + 1:], start=header_row + 1):
             cells = {column: row[i] if i < len(row) else EMPTY_CELL for i, column in found.items()}
-            if any(not (c.value is None or (isinstance(c.value, str) and not c.value.strip()))
+            if any(not is_blank(c.value)
                    for c in cells.values()):
                 table.append((number, cells))
         return table
@@ -271,12 +266,12 @@ class _Reader:
             self.content.locations[key] = f"{_sheet_label(SHEET_PROJECTS)}第{number}行"
             self.content.locations[(*key, "name")] = name_where
             project = {"name": name, **self.row(SHEET_PROJECTS, number, cells, key, name, skip=name_column)}
-            folded = _fold(name)
-            self.names_in_doubt |= folded in index_by_name  # repeated: build_project_list reports it
-            if folded in index_by_name and projects[index_by_name[folded]]["name"] != name:
-                self.problem(f"项目名称与「{projects[index_by_name[folded]]['name']}」只差空格或全角/半角，无法区分，"
+            compared = folded(name)
+            self.names_in_doubt |= compared in index_by_name  # repeated: build_project_list reports it
+            if compared in index_by_name and projects[index_by_name[compared]]["name"] != name:
+                self.problem(f"项目名称与「{projects[index_by_name[compared]]['name']}」只差空格或全角/半角，无法区分，"
                              "请改为不同的名称", name_where, name, stage=Stage.NAME)
-            index_by_name.setdefault(folded, len(projects))
+            index_by_name.setdefault(compared, len(projects))
             projects.append(project)
         self.content.locations[("projects",)] = _sheet_label(SHEET_PROJECTS)
         return projects, index_by_name
@@ -292,7 +287,7 @@ class _Reader:
             name = self.name(cells[project_column], where, "，以说明此指标属于哪个项目")
             if name is None:
                 continue
-            index = index_by_name.get(_fold(name))
+            index = index_by_name.get(folded(name))
             if index is None:
                 if not self.content.structural:  # else the 项目 sheet could not be read: every name would be missing
                     unknown.setdefault(name, []).append(number)
@@ -341,7 +336,7 @@ class _Reader:
         return mapping
 
     def read(self) -> WorkbookContent:
-        present = {_fold(title) for title in self.book.sheetnames}
+        present = {folded(title) for title in self.book.sheetnames}
         if not present & {SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS}:
             self.problem(f"不是项目清单工作簿：没有「{SHEET_INFO}」「{SHEET_PROJECTS}」「{SHEET_INDICATORS}」表。"
                          "请使用 perfxl 的项目清单模板（templates/项目清单.xlsx）填写", structural=True)

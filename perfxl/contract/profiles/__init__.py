@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from perfxl.core.cells import is_blank
 from perfxl.core.profile import Profile, ProfileError, profile_from_mapping
 
 DEFAULT_PROFILE = "mof-2020"
@@ -63,7 +64,7 @@ def profile_to_json(profile: Profile) -> str:
 @cache
 def profile_from_cell(text: str | None) -> Profile:
     """A profile named or spelled out (JSON) in a cell; the default profile for an empty cell."""
-    if text is None or not str(text).strip():
+    if is_blank(text):
         return load_profile()
     text = str(text).strip()
     if not text.startswith("{"):
