@@ -22,7 +22,9 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from perfxl.cli import bundled_example
 from perfxl.contract.fields import FIELDS, Kind
-from perfxl.generate import generate
+from perfxl.generate import generate, generate_forms
+from perfxl.projectlist import ProjectList
+from perfxl.projectlist.validate import build_project_list
 from tests.support.formulas_engine import (
     AGREES,
     DISAGREES,
@@ -121,7 +123,7 @@ def test_random_forms_compute_to_the_cached_values(tmp_path: Path, capsys: pytes
     report(figures, capsys, f"random lists of seeds {RANDOM_SEEDS.start}-{RANDOM_SEEDS.stop - 1}")
 
 
-def _one_form_list(folder: Path, actual: float) -> Path:
+def _one_form_list(actual: float) -> ProjectList:
     indicators = [
         {
             "level1": "产出指标",
@@ -154,14 +156,12 @@ def _one_form_list(folder: Path, actual: float) -> Path:
             }
         ],
     }
-    source = folder / "list.yaml"
-    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return source
+    return build_project_list(data, Path("list.yaml"))
 
 
 def test_a_score_on_a_decimal_half_is_a_proven_rounding_difference(tmp_path: Path) -> None:
     # 1 × 0.145 / 1 is the binary 0.14499999999999999: the core and Excel give 0.15, the engine 0.14.
-    (path,) = generate(_one_form_list(tmp_path, 0.145), tmp_path, mode="native")
+    (path,) = generate_forms(_one_form_list(0.145), tmp_path, mode="native")
     check = check_workbook(path)
     assert_every_cell_explained(check)
     rounding = {c.cell: c for c in check.of_kind(ROUNDING)}
@@ -175,7 +175,7 @@ def test_a_score_on_a_decimal_half_is_a_proven_rounding_difference(tmp_path: Pat
 
 def test_a_value_off_a_decimal_half_is_not_excused(tmp_path: Path) -> None:
     # Same form, the actual 0.146 is not on a half: the engine computes every cell as the core does.
-    (path,) = generate(_one_form_list(tmp_path, 0.146), tmp_path, mode="native")
+    (path,) = generate_forms(_one_form_list(0.146), tmp_path, mode="native")
     check = check_workbook(path)
     assert check.round_calls == []
     assert {c.kind for c in check.cells} == {AGREES}

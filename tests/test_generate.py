@@ -14,8 +14,8 @@ from perfxl.cli import bundled_example
 from perfxl.contract.fields import FIELDS
 from perfxl.core.form import evaluate_form
 from perfxl.errors import InputError
-from perfxl.generate import generate
-from perfxl.projectlist import load_project_list
+from perfxl.generate import generate, generate_forms
+from perfxl.projectlist.validate import build_project_list
 from tests.support.workbooks import formula_cells, formulas_without_cached_value, named_values
 
 EXAMPLES = Path(bundled_example()).parent
@@ -191,17 +191,16 @@ def test_list_profile_reaches_the_udfs_and_the_native_constants(tmp_path: Path) 
     data["profile"] = {"base": "mof-2020", "partial_share": 0.5}
     data["projects"][0]["indicators"][19].pop("score")  # 鉴定考试完成情况 较顺利: rule score, 0.5 × 4
     data["projects"][0]["indicators"][19].pop("reason")
-    source = tmp_path / "list.yaml"
-    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    udf, = generate(source, tmp_path / "udf", mode="udf")[:1]
-    native, = generate(source, tmp_path / "native", mode="native")[:1]
+    project_list = build_project_list(data, Path("list.yaml"))  # in memory: no file to write or read
+    udf, = generate_forms(project_list, tmp_path / "udf", mode="udf")[:1]
+    native, = generate_forms(project_list, tmp_path / "native", mode="native")[:1]
     assert formula_cells(udf)[("业务工作经历", "H32")] == (
         '=IF(OR(E32="",F32="",G32=""),"",PERF_SCORE(E32,F32,G32,PERFXL_PROFILE))')
     assert "G32*0.5" in formula_cells(native)[("业务工作经历", "H32")]
     for path in (udf, native):
         names = named_values(path)["业务工作经历"]
         assert names["PERFXL_IND_SCORE"][19] == 2
-        total = evaluate_form(load_project_list(source).forms[0], load_project_list(source).profile).total
+        total = evaluate_form(project_list.forms[0], project_list.profile).total
         assert names["PERFXL_TOTAL"] == [float(total)]
 
 
@@ -214,10 +213,11 @@ def test_bad_list_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_project_without_indicators_is_refused(tmp_path: Path) -> None:
-    source = tmp_path / "empty.yaml"
-    source.write_text("perfxl: 1\nyear: 2022\nprojects: [{name: 空项目, indicators: []}]\n", encoding="utf-8")
+    project_list = build_project_list({"perfxl": 1, "year": 2022, "projects": [{"name": "空项目", "indicators": []}]},
+                                      Path("empty.yaml"))
     with pytest.raises(InputError, match="没有绩效指标"):
-        generate(source, tmp_path / "out")
+        generate_forms(project_list, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_generated_files_are_complete_zip_packages(seed_forms) -> None:

@@ -74,15 +74,26 @@ def _check_forms(project_list: ProjectList) -> None:
 def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", single: str | Path | None = None,
              template_path: str | Path | None = None, on_progress: Progress | None = None,
              workers: int | None = None, force: bool = False) -> Generated:
-    """Write the forms of a project list; InputError before anything is written if the input is unusable.
+    """Write the forms of the project list at ``list_path`` (YAML, JSON or a 项目清单 workbook): see
+    :func:`generate_forms`. InputError before anything is written if the input is unusable."""
+    _check_mode(mode)
+    return generate_forms(load_project_list(list_path), out_dir, mode=mode, single=single,
+                          template_path=template_path, on_progress=on_progress, workers=workers, force=force)
+
+
+def generate_forms(project_list: ProjectList, out_dir: str | Path, *, mode: str = "udf",
+                   single: str | Path | None = None, template_path: str | Path | None = None,
+                   on_progress: Progress | None = None, workers: int | None = None,
+                   force: bool = False) -> Generated:
+    """Write the forms of a project list held in memory; InputError before anything is written if the
+    input is unusable.
 
     Every target name is made and checked first. A target holding something the generator may not
     replace (a filled form, a file perfxl did not make) is left alone unless ``force``; an input of
-    the run (the list, the template) is never a target.
+    the run (the list at ``project_list.path``, if there is such a file, and the template) is never a
+    target. The forms' metadata names the list by ``project_list.path.name``.
     """
-    if mode not in MODES:
-        raise InputError([Problem("--mode", f"计算方式应为 {' 或 '.join(MODES)}，当前为「{mode}」")])
-    project_list = load_project_list(list_path)
+    _check_mode(mode)
     _check_forms(project_list)
     template_file = Path(template_path) if template_path else default_template()
     template = load_template(template_file)
@@ -102,6 +113,11 @@ def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", s
             on_progress(len(results), len(results))
         return _collect([outcome])
     return _collect(_write_each(forms, targets, template, job, on_progress, workers))
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise InputError([Problem("--mode", f"计算方式应为 {' 或 '.join(MODES)}，当前为「{mode}」")])
 
 
 def _single_target(single: str | Path, out: Path, mode: str) -> Path:
