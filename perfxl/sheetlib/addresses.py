@@ -45,8 +45,7 @@ def cell_address(row: int, column: int, *, absolute: bool = False) -> str:
     return f"{mark}{column_letters(column)}{mark}{row}"
 
 
-def range_address(min_row: int, min_column: int, max_row: int, max_column: int, *,
-                  absolute: bool = False) -> str:
+def range_address(min_row: int, min_column: int, max_row: int, max_column: int, *, absolute: bool = False) -> str:
     """``H13:H34``; a single cell as its address alone (``H13``)."""
     first = cell_address(min_row, min_column, absolute=absolute)
     if (min_row, min_column) == (max_row, max_column):
@@ -65,9 +64,9 @@ def parse_cell(text: str) -> tuple[int, int]:
 def parse_range(text: str) -> tuple[int, int, int, int]:
     """``A1:B2`` (or a single cell, ``$`` allowed) → (min_row, min_column, max_row, max_column), corners in
     any order; ValueError for whole rows or columns, sheet names and anything else."""
-    first, _, last = text.partition(":")
+    first, colon, last = text.partition(":")
     row1, column1 = parse_cell(first)
-    row2, column2 = parse_cell(last) if last else (row1, column1)
+    row2, column2 = parse_cell(last) if colon else (row1, column1)
     return min(row1, row2), min(column1, column2), max(row1, row2), max(column1, column2)
 
 

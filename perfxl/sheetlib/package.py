@@ -31,8 +31,13 @@ MAX_PARTS = 5000
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted (password) workbooks and old .xls
 ZIP_SIGNATURE = b"PK\x03\x04"
 
-ZIP_READ_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
-                                                 RuntimeError)
+ZIP_READ_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 def unreadable_part(exc: Exception) -> str:
@@ -82,12 +87,15 @@ def check_package(path: Path) -> None:
                 if part.file_size > MAX_PART_BYTES and part.filename.endswith((".xml", ".rels")):
                     raise Unusable(part_too_large(part.filename, part.file_size))
                 if part.compress_size and part.file_size / part.compress_size > MAX_RATIO and part.file_size > 1 << 20:
-                    raise Unusable(f"部件 {part.filename} 压缩比异常（{part.file_size // part.compress_size} 倍），"
-                                   "疑似压缩炸弹，已拒绝打开")
+                    raise Unusable(
+                        f"部件 {part.filename} 压缩比异常（{part.file_size // part.compress_size} 倍），"
+                        "疑似压缩炸弹，已拒绝打开"
+                    )
             sheets = sum(1 for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml"))
             if sheets > MAX_SHEETS:
-                raise Unusable(f"工作簿中有 {sheets} 张工作表，超过上限 {MAX_SHEETS} 张，已拒绝打开："
-                               "请分成几个工作簿再提交")
+                raise Unusable(
+                    f"工作簿中有 {sheets} 张工作表，超过上限 {MAX_SHEETS} 张，已拒绝打开：请分成几个工作簿再提交"
+                )
             names = {p.filename for p in parts}
             if "xl/workbook.xml" not in names:
                 raise Unusable("不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他 Office 文件改了扩展名")
