@@ -48,6 +48,7 @@ from perfxl.projectlist.workbook_layout import (
     WEIGHT,
     Column,
 )
+from perfxl.sheetlib.addresses import column_letters
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -197,15 +198,6 @@ def _column_validation(column: Column, name_range: str, unique_rule: str | None 
     return {"validate": "any", **_help(column)}
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def _refuse_unknown(keys: Iterable[object], where: str) -> None:
     unknown = "、".join(".".join(k) if isinstance(k, tuple) else str(k) for k in keys)
     if unknown:
@@ -341,7 +333,7 @@ def write_project_list_workbook(data: Mapping[str, object], path: str | Path, *,
     _write_guide(writer, guide)
     _write_info(writer, info, data)
 
-    name_col = _column_letter(next(i for i, c in enumerate(PROJECT_COLUMNS) if c.key == ("name",)))
+    name_col = column_letters(1 + next(i for i, c in enumerate(PROJECT_COLUMNS) if c.key == ("name",)))
     names = f"${name_col}$2:${name_col}${rows + 1}"
     name_range, unique_rule = f"='{SHEET_PROJECTS}'!{names}", f"=COUNTIF({names},{name_col}2)<=1"
     writer.table(projects, PROJECT_COLUMNS, project_rows, [
