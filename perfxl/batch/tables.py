@@ -153,16 +153,16 @@ def write_heading(sheet: Worksheet, styles: Styles, columns: int, title: str, no
 
 
 def write_cell(sheet: Worksheet, row: int, col: int, value: Cell, cell_format: Format, styles: Styles) -> None:
-    if is_blank(value, whitespace_is_blank=False):
-        sheet.write_blank(row, col, None, cell_format)
-    elif isinstance(value, Formula):
+    if isinstance(value, Formula):
         sheet.write_formula(row, col, value.text, cell_format, value.value)
     elif isinstance(value, Link):
         sheet.write_url(row, col, f"internal:{value.target}", styles.link, value.text)
-    elif isinstance(value, str):
-        sheet.write_string(row, col, value, cell_format)
-    else:
+    elif isinstance(value, (int, Decimal)):
         sheet.write_number(row, col, float(value), cell_format)
+    elif is_blank(value, whitespace_is_blank=False):
+        sheet.write_blank(row, col, None, cell_format)
+    else:
+        sheet.write_string(row, col, value, cell_format)
 
 
 def write_table(sheet: Worksheet, styles: Styles, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
