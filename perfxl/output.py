@@ -224,3 +224,15 @@ def unique_name(base: str, taken: set[str], numbered: Callable[[int], str],
         count += 1
     taken.add(key(name))
     return name
+
+
+def file_identity(path: Path) -> tuple[object, ...]:
+    """What makes two paths the same file: device and inode (so links, hard links and ``a/../a`` agree);
+    for a path that cannot be looked at (missing, a broken link), its absolute, normalised spelling."""
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    if status is not None and status.st_ino:  # some Windows file systems report no file index
+        return ("file", status.st_dev, status.st_ino)
+    return ("path", os.path.normcase(os.path.abspath(path)))

@@ -6,11 +6,11 @@ and the generator.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfxl.output import file_identity
 from perfxl.sheetlib.package import OLD_SUFFIXES
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -60,15 +60,3 @@ def _candidates(sources: Iterable[str | Path], suffixes: tuple[str, ...]) -> Ite
                               suffixes + OLD_SUFFIXES and not p.name.startswith(("~$", ".~")))
         else:
             yield path
-
-
-def file_identity(path: Path) -> tuple[object, ...]:
-    """What makes two paths the same file: device and inode (so links, hard links and ``a/../a`` agree);
-    for a path that cannot be looked at (missing, a broken link), its absolute, normalised spelling."""
-    try:
-        status = path.stat()
-    except OSError:
-        status = None
-    if status is not None and status.st_ino:  # some Windows file systems report no file index
-        return ("file", status.st_dev, status.st_ino)
-    return ("path", os.path.normcase(os.path.abspath(path)))

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, file_identity, gather
+from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, gather
 from perfxl.batch.marks import KIND_NAMES, SUMMARY, is_perfxl_pdf, workbook_mark
-from perfxl.output import check_writable
+from perfxl.output import check_writable, file_identity
 from perfxl.output_errors import OutputError, cannot_write
 
 WORKBOOK_SUFFIX = ".xlsx"

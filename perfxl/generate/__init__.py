@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from perfxl.batch.files import file_identity
 from perfxl.core.form import FormInput, FormResult, evaluate_form
 from perfxl.core.profile import Profile
 from perfxl.errors import InputError, Problem
 from perfxl.generate.book import ReplaceRefused, write_book
 from perfxl.generate.existing import describe, look_at, lost_values, typed_values
 from perfxl.naming import NamingError, file_name_problems, file_names, folder_limits
+from perfxl.output import file_identity
 from perfxl.parallel import run_jobs
 from perfxl.projectlist import ProjectList, load_project_list
 from perfxl.template.loader import FormTemplate, load_template
