@@ -32,8 +32,8 @@ from perfxl.batch.runner import run  # noqa: E402
 from perfxl.forms.reader import read_form, read_metadata  # noqa: E402
 from perfxl.forms.recalc import form_sheets  # noqa: E402
 from perfxl.generate import generate  # noqa: E402
-from perfxl.libreoffice import UnoSession  # noqa: E402
 from perfxl.workbook.xlsx_book import XlsxBook  # noqa: E402
+from perfxl_tools.uno_session import UnoSession  # noqa: E402
 from tests.support.random_lists import random_list  # noqa: E402
 
 MEMORY_PROBE = """

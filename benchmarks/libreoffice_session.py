@@ -12,7 +12,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from perfxl.libreoffice import UnoSession, convert
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from perfxl.libreoffice import convert  # noqa: E402
+from perfxl_tools.uno_session import UnoSession  # noqa: E402
 
 SHEET = "自评表"
 

@@ -59,7 +59,7 @@ def sheet_key(name: str) -> str:
 def sheet_name_problems(name: str) -> list[str]:
     """Why Excel (or xlwings' RunPython) would reject ``name`` as a sheet name; empty list: fine.
 
-    English: these are the lint's messages (perfxl.ooxml.lint), which are developer-facing.
+    English: these are the lint's messages (perfxl_tools.ooxml.lint), which are developer-facing.
     """
     reasons = []
     if not name:

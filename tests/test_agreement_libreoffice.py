@@ -22,9 +22,9 @@ from perfxl.core.findings import Level
 from perfxl.core.form import evaluate_form
 from perfxl.forms.recalc import check_book
 from perfxl.generate import generate
-from perfxl.libreoffice import UnoSession
 from perfxl.workbook.base import parse_reference
 from perfxl.workbook.xlsx_book import XlsxBook
+from perfxl_tools.uno_session import UnoSession
 from tests.support.office import plain, require_libreoffice
 from tests.support.officer_edits import edited_copy
 from tests.support.random_lists import random_list

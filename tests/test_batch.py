@@ -192,7 +192,7 @@ def test_rows_inserted_and_deleted_by_an_officer(tmp_path: Path, returned: Path)
     """LibreOffice, like Excel, moves and stretches the defined names; the reader follows them."""
     require_libreoffice()
     from perfxl.batch.runner import check_file
-    from perfxl.libreoffice import UnoSession
+    from perfxl_tools.uno_session import UnoSession
 
     edited = tmp_path / "edited.xlsx"
     sheet = "业务工作经历"

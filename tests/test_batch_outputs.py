@@ -27,9 +27,9 @@ from perfxl.core.budget import Funds, FundsRow
 from perfxl.core.findings import Finding, Level
 from perfxl.core.form import FormInput, evaluate_form
 from perfxl.core.numbers import round_half_up
-from perfxl.ooxml import validate_package
 from perfxl.projectlist import load_project_list
 from perfxl.sheetlib.addresses import quote_sheet
+from perfxl_tools.ooxml import validate_package
 from tests.support.office import plain, require_libreoffice
 
 GENERATED = dt.datetime(2023, 3, 31, 9, 30)
@@ -392,7 +392,7 @@ def formula_cells(path: Path) -> dict[str, object]:
 
 def test_libreoffice_recalculates_the_cached_values(books) -> None:
     require_libreoffice()
-    from perfxl.libreoffice import UnoSession
+    from perfxl_tools.uno_session import UnoSession
 
     with UnoSession(timeout=120) as office:
         for path in books:

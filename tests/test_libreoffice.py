@@ -14,17 +14,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from perfxl.libreoffice import (
-    ErrorValue,
-    LibreOfficeError,
-    Profile,
-    UnoSession,
-    WorkbookRequest,
-    convert,
-    find_soffice,
-    recalculate_and_read,
-)
+from perfxl.libreoffice import LibreOfficeError, UserInstallation, convert, find_soffice
 from perfxl.libreoffice import soffice as soffice_module
+from perfxl_tools.uno_session import ErrorValue, UnoSession, WorkbookRequest, recalculate_and_read
 from tests.support.office import require_libreoffice
 
 require_libreoffice()
@@ -81,17 +73,17 @@ def test_missing_soffice_raises_a_chinese_error(monkeypatch: pytest.MonkeyPatch)
         find_soffice()
 
 
-def test_profile_maps_chinese_font_names_to_noto_cjk_sc() -> None:
-    with Profile() as profile:
-        assert (profile.path / "user" / "registrymodifications.xcu").read_text(encoding="utf-8").count(
+def test_user_installation_maps_chinese_font_names_to_noto_cjk_sc() -> None:
+    with UserInstallation() as installation:
+        assert (installation.path / "user" / "registrymodifications.xcu").read_text(encoding="utf-8").count(
             "RecalcMode") == 2
         family = {}
         for name in ("宋体", "仿宋_GB2312", "黑体"):
-            run = subprocess.run(["fc-match", "-f", "%{family[0]}", name], env=profile.env, capture_output=True,
+            run = subprocess.run(["fc-match", "-f", "%{family[0]}", name], env=installation.env, capture_output=True,
                                  text=True, check=True)
             family[name] = run.stdout
     assert family == {"宋体": "Noto Serif CJK SC", "仿宋_GB2312": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC"}
-    assert not profile.path.exists()
+    assert not installation.path.exists()
 
 
 def test_wrong_cached_values_are_recalculated(session: UnoSession, form: Path) -> None:

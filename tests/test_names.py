@@ -29,7 +29,7 @@ from perfxl.naming import (
     sheet_name_problems,
     utf16_units,
 )
-from perfxl.ooxml import validate_package
+from perfxl_tools.ooxml import validate_package
 from tests.support.named_lists import list_with_names
 
 EXT_B = "𠀀"  # U+20000: two UTF-16 units, four UTF-8 bytes

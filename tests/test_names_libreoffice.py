@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from perfxl.generate import generate
-from perfxl.libreoffice import WorkbookRequest, recalculate_and_read
+from perfxl_tools.uno_session import WorkbookRequest, recalculate_and_read
 from tests.support.named_lists import list_with_names
 from tests.support.office import require_libreoffice
 from tests.test_names import HOSTILE_SHEETS, LONG

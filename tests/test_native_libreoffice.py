@@ -22,9 +22,10 @@ from perfxl.contract.fields import FIELDS, Kind
 from perfxl.core.form import evaluate_form
 from perfxl.core.indicator import IndicatorInput
 from perfxl.generate import generate
-from perfxl.libreoffice import UnoSession, convert
-from perfxl.ooxml import validate_package
+from perfxl.libreoffice import convert
 from perfxl.projectlist import load_project_list
+from perfxl_tools.ooxml import validate_package
+from perfxl_tools.uno_session import UnoSession
 from tests.support.office import plain, require_libreoffice
 from tests.support.random_lists import random_list
 from tests.support.templates import restyled_template

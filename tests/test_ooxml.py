@@ -13,8 +13,8 @@ import xlwings
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from perfxl.ooxml import Problem, validate_package
-from perfxl.ooxml.lint import check_formula, defined_name_problems, sheet_name_problems
+from perfxl_tools.ooxml import PackageProblem, validate_package
+from perfxl_tools.ooxml.lint import check_formula, defined_name_problems, sheet_name_problems
 
 SHEET_XML = "xl/worksheets/sheet1.xml"
 WORKBOOK_XML = "xl/workbook.xml"
@@ -53,7 +53,7 @@ def mutate(src: Path, dst: Path, part: str, edit: Callable[[str], str]) -> Path:
     return dst
 
 
-def checks(problems: list[Problem], severity: str = "error") -> set[tuple[str, str]]:
+def checks(problems: list[PackageProblem], severity: str = "error") -> set[tuple[str, str]]:
     return {(p.check, p.part) for p in problems if p.severity == severity}
 
 

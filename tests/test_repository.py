@@ -1,8 +1,10 @@
-"""The README's fresh-machine commands and CI stay in step."""
+"""The README's fresh-machine commands and CI stay in step; the tree keeps product and tooling apart."""
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,3 +44,44 @@ def test_the_scoring_core_is_pure() -> None:
     for path in (ROOT / "perfxl" / "core").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "open(" not in text and "pathlib" not in text, path.name
+
+
+def installed_packages() -> list[str]:
+    """The packages ``pip install .`` puts in the wheel: setuptools' own discovery over pyproject.toml."""
+    from setuptools.config.pyprojecttoml import read_configuration
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "support for [tool.setuptools] is beta" on older setuptools
+        config = read_configuration(ROOT / "pyproject.toml", expand=True)
+    return config["tool"]["setuptools"]["packages"]
+
+
+def test_the_test_tooling_is_not_installed_but_every_product_package_is() -> None:
+    packages = installed_packages()
+    assert not [name for name in packages if not (name == "perfxl" or name.startswith("perfxl."))], packages
+    product = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "perfxl").rglob("__init__.py")}
+    assert product <= set(packages)
+    assert (ROOT / "perfxl_tools" / "__init__.py").is_file() and (ROOT / "perfxl_tools" / "ooxml").is_dir()
+
+
+def imported_modules(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
+
+
+def test_the_product_never_imports_the_tooling_or_the_tests() -> None:
+    """What users run stands alone: perfxl/ imports neither perfxl_tools nor tests (imports inside
+    functions included), and ships no UNO session or package validator of its own."""
+    offending = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path)
+                                            if m.split(".")[0] in ("perfxl_tools", "tests"))
+        for path in (ROOT / "perfxl").rglob("*.py")
+    }
+    assert {path: modules for path, modules in offending.items() if modules} == {}
+    assert not (ROOT / "perfxl" / "ooxml").exists()
+    assert not list((ROOT / "perfxl").rglob("uno_*.py")) and not list((ROOT / "perfxl").rglob("session.py"))

@@ -40,8 +40,8 @@ from perfxl.excel.vba_source import (
     vba_string,
     vba_tokens,
 )
-from perfxl.libreoffice import ErrorValue, UnoSession
-from perfxl.ooxml import validate_package
+from perfxl_tools.ooxml import validate_package
+from perfxl_tools.uno_session import ErrorValue, UnoSession
 from tests.support.office import require_libreoffice
 
 SHEETS = ("自评表", "说明", "数据")  # three sheets: one more than xlwings' project has document modules for

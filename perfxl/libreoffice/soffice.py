@@ -1,8 +1,10 @@
-"""Finding soffice, throwaway user profiles, process-tree cleanup and one-shot ``--convert-to``.
+"""Finding soffice, throwaway user installations, process-tree cleanup and ``--convert-to``.
 
-Every soffice run gets its own profile directory, seeded with ``registrymodifications.xcu`` (recalculate
-every formula on load, never trust cached values) and a fontconfig file that maps 宋体/仿宋_GB2312/黑体
-to Noto CJK SC. Nothing is read from or written to the user's own LibreOffice profile.
+Every soffice run gets its own user installation (LibreOffice's ``-env:UserInstallation``, often called
+its user profile; not "profile" here, which in perfxl is the scoring :class:`perfxl.core.profile.Profile`),
+seeded with ``registrymodifications.xcu`` (recalculate every
+formula on load, never trust cached values) and a fontconfig file that maps 宋体/仿宋_GB2312/黑体 to
+Noto CJK SC. Nothing is read from or written to the user's own LibreOffice settings.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from xml.sax.saxutils import escape
 from perfxl.core.errors import PerfxlError
 
 SOFFICE_CANDIDATES = ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")
-UNO_PYTHON_CANDIDATES = ("/usr/bin/python3",)
 SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
 INSTALL_HINT = "请安装 LibreOffice：sudo bash scripts/install-system-packages.sh"
 
@@ -45,24 +46,11 @@ def find_soffice() -> Path:
     raise LibreOfficeError(f"找不到 LibreOffice（soffice 命令）。{INSTALL_HINT}")
 
 
-def find_uno_python() -> Path:
-    """The interpreter that can ``import uno``: ``$PERFXL_UNO_PYTHON`` or Debian's /usr/bin/python3.
-
-    python3-uno is built for the system Python only, so the UNO worker never runs in the project's own
-    interpreter (which may be a pyenv or venv Python without ``uno``).
-    """
-    override = os.environ.get("PERFXL_UNO_PYTHON")
-    for candidate in [override] if override else list(UNO_PYTHON_CANDIDATES):
-        if Path(candidate).is_file():
-            return Path(candidate)
-    raise LibreOfficeError(f"找不到可以使用 python3-uno 的系统 Python（/usr/bin/python3）。{INSTALL_HINT}")
-
-
 def _package_text(name: str) -> str:
     return (resources.files(__package__) / name).read_text(encoding="utf-8")
 
 
-class Profile:
+class UserInstallation:
     """A throwaway LibreOffice user installation plus the environment to run soffice with.
 
     ``path/user/registrymodifications.xcu`` forces a full recalculation on load (or, with
@@ -93,7 +81,7 @@ class Profile:
 
     @property
     def env(self) -> dict[str, str]:
-        """The current environment with FONTCONFIG_FILE pointing at this profile's fonts.conf."""
+        """The current environment with FONTCONFIG_FILE pointing at this installation's fonts.conf."""
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(self.fontconfig_file)
         env.pop("FONTCONFIG_PATH", None)
@@ -106,7 +94,7 @@ class Profile:
     def cleanup(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
-    def __enter__(self) -> Profile:
+    def __enter__(self) -> UserInstallation:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -144,11 +132,11 @@ def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
 def _run_soffice(sources: list[Path], out: Path, fmt: str, timeout: float,
                  recalculate: bool | None = True) -> tuple[str, int | None, float]:
     """One soffice run converting ``sources`` into ``out``: its log, exit code and duration."""
-    with Profile(recalculate=recalculate) as profile:
-        log = profile.path / "soffice.log"
+    with UserInstallation(recalculate=recalculate) as installation:
+        log = installation.path / "soffice.log"
         with log.open("wb") as sink:
-            process = subprocess.Popen([*profile.soffice_args(), "--convert-to", fmt, "--outdir", str(out),
-                                        *(str(s) for s in sources)], env=profile.env, stdin=subprocess.DEVNULL,
+            process = subprocess.Popen([*installation.soffice_args(), "--convert-to", fmt, "--outdir", str(out),
+                                        *(str(s) for s in sources)], env=installation.env, stdin=subprocess.DEVNULL,
                                        stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
             started = time.monotonic()
             try:

@@ -1,8 +1,13 @@
-"""A long-lived LibreOffice for recalculating and reading many workbooks (about 0.1 s each).
+"""A long-lived LibreOffice for recalculating and reading many workbooks (about 0.1 s each): test tooling.
+
+- :class:`UnoSession` / :func:`recalculate_and_read` — one soffice for many workbooks: set cells,
+  recalculate everything, read every defined name, list error cells;
+  :meth:`UnoSession.inspect_macros` lists a workbook's VBA modules and button bindings and runs macros.
 
 The project's Python cannot import ``uno``, so :class:`UnoSession` starts two processes: soffice, listening
-on a pipe whose name is unique to the session, with a throwaway profile (see :class:`Profile`), and
-``uno_worker.py`` under the system Python, which drives soffice and talks JSON lines with us.
+on a pipe whose name is unique to the session, with a throwaway user installation (see
+:class:`perfxl.libreoffice.UserInstallation`), and ``uno_worker.py`` under the system Python, which drives
+soffice and talks JSON lines with us. Failures raise :class:`perfxl.libreoffice.LibreOfficeError`.
 """
 
 from __future__ import annotations
@@ -21,9 +26,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from perfxl.libreoffice.soffice import LibreOfficeError, Profile, find_uno_python, kill_process_group
+from perfxl.libreoffice.soffice import INSTALL_HINT, LibreOfficeError, UserInstallation, kill_process_group
 
 WORKER = Path(__file__).with_name("uno_worker.py")
+UNO_PYTHON_CANDIDATES = ("/usr/bin/python3",)
+
+
+def find_uno_python() -> Path:
+    """The interpreter that can ``import uno``: ``$PERFXL_UNO_PYTHON`` or Debian's /usr/bin/python3.
+
+    python3-uno is built for the system Python only, so the UNO worker never runs in the project's own
+    interpreter (which may be a pyenv or venv Python without ``uno``).
+    """
+    override = os.environ.get("PERFXL_UNO_PYTHON")
+    for candidate in [override] if override else list(UNO_PYTHON_CANDIDATES):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise LibreOfficeError(f"找不到可以使用 python3-uno 的系统 Python（/usr/bin/python3）。{INSTALL_HINT}")
 
 
 @dataclass(frozen=True)
@@ -150,7 +169,7 @@ class UnoSession:
         self.timeout = timeout
         self.startup_timeout = startup_timeout
         self.macros = macros
-        self._profile: Profile | None = None
+        self._installation: UserInstallation | None = None
         self._soffice: subprocess.Popen | None = None
         self._worker: subprocess.Popen | None = None
         self._replies: queue.Queue[str | None] = queue.Queue()
@@ -167,22 +186,22 @@ class UnoSession:
             return self
         self._kill()
         uno_python = find_uno_python()
-        profile = Profile()
+        installation = UserInstallation()
         pipe = f"perfxl-{os.getpid()}-{uuid.uuid4().hex}"
-        env = profile.env
-        self._profile = profile
-        with (profile.path / "soffice.log").open("wb") as soffice_log:
+        env = installation.env
+        self._installation = installation
+        with (installation.path / "soffice.log").open("wb") as soffice_log:
             self._soffice = subprocess.Popen(
-                [*profile.soffice_args(), f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"], env=env,
+                [*installation.soffice_args(), f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"], env=env,
                 stdin=subprocess.DEVNULL, stdout=soffice_log, stderr=subprocess.STDOUT, start_new_session=True)
         worker_env = {k: v for k, v in env.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
         worker_env["PYTHONIOENCODING"] = "utf-8"
-        with (profile.path / "worker.log").open("wb") as worker_log:
+        with (installation.path / "worker.log").open("wb") as worker_log:
             self._worker = subprocess.Popen(
                 [str(uno_python), str(WORKER), pipe, str(self.startup_timeout)], env=worker_env,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=worker_log, text=True, encoding="utf-8",
                 start_new_session=True)
-        self._finalizer = weakref.finalize(self, _kill_all, self._worker, self._soffice, profile)
+        self._finalizer = weakref.finalize(self, _kill_all, self._worker, self._soffice, installation)
         self._replies = queue.Queue()
         threading.Thread(target=_pump, args=(self._worker.stdout, self._replies), daemon=True).start()
         ready = self._receive(self.startup_timeout + 5, "启动")
@@ -193,7 +212,7 @@ class UnoSession:
         return self
 
     def close(self) -> None:
-        """Ask soffice to terminate, wait briefly, then kill whatever is left and remove the profile."""
+        """Ask soffice to terminate, wait briefly, then kill whatever is left and remove the user installation."""
         if self.running:
             try:
                 self._send({"op": "quit"})
@@ -301,7 +320,7 @@ class UnoSession:
         return json.loads(line)
 
     def _log(self, name: str) -> str:
-        log = self._profile.path / name if self._profile is not None else None
+        log = self._installation.path / name if self._installation is not None else None
         return log.read_text(encoding="utf-8", errors="replace").strip()[-800:] if log and log.is_file() else ""
 
     def _worker_log(self) -> str:
@@ -313,20 +332,20 @@ class UnoSession:
     def _kill(self) -> None:
         if self._finalizer is not None:
             self._finalizer()
-        elif self._profile is not None:
-            self._profile.cleanup()
+        elif self._installation is not None:
+            self._installation.cleanup()
         self._finalizer = None
-        self._worker = self._soffice = self._profile = None
+        self._worker = self._soffice = self._installation = None
 
 
-def _kill_all(worker: subprocess.Popen, soffice: subprocess.Popen, profile: Profile) -> None:
+def _kill_all(worker: subprocess.Popen, soffice: subprocess.Popen, installation: UserInstallation) -> None:
     kill_process_group(worker, grace=0.0)
     kill_process_group(soffice, grace=0.0)
     for stream in (worker.stdin, worker.stdout):
         if stream is not None:
             with contextlib.suppress(OSError):
                 stream.close()
-    profile.cleanup()
+    installation.cleanup()
 
 
 def _pump(stream, replies: queue.Queue[str | None]) -> None:

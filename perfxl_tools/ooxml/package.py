@@ -22,7 +22,7 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
-class Problem:
+class PackageProblem:
     """One reason Excel may refuse or repair the file: the part, the line in it, and what is wrong.
 
     ``check`` names the rule: xml, schema, package, merge, validation, sheet-name, defined-name,
@@ -70,14 +70,14 @@ class Package:
             self.data = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
         self._lower = {name.lower(): name for name in self.data}
         self._trees: dict[str, etree._Element | None] = {}
-        self.xml_problems: list[Problem] = []
+        self.xml_problems: list[PackageProblem] = []
 
     def has(self, part: str) -> bool:
         """OPC part names compare case-insensitively."""
         return part.lower() in self._lower
 
     def xml(self, part: str) -> etree._Element | None:
-        """The parsed root of an XML part; None if absent or malformed (then a Problem is recorded)."""
+        """The parsed root of an XML part; None if absent or malformed (then a PackageProblem is recorded)."""
         name = self._lower.get(part.lower())
         if name is None:
             return None
@@ -86,7 +86,7 @@ class Package:
                 self._trees[name] = etree.fromstring(self.data[name], _PARSER)
             except etree.XMLSyntaxError as exc:
                 self._trees[name] = None
-                self.xml_problems.append(Problem(name, exc.lineno, "xml", f"not well-formed XML: {exc.msg}"))
+                self.xml_problems.append(PackageProblem(name, exc.lineno, "xml", f"not well-formed XML: {exc.msg}"))
         return self._trees[name]
 
     def xml_parts(self) -> list[str]:

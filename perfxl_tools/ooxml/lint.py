@@ -10,8 +10,8 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import range_boundaries
 
 from perfxl.naming import sheet_name_problems
-from perfxl.ooxml.functions import AFTER_EXCEL_2010, NEEDS_PREFIX, split_prefix
-from perfxl.ooxml.package import NS_MAIN, Package, Problem
+from perfxl_tools.ooxml.functions import AFTER_EXCEL_2010, NEEDS_PREFIX, split_prefix
+from perfxl_tools.ooxml.package import NS_MAIN, Package, PackageProblem
 
 MAX_LIST_VALIDATION = 255  # characters of an explicit list ("a,b,c" without the quotes)
 MAX_NAME = 255
@@ -25,7 +25,7 @@ def _tag(name: str) -> str:
     return f"{{{NS_MAIN}}}{name}"
 
 
-def lint_package(package: Package) -> list[Problem]:
+def lint_package(package: Package) -> list[PackageProblem]:
     """All lint problems of a parsed package (XML that does not parse is reported by the package)."""
     problems = check_parts(package)
     problems += check_sheet_names(package)
@@ -37,13 +37,14 @@ def lint_package(package: Package) -> list[Problem]:
 
 
 # -- package structure -------------------------------------------------------------------------
-def check_parts(package: Package) -> list[Problem]:
+def check_parts(package: Package) -> list[PackageProblem]:
     """Relationship targets exist and have a content type; every part has a content type."""
-    problems: list[Problem] = []
+    problems: list[PackageProblem] = []
     if not package.has("[Content_Types].xml"):
-        return [Problem("[Content_Types].xml", None, "package", "missing [Content_Types].xml")]
+        return [PackageProblem("[Content_Types].xml", None, "package", "missing [Content_Types].xml")]
     if package.workbook_part() is None:
-        problems.append(Problem("_rels/.rels", None, "package", "no officeDocument relationship to the workbook"))
+        problems.append(PackageProblem("_rels/.rels", None, "package",
+                                       "no officeDocument relationship to the workbook"))
     for rels in (name for name in package.data if name.endswith(".rels")):
         folder, _, file = rels.rpartition("_rels/")
         source = folder + file.removesuffix(".rels")
@@ -51,34 +52,35 @@ def check_parts(package: Package) -> list[Problem]:
             if rel.external:
                 continue
             if not package.has(rel.target):
-                problems.append(Problem(rels, rel.line, "package",
-                                        f"relationship {rel.id} ({rel.type.rsplit('/', 1)[-1]}) points to missing "
-                                        f"part {rel.target}"))
+                kind = rel.type.rsplit("/", 1)[-1]
+                problems.append(PackageProblem(rels, rel.line, "package",
+                                               f"relationship {rel.id} ({kind}) points to missing part {rel.target}"))
     _, overrides = package.content_types()
     for part in package.data:
         if part == "[Content_Types].xml":
             continue
         if package.content_type(part) is None:
-            problems.append(Problem(part, None, "package", "part has no content type in [Content_Types].xml"))
+            problems.append(PackageProblem(part, None, "package", "part has no content type in [Content_Types].xml"))
     for part in overrides:
         if not package.has(part):
-            problems.append(Problem("[Content_Types].xml", None, "package",
-                                    f"content type override for missing part /{part}", "warning"))
+            problems.append(PackageProblem("[Content_Types].xml", None, "package",
+                                           f"content type override for missing part /{part}", "warning"))
     return problems
 
 
 # -- names -------------------------------------------------------------------------------------
-def check_sheet_names(package: Package) -> list[Problem]:
+def check_sheet_names(package: Package) -> list[PackageProblem]:
     workbook = package.workbook_part() or "xl/workbook.xml"
     problems = []
     seen: dict[str, str] = {}
     for sheet in package.sheets():
-        problems += [Problem(workbook, sheet.line, "sheet-name", f"{sheet.name!r}: {reason}")
+        problems += [PackageProblem(workbook, sheet.line, "sheet-name", f"{sheet.name!r}: {reason}")
                      for reason in sheet_name_problems(sheet.name)]
         key = sheet.name.casefold()
         if key in seen:
-            problems.append(Problem(workbook, sheet.line, "sheet-name",
-                                    f"{sheet.name!r} duplicates sheet {seen[key]!r} (names are case-insensitive)"))
+            problems.append(PackageProblem(
+                workbook, sheet.line, "sheet-name",
+                f"{sheet.name!r} duplicates sheet {seen[key]!r} (names are case-insensitive)"))
         seen.setdefault(key, sheet.name)
     return problems
 
@@ -102,7 +104,7 @@ def defined_name_problems(name: str) -> list[str]:
     return reasons
 
 
-def check_defined_names(package: Package) -> list[Problem]:
+def check_defined_names(package: Package) -> list[PackageProblem]:
     workbook = package.workbook_part()
     root = package.xml(workbook) if workbook else None
     if root is None:
@@ -114,11 +116,12 @@ def check_defined_names(package: Package) -> list[Problem]:
         name = el.get("name", "")
         scope = el.get("localSheetId")
         label = f"{sheets.get(int(scope), scope)}!{name}" if scope is not None and scope.isdigit() else name
-        problems += [Problem(workbook, el.sourceline, "defined-name", reason) for reason in defined_name_problems(name)]
+        problems += [PackageProblem(workbook, el.sourceline, "defined-name", reason)
+                     for reason in defined_name_problems(name)]
         key = (scope, name.casefold())
         if key in seen:
-            problems.append(Problem(workbook, el.sourceline, "defined-name",
-                                    f"{label!r} is defined twice in the same scope"))
+            problems.append(PackageProblem(workbook, el.sourceline, "defined-name",
+                                           f"{label!r} is defined twice in the same scope"))
         seen.setdefault(key, name)
         problems += check_formula(el.text or "", workbook, el.sourceline, f"defined name {label}")
     return problems
@@ -132,7 +135,7 @@ def _column_number(letters: str) -> int:
 
 
 # -- formulas ----------------------------------------------------------------------------------
-def check_formula(text: str, part: str, line: int | None, where: str) -> list[Problem]:
+def check_formula(text: str, part: str, line: int | None, where: str) -> list[PackageProblem]:
     """The formula tokenizes, its parentheses balance, and newer functions carry the _xlfn. prefix."""
     text = text.strip()
     if not text:
@@ -142,7 +145,7 @@ def check_formula(text: str, part: str, line: int | None, where: str) -> list[Pr
     try:
         tokens = Tokenizer("=" + text).items
     except (TokenizerError, IndexError, ValueError) as exc:
-        return [Problem(part, line, "formula", f"{where}: formula does not parse ({exc}): ={text}")]
+        return [PackageProblem(part, line, "formula", f"{where}: formula does not parse ({exc}): ={text}")]
     depth = 0
     for token in tokens:
         if token.subtype == Token.OPEN and token.type in (Token.FUNC, Token.PAREN):
@@ -150,15 +153,16 @@ def check_formula(text: str, part: str, line: int | None, where: str) -> list[Pr
         elif token.subtype == Token.CLOSE and token.type in (Token.FUNC, Token.PAREN):
             depth -= 1
     if depth != 0:
-        return [Problem(part, line, "formula", f"{where}: unbalanced parentheses in ={text}")]
+        return [PackageProblem(part, line, "formula", f"{where}: unbalanced parentheses in ={text}")]
     problems = []
     for token in tokens:
         if token.type == Token.FUNC and token.subtype == Token.OPEN:
             prefix, bare = split_prefix(token.value[:-1])
             if not prefix and bare.upper() in NEEDS_PREFIX:
-                problems.append(Problem(part, line, "function",
-                                        f"{where}: {bare.upper()} is newer than Excel 2007's file format and must be "
-                                        f"written _xlfn.{bare.upper()} (Excel shows #NAME? otherwise)"))
+                problems.append(PackageProblem(
+                    part, line, "function",
+                    f"{where}: {bare.upper()} is newer than Excel 2007's file format and must be "
+                    f"written _xlfn.{bare.upper()} (Excel shows #NAME? otherwise)"))
     return problems
 
 
@@ -171,7 +175,7 @@ def _functions(text: str) -> Iterable[str]:
 
 
 # -- worksheets --------------------------------------------------------------------------------
-def check_worksheet(package: Package, part: str) -> list[Problem]:
+def check_worksheet(package: Package, part: str) -> list[PackageProblem]:
     root = package.xml(part)
     if root is None:
         return []
@@ -189,13 +193,13 @@ def check_worksheet(package: Package, part: str) -> list[Problem]:
         for formula in rule.iter(_tag("formula")):
             problems += check_formula(formula.text or "", part, formula.sourceline, "conditional format")
     for name, (count, first, line) in sorted(newer.items()):
-        problems.append(Problem(part, line, "function",
-                                f"{name} does not exist in Excel 2010 (used in {count} formula(s), first in {first})",
-                                "warning"))
+        problems.append(PackageProblem(
+            part, line, "function",
+            f"{name} does not exist in Excel 2010 (used in {count} formula(s), first in {first})", "warning"))
     return problems
 
 
-def check_merges(root: etree._Element, part: str) -> list[Problem]:
+def check_merges(root: etree._Element, part: str) -> list[PackageProblem]:
     """Merged ranges must be valid, span more than one cell, and not overlap (Excel repairs the file)."""
     problems = []
     boxes: list[tuple[int, int, int, int, str, int | None]] = []
@@ -204,13 +208,13 @@ def check_merges(root: etree._Element, part: str) -> list[Problem]:
         try:
             min_col, min_row, max_col, max_row = range_boundaries(ref)
         except (ValueError, TypeError):
-            problems.append(Problem(part, el.sourceline, "merge", f"invalid merged range {ref!r}"))
+            problems.append(PackageProblem(part, el.sourceline, "merge", f"invalid merged range {ref!r}"))
             continue
         if min_col is None or min_row is None or max_col is None or max_row is None:
-            problems.append(Problem(part, el.sourceline, "merge", f"merged range {ref!r} is not a cell range"))
+            problems.append(PackageProblem(part, el.sourceline, "merge", f"merged range {ref!r} is not a cell range"))
             continue
         if (min_col, min_row) == (max_col, max_row):
-            problems.append(Problem(part, el.sourceline, "merge", f"merged range {ref!r} is a single cell"))
+            problems.append(PackageProblem(part, el.sourceline, "merge", f"merged range {ref!r} is a single cell"))
         boxes.append((min_row, min_col, max_row, max_col, ref, el.sourceline))
     boxes.sort()
     for i, (_r1, c1, r2, c2, ref, line) in enumerate(boxes):
@@ -218,11 +222,11 @@ def check_merges(root: etree._Element, part: str) -> list[Problem]:
             if s1 > r2:
                 break
             if d1 <= c2 and c1 <= d2:
-                problems.append(Problem(part, line, "merge", f"merged ranges {ref} and {other} overlap"))
+                problems.append(PackageProblem(part, line, "merge", f"merged ranges {ref} and {other} overlap"))
     return problems
 
 
-def check_validations(root: etree._Element, part: str) -> list[Problem]:
+def check_validations(root: etree._Element, part: str) -> list[PackageProblem]:
     problems = []
     for dv in root.iter(_tag("dataValidation")):
         sqref = dv.get("sqref", "?")
@@ -234,9 +238,10 @@ def check_validations(root: etree._Element, part: str) -> list[Problem]:
             if dv.get("type") == "list" and tag == "formula1" and text.startswith('"'):
                 items = text[1:-1] if text.endswith('"') and len(text) > 1 else text[1:]
                 if len(items) > MAX_LIST_VALIDATION:
-                    problems.append(Problem(part, el.sourceline, "validation",
-                                            f"list validation on {sqref} has {len(items)} characters; Excel allows "
-                                            f"{MAX_LIST_VALIDATION} (put the choices in cells and refer to them)"))
+                    problems.append(PackageProblem(
+                        part, el.sourceline, "validation",
+                        f"list validation on {sqref} has {len(items)} characters; Excel allows "
+                        f"{MAX_LIST_VALIDATION} (put the choices in cells and refer to them)"))
                 continue
             problems += check_formula(text, part, el.sourceline, f"validation on {sqref}")
     return problems

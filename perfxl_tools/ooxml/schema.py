@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from perfxl.ooxml.package import Package, Problem
+from perfxl_tools.ooxml.package import Package, PackageProblem
 
 # The newest format: older modes mishandle Markup Compatibility (openxml-audit 0.8 in "office2010" mode
 # rejects the <mc:AlternateContent><mc:Choice Requires="x15"> that Excel 2013+ writes into workbook.xml,
@@ -36,7 +36,8 @@ def _validator(office: str):  # -> openxml_audit.OpenXmlValidator
     return OpenXmlValidator(file_format=FileFormat(office), max_errors=1000)
 
 
-def schema_problems(path: str | Path, package: Package | None = None, *, office: str = DEFAULT_OFFICE) -> list[Problem]:
+def schema_problems(path: str | Path, package: Package | None = None, *,
+                    office: str = DEFAULT_OFFICE) -> list[PackageProblem]:
     """Schema (and Open XML SDK semantic) errors of every part, as Problems with part and line.
 
     ``office`` is openxml-audit's FileFormat value (``"office2007"`` … ``"office2019"``, ``"microsoft365"``).
@@ -53,7 +54,7 @@ def schema_problems(path: str | Path, package: Package | None = None, *, office:
             severity = "warning"  # Excel opens workbooks without a theme part (LibreOffice writes none)
         line = _line(package, part, error.path or "")
         node = f" at {error.path}" if error.path and line is None else ""
-        problems.append(Problem(part, line, "schema", f"{error.description}{node}", severity))
+        problems.append(PackageProblem(part, line, "schema", f"{error.description}{node}", severity))
     return problems
 
 
