@@ -7,7 +7,11 @@ import re
 import warnings
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+SHARED_DOMAIN = ROOT.parent / "shared" / "domain"
+SPECS = ("rules.md", "spec-format.md", "review.md", "cycle.md")
 
 
 def readme_commands() -> list[str]:
@@ -85,3 +89,28 @@ def test_the_product_never_imports_the_tooling_or_the_tests() -> None:
     assert {path: modules for path, modules in offending.items() if modules} == {}
     assert not (ROOT / "perfxl" / "ooxml").exists()
     assert not list((ROOT / "perfxl").rglob("uno_*.py")) and not list((ROOT / "perfxl").rglob("session.py"))
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_the_specs_in_docs_are_the_shared_ones(name: str) -> None:
+    """docs/ holds the specs the code cites (``rules.md §4`` means docs/rules.md); where the project's
+    shared folder sits beside the checkout, the copies must be identical to it."""
+    copy = ROOT / "docs" / name
+    assert copy.is_file(), f"docs/{name} is missing"
+    shared = SHARED_DOMAIN / name
+    if not SHARED_DOMAIN.is_dir():
+        pytest.skip(f"no {SHARED_DOMAIN} beside this checkout")
+    assert shared.is_file(), f"{shared} is gone: remove docs/{name} or restore it"
+    assert copy.read_bytes() == shared.read_bytes(), f"docs/{name} differs from {shared}: copy it again"
+
+
+def test_every_shared_spec_has_a_copy_in_docs() -> None:
+    if not SHARED_DOMAIN.is_dir():
+        pytest.skip(f"no {SHARED_DOMAIN} beside this checkout")
+    assert sorted(path.name for path in SHARED_DOMAIN.glob("*.md")) == sorted(SPECS)
+
+
+def test_the_readme_says_where_the_specs_are() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("rules.md", "spec-format.md"):
+        assert f"docs/{name}" in readme
