@@ -1,4 +1,4 @@
-"""Shared fixtures: the seed project list and its published results."""
+"""Shared fixtures: the seed project list and its published results; the markers' guard."""
 
 from __future__ import annotations
 
@@ -8,8 +8,15 @@ import pytest
 import yaml
 
 from perfxl.cli import bundled_example
+from tests.support.markers import install_marker_guard
+
+pytest_plugins = ["pytester"]  # tests/test_markers.py runs the guard in a pytest session of its own
 
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    install_marker_guard(config)  # a test that starts soffice or uses the network must say so
 
 
 @pytest.fixture(scope="session")

@@ -87,6 +87,7 @@ def test_an_amount_typed_as_text_is_not_counted(tmp_path: Path) -> None:
     assert message.startswith("amount_is_text:") and "重新输入数字 588865" in message
 
 
+@pytest.mark.slow
 def test_the_issues_example_a_form_with_a_blank_total_is_never_reported_with_one(tmp_path: Path) -> None:
     path = _form(tmp_path, F19="97%", F28="较顺利", E7="588,865")
     run = perfxl("check", str(path), "--json")
@@ -174,6 +175,7 @@ def test_a_hand_made_form_with_right_typed_results_passes(tmp_path: Path) -> Non
         Decimal("0.5958"), Decimal("5.96"), Decimal("89.96"), "良")
 
 
+@pytest.mark.slow
 def test_a_wrongly_typed_total_exits_1_naming_the_cell(tmp_path: Path) -> None:
     path = _handmade(tmp_path, HTOTAL=90.96)
     run = perfxl("check", str(path))
@@ -226,6 +228,7 @@ def test_displayed_decimals(code: str, decimals: int | None) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.libreoffice
 def test_pdf_lists_forms_with_errors_and_strict_refuses_them(tmp_path: Path) -> None:
     require_libreoffice()
     folder = tmp_path / "forms"

@@ -31,7 +31,7 @@ from tests.support.random_lists import random_list
 from tests.support.workbooks import named_values
 
 require_libreoffice()
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 
 COMPUTED = {f.defined_name for f in FIELDS.values() if f.kind in (Kind.FORMULA, Kind.SCORE)}
 SEEDS = range(16)

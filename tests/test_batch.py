@@ -21,6 +21,8 @@ from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.office import require_libreoffice
 from tests.support.workbooks import named_values
 
+pytestmark = pytest.mark.slow  # the real CLI over folders of returned forms
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # A list validation as Excel and WPS write it when its source is on another sheet: in an extension
 # list, which openpyxl drops on save.
@@ -164,6 +166,7 @@ def test_only_unusable_input_exits_2(tmp_path: Path) -> None:
     assert perfxl("check", str(tmp_path / "空文件夹")).returncode == 2
 
 
+@pytest.mark.libreoffice
 def test_pdf_exports_every_form_and_reports_a_bad_file(returned: Path, tmp_path: Path) -> None:
     """udf forms print perfxl's numbers although LibreOffice cannot run the UDFs; equal names stay apart."""
     require_libreoffice()
@@ -188,6 +191,7 @@ def test_pdf_exports_every_form_and_reports_a_bad_file(returned: Path, tmp_path:
         assert ("89.96" in text) != ("92.57" in text)
 
 
+@pytest.mark.libreoffice
 def test_rows_inserted_and_deleted_by_an_officer(tmp_path: Path, returned: Path) -> None:
     """LibreOffice, like Excel, moves and stretches the defined names; the reader follows them."""
     require_libreoffice()

@@ -92,6 +92,7 @@ def test_copies_and_missing_files(files: Path) -> None:
     assert len(gathered.repeats) == 1
 
 
+@pytest.mark.slow
 def test_check_reads_a_file_reached_twice_once(native: Path, tmp_path: Path) -> None:
     folder = tmp_path / "收回"
     shutil.copytree(native, folder)
@@ -113,6 +114,7 @@ def test_check_reads_a_file_reached_twice_once(native: Path, tmp_path: Path) -> 
     ]
 
 
+@pytest.mark.slow
 def test_recalc_rewrites_each_file_once(native: Path, tmp_path: Path) -> None:
     folder = tmp_path / "收回"
     shutil.copytree(native, folder)
@@ -126,6 +128,7 @@ def test_recalc_rewrites_each_file_once(native: Path, tmp_path: Path) -> None:
     assert (tmp_path / "链接.xlsx").is_symlink()  # the link was not replaced by a rewritten file
 
 
+@pytest.mark.libreoffice
 def test_pdf_exports_a_file_reached_twice_once(native: Path, tmp_path: Path) -> None:
     require_libreoffice()
     run = perfxl("pdf", str(native), str(native / WORK), "-o", str(tmp_path / "pdf"))
@@ -134,6 +137,7 @@ def test_pdf_exports_a_file_reached_twice_once(native: Path, tmp_path: Path) -> 
     assert run.stderr.count("[重复]") == 1
 
 
+@pytest.mark.slow
 def test_recalc_through_a_link_rewrites_the_file_it_points_to(native: Path, tmp_path: Path) -> None:
     target = tmp_path / WORK
     shutil.copyfile(native / WORK, target)
@@ -248,6 +252,7 @@ def test_the_finding_counts_as_an_error_of_the_form(seed: list[CheckedForm]) -> 
     assert checked[1].findings[:-1] == exams.findings and checked[1].findings[-1].code == CODE
 
 
+@pytest.mark.slow
 def test_check_report_and_summary_name_both_files(native: Path, tmp_path: Path) -> None:
     (tmp_path / "甲").mkdir()
     (tmp_path / "乙").mkdir()
@@ -292,6 +297,7 @@ def test_check_report_and_summary_name_both_files(native: Path, tmp_path: Path) 
     assert sorted((row[1], row[4]) for row in problems) == sorted([(first, "错误"), (second, "错误")])
 
 
+@pytest.mark.slow
 def test_one_project_on_two_sheets_of_one_workbook(tmp_path: Path) -> None:
     """A hand-made workbook with the same project on two sheets (the second with a full-width space in
     its name): a project is in a year's batch once, also within one file."""

@@ -21,6 +21,8 @@ from perfxl.cli import bundled_example
 from perfxl.generate import generate
 from perfxl.workbook.xlsx_book import XlsxBook
 
+pytestmark = pytest.mark.slow  # every test runs the real CLI over generated forms
+
 ROOT = Path(__file__).resolve().parents[1]
 BAD = "10_坏.xlsm"
 

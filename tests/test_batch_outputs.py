@@ -184,6 +184,7 @@ def test_summary_layout_title_filter_and_printing(books) -> None:
     assert sheet.column_dimensions["D"].width > 20 and sheet.column_dimensions["A"].width < 10
 
 
+@pytest.mark.slow
 def test_summary_without_year_or_forms(tmp_path: Path) -> None:
     path = write_summary(tmp_path / "空.xlsx", [], [], generated=GENERATED)
     book = openpyxl.load_workbook(path)
@@ -360,6 +361,7 @@ def test_report_for_a_unit_without_problems(tmp_path: Path, forms) -> None:
 # -- files ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_both_workbooks_are_valid_packages(books) -> None:
     for path in books:
         assert [p for p in validate_package(path) if p.severity == "error"] == [], path.name
@@ -390,6 +392,7 @@ def formula_cells(path: Path) -> dict[str, object]:
             if isinstance(cell.value, str) and cell.value.startswith("=")}
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_recalculates_the_cached_values(books) -> None:
     require_libreoffice()
     from perfxl_tools.uno_session import UnoSession

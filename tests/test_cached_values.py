@@ -57,12 +57,14 @@ def forms(tmp_path_factory) -> dict[str, list[Path]]:
     return made
 
 
+@pytest.mark.slow
 def test_generated_forms_type_every_cached_result(forms: dict[str, list[Path]]) -> None:
     for paths in forms.values():
         for path in paths:
             assert untyped_results(path) == [], path
 
 
+@pytest.mark.slow
 def test_recalculated_forms_type_every_cached_result(forms: dict[str, list[Path]], tmp_path: Path) -> None:
     for key, paths in forms.items():
         for path in paths:
@@ -73,9 +75,8 @@ def test_recalculated_forms_type_every_cached_result(forms: dict[str, list[Path]
             assert untyped_results(copy) == [], copy
 
 
-def test_an_untyped_result_written_by_another_program_is_typed_by_recalc(forms: dict[str, list[Path]],
-                                                                            tmp_path: Path) -> None:
-    source = forms["blank-udf"][0]
+def test_an_untyped_result_written_by_another_program_is_typed_by_recalc(tmp_path: Path) -> None:
+    source = generate(BLANK_LIST, tmp_path / "forms", mode="udf")[0]
     copy = tmp_path / source.name
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
@@ -89,6 +90,7 @@ def test_an_untyped_result_written_by_another_program_is_typed_by_recalc(forms: 
 
 
 @pytest.mark.slow
+@pytest.mark.libreoffice
 def test_libreoffice_with_its_default_settings_prints_no_error_value(forms: dict[str, list[Path]],
                                                                       tmp_path: Path) -> None:
     """As a user's LibreOffice opens them (no forced recalculation, no perfxl recalc): udf forms too."""

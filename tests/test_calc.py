@@ -406,6 +406,7 @@ def test_unsupported_functions_keep_their_cached_values() -> None:
     assert engine.uncomputed == {("S", 1, 1): "不支持的函数 VLOOKUP"}
 
 
+@pytest.mark.slow
 def test_a_long_chain_of_dependent_cells() -> None:
     cells: dict[str, object] = {"A1": 1, **{f"A{row}": f"=A{row - 1}+1" for row in range(2, 5001)}}
     engine, _ = engine_for(cells)

@@ -29,6 +29,7 @@ from tests.support.calc_cases import INPUTS, form_workbook, formula_results, sem
 from tests.support.office import require_libreoffice
 
 require_libreoffice()
+pytestmark = pytest.mark.libreoffice
 
 
 Key = tuple[str, int, int]

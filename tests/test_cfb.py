@@ -46,6 +46,7 @@ def test_xlwings_own_project_is_valid_and_all_black() -> None:
 
 @pytest.mark.parametrize("include_xlwings", [True, False])
 @pytest.mark.parametrize("sheets", SHEET_COUNTS)
+@pytest.mark.slow
 def test_every_built_project_has_valid_trees(sheets: int, include_xlwings: bool) -> None:
     data = build_vba_project(include_xlwings=include_xlwings, sheets=sheets)
     assert_valid(data)
@@ -62,6 +63,7 @@ def test_every_entry_is_written_black(sheets: int | None) -> None:
 
 
 @pytest.mark.parametrize("seed", [12, 2024])
+@pytest.mark.slow
 def test_generated_workbooks_carry_valid_projects(tmp_path: Path, seed: int) -> None:
     """One workbook with a sheet per project (12 projects), and one workbook per project, as generate writes."""
     source = tmp_path / "list.yaml"

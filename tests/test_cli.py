@@ -17,6 +17,7 @@ def perfxl(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "perfxl", *args], capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 def test_check_on_the_bundled_example_prints_the_published_totals() -> None:
     run = perfxl("check")
     assert run.returncode == 0, run.stderr
@@ -28,6 +29,7 @@ def test_check_on_the_bundled_example_prints_the_published_totals() -> None:
     assert "培训覆盖人次数" in run.stdout
 
 
+@pytest.mark.slow
 def test_check_json_matches_the_published_results(seed_list: Path, seed_expected: dict) -> None:
     run = perfxl("check", str(seed_list), "--json")
     assert run.returncode == 0, run.stderr
@@ -51,6 +53,7 @@ def test_check_json_matches_the_published_results(seed_list: Path, seed_expected
         "label": "指标「工作人员培训场次数」的偏差原因分析及改进措施", "message": first_finding["message"]}
 
 
+@pytest.mark.slow
 def test_exit_code_1_when_a_form_has_an_error(tmp_path: Path, seed_list: Path) -> None:
     data = yaml.safe_load(seed_list.read_text(encoding="utf-8"))
     del data["projects"][0]["indicators"][5]["reason"]  # 课题报告完成情况: 0 of 1 without a reason
@@ -63,6 +66,7 @@ def test_exit_code_1_when_a_form_has_an_error(tmp_path: Path, seed_list: Path) -
 
 @pytest.mark.parametrize("content", ["perfxl: 1\nyear: 2022\nprojects: [{name: a, indicators: [{weight: x}]}]\n",
                                      "::: not yaml [", ""])
+@pytest.mark.slow
 def test_bad_input_exits_2_with_a_chinese_message_and_no_traceback(tmp_path: Path, content: str) -> None:
     path = tmp_path / "坏清单.yaml"
     path.write_text(content, encoding="utf-8")
@@ -86,6 +90,7 @@ def test_console_script_is_installed() -> None:
     assert run.stdout.startswith("perfxl ")
 
 
+@pytest.mark.slow
 def test_generate_the_bundled_example(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "perfxl", "generate", "-o", str(tmp_path / "out")],
                          capture_output=True, text=True, check=False, cwd=tmp_path)
@@ -94,6 +99,7 @@ def test_generate_the_bundled_example(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2022_业务工作经历.xlsm", "2022_鉴定考务经费.xlsm"]
 
 
+@pytest.mark.slow
 def test_generate_single_native_from_the_project_list_workbook(tmp_path: Path) -> None:
     source = Path(bundled_example()).with_suffix(".xlsx")
     run = perfxl("generate", str(source), "--mode", "native", "--single", str(tmp_path / "全部"))
@@ -102,6 +108,7 @@ def test_generate_single_native_from_the_project_list_workbook(tmp_path: Path) -
     assert "Excel 公式（native）" in run.stdout
 
 
+@pytest.mark.slow
 def test_generate_shows_progress_on_long_runs(tmp_path: Path, seed_list: Path) -> None:
     data = yaml.safe_load(seed_list.read_text(encoding="utf-8"))
     data["projects"] = [dict(data["projects"][0], name=f"项目{i:02d}") for i in range(25)]
@@ -113,6 +120,7 @@ def test_generate_shows_progress_on_long_runs(tmp_path: Path, seed_list: Path) -
     assert len(list((tmp_path / "out").glob("*.xlsm"))) == 25
 
 
+@pytest.mark.slow
 def test_generate_bad_template_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     template = tmp_path / "模板.xlsx"
     template.write_bytes(b"PK\x03\x04 broken")

@@ -80,6 +80,7 @@ def english_left(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "perfxl")
+@pytest.mark.slow
 def test_help_of_every_command_is_chinese(command: list[str]) -> None:
     run = perfxl(*command, "-h")
     assert run.returncode == 0, run.stderr
@@ -105,6 +106,7 @@ def test_help_of_every_command_is_chinese(command: list[str]) -> None:
         ),
     ],
 )
+@pytest.mark.slow
 def test_usage_errors_are_chinese_name_the_command_and_exit_2(args: list[str], command: str, says: str) -> None:
     run = perfxl(*args)
     assert run.returncode == 2
@@ -155,6 +157,7 @@ def test_other_argparse_users_in_the_process_keep_english() -> None:
 
 
 @pytest.mark.parametrize("python", other_pythons() or [pytest.param("", marks=pytest.mark.skip("no 3.12/3.13"))])
+@pytest.mark.slow
 def test_help_and_errors_are_chinese_on_python_3_12_and_3_13(python: str) -> None:
     help_ = perfxl("generate", "-h", python=python)
     assert help_.returncode == 0 and help_.stdout.startswith("用法：perfxl generate"), help_.stderr
@@ -185,6 +188,7 @@ def _duplicate_name_list(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_check_json_on_a_bad_project_list_prints_the_problems_cause_first(tmp_path: Path) -> None:
     run = perfxl("check", str(_duplicate_name_list(tmp_path)), "--json")
     assert run.returncode == 2
@@ -209,6 +213,7 @@ def test_check_json_on_a_bad_project_list_prints_the_problems_cause_first(tmp_pa
 
 
 @pytest.mark.parametrize("content", ["::: not yaml [", "perfxl: 1\nyear: 2022\nprojects: []\n"])
+@pytest.mark.slow
 def test_check_json_on_an_unreadable_list_is_json(tmp_path: Path, content: str) -> None:
     path = tmp_path / "坏清单.yaml"
     path.write_text(content, encoding="utf-8")
@@ -218,6 +223,7 @@ def test_check_json_on_an_unreadable_list_is_json(tmp_path: Path, content: str) 
     assert problems and all(p["file"] == "坏清单.yaml" and p["message"] for p in problems)
 
 
+@pytest.mark.slow
 def test_check_json_with_no_usable_file_is_json(tmp_path: Path) -> None:
     (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04 broken")
     run = perfxl("check", str(tmp_path), "--json")
@@ -245,6 +251,7 @@ def two_files_of_one_project(tmp_path_factory: pytest.TempPathFactory, seed_list
     return folder
 
 
+@pytest.mark.slow
 def test_text_output_names_file_sheet_and_cell_of_every_finding(two_files_of_one_project: Path) -> None:
     run = perfxl("check", ".", cwd=two_files_of_one_project)
     assert run.returncode == 1, run.stderr
@@ -264,6 +271,7 @@ def test_text_output_names_file_sheet_and_cell_of_every_finding(two_files_of_one
     assert all(line.count(" · ") >= 2 for line in lines), lines
 
 
+@pytest.mark.slow
 def test_json_keeps_field_paths_and_adds_their_labels(two_files_of_one_project: Path) -> None:
     run = perfxl("check", "全部.xlsx", "--json", cwd=two_files_of_one_project)
     forms = {form["sheet"]: form for form in json.loads(run.stdout)["forms"]}
@@ -276,6 +284,7 @@ def test_json_keeps_field_paths_and_adds_their_labels(two_files_of_one_project: 
     assert forms["目录~2"]["file"] == "全部.xlsx" and forms["目录~2"]["project"] == "目录"
 
 
+@pytest.mark.slow
 def test_project_list_findings_name_the_list_and_the_project(tmp_path: Path, seed_list: Path) -> None:
     shutil.copyfile(seed_list, tmp_path / "清单.yaml")
     run = perfxl("check", "清单.yaml", cwd=tmp_path)
@@ -314,6 +323,7 @@ def _list(tmp_path: Path, seed_list: Path, change) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_quoted_rate_without_percent_in_a_list_warns_at_check(tmp_path: Path, seed_list: Path) -> None:
     path = _list(tmp_path, seed_list, lambda p: p["indicators"][6].update(actual="0.97"))  # 培训出勤率 >=95%
     run = perfxl("check", "清单.yaml", cwd=tmp_path)
@@ -324,6 +334,7 @@ def test_a_quoted_rate_without_percent_in_a_list_warns_at_check(tmp_path: Path, 
     assert path.is_file()
 
 
+@pytest.mark.slow
 def test_a_text_rate_in_a_list_workbook_warns_at_check(tmp_path: Path) -> None:
     path = tmp_path / "清单.xlsx"
     shutil.copyfile(EXAMPLE_XLSX, path)
@@ -338,6 +349,7 @@ def test_a_text_rate_in_a_list_workbook_warns_at_check(tmp_path: Path) -> None:
     assert "[警告] 清单.xlsx · 业务工作经历 · 指标「培训出勤率」的实际完成值「0.97」未带 %，按 0.97% 读取" in run.stdout
 
 
+@pytest.mark.slow
 def test_a_text_rate_on_a_hand_made_form_is_warned_about_once(tmp_path: Path) -> None:
     def build(ws) -> None:
         shanghai_form(ws, WORK)
@@ -351,6 +363,7 @@ def test_a_text_rate_on_a_hand_made_form_is_warned_about_once(tmp_path: Path) ->
 # --- generate warns about the list ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_generate_warns_about_weights_and_text_rates_and_still_generates(tmp_path: Path, seed_list: Path) -> None:
     def change(project: dict) -> None:
         project["indicators"][0]["weight"] = 5  # 工作人员培训场次数 10 → 5: the weights add up to 95
@@ -369,6 +382,7 @@ def test_generate_warns_about_weights_and_text_rates_and_still_generates(tmp_pat
     assert "项目清单中有以下问题（不影响生成）" in run.stderr
 
 
+@pytest.mark.slow
 def test_generate_of_a_sound_list_prints_no_warning(tmp_path: Path, seed_list: Path) -> None:
     run = perfxl("generate", str(seed_list), "-o", str(tmp_path / "out"))
     assert run.returncode == 0 and "[警告]" not in run.stderr, run.stderr

@@ -26,6 +26,8 @@ from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.xlwings_json import json_book
 from tests.support.xlwings_versions import form_for_other_xlwings, install_xlwings, without_version_row
 
+pytestmark = pytest.mark.slow  # the real CLI building VBA projects
+
 ROOT = Path(__file__).resolve().parents[1]
 OLDER_XLWINGS = "0.37.7"  # a real release before the pin, for forms made with another installed xlwings
 
@@ -107,6 +109,7 @@ def older_xlwings(tmp_path_factory) -> Path:
     return install_xlwings(OLDER_XLWINGS, tmp_path_factory.mktemp("xlwings-older"))
 
 
+@pytest.mark.network
 def test_forms_made_with_another_installed_xlwings(older_xlwings: Path, tmp_path: Path, monkeypatch) -> None:
     """A real xlwings release before the pin: perfxl builds the macros from it and says it is not the pin."""
     made = perfxl("generate", "--mode", "udf", "-o", str(tmp_path), xlwings_from=older_xlwings)
@@ -141,6 +144,7 @@ def test_refresh_refuses_a_native_form(tmp_path: Path) -> None:
     assert form.read_bytes() == before
 
 
+@pytest.mark.network
 def test_wheelhouse_installs_offline_on_64_bit_windows(tmp_path: Path) -> None:
     folder = tmp_path / "离线安装包"
     run = perfxl("excel", "wheelhouse", str(folder))

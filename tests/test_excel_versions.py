@@ -59,6 +59,7 @@ def test_one_version_everywhere() -> None:
     assert [r for r in runtime_requirements() if r.lower().startswith("xlwings")] == [f"xlwings=={XLWINGS_PIN}"]
 
 
+@pytest.mark.slow
 def test_a_udf_form_declares_and_records_the_pinned_version(forms: dict[str, Path]) -> None:
     form = forms["udf"]
     assert workbook_xlwings_version(form) == XLWINGS_PIN

@@ -95,6 +95,7 @@ def test_excel_round_reference_is_microsofts_documented_round() -> None:
     assert engine_math.xround(6.194999999999999, 2) == 6.19 and excel_round(6.194999999999999, 2) == Decimal("6.20")
 
 
+@pytest.mark.slow
 def test_seed_forms_compute_to_the_cached_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (path,) = generate(bundled_example(), tmp_path, mode="native", single="seed.xlsx")
     check = check_workbook(path)
@@ -159,6 +160,7 @@ def _one_form_list(actual: float) -> ProjectList:
     return build_project_list(data, Path("list.yaml"))
 
 
+@pytest.mark.slow
 def test_a_score_on_a_decimal_half_is_a_proven_rounding_difference(tmp_path: Path) -> None:
     # 1 × 0.145 / 1 is the binary 0.14499999999999999: the core and Excel give 0.15, the engine 0.14.
     (path,) = generate_forms(_one_form_list(0.145), tmp_path, mode="native")
@@ -173,6 +175,7 @@ def test_a_score_on_a_decimal_half_is_a_proven_rounding_difference(tmp_path: Pat
     assert [call.proven_half for call in check.round_calls] == [True] * len(check.round_calls) != []
 
 
+@pytest.mark.slow
 def test_a_value_off_a_decimal_half_is_not_excused(tmp_path: Path) -> None:
     # Same form, the actual 0.146 is not on a half: the engine computes every cell as the core does.
     (path,) = generate_forms(_one_form_list(0.146), tmp_path, mode="native")
@@ -197,6 +200,7 @@ def _tamper(path: Path, cell: str, old: str, new: str) -> None:
             archive.writestr(name, data)
 
 
+@pytest.mark.slow
 def test_a_wrong_cached_value_is_a_disagreement(tmp_path: Path) -> None:
     path = generate(bundled_example(), tmp_path, mode="native")[0]  # 业务工作经历: 总分 89.96, 良
     _tamper(path, "H35", "89.96", "89.97")
@@ -208,6 +212,7 @@ def test_a_wrong_cached_value_is_a_disagreement(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_functions_the_engine_lacks_are_named_and_the_rest_is_checked(tmp_path: Path) -> None:
     # The udf forms call perfxl's own Excel functions, which no other engine has: their cells (and the
     # cells computed from them) are reported as unsupported, the plain formulas are still compared.

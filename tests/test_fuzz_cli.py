@@ -4,7 +4,7 @@ internal error, no temporary file left, every input byte-identical unless recalc
 the good file beside the mutated one still worked on.
 
 The examples are derandomized (the same every run, no example database): CI reproduces a failure exactly,
-and hypothesis prints the mutations that caused it. A fixed subset runs in the fast suite
+and hypothesis prints the mutations that caused it. A fixed subset runs once each
 (tests/test_fuzz_samples.py).
 """
 

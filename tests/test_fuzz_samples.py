@@ -1,4 +1,4 @@
-"""Fixed hostile inputs of the fast suite: a dozen mutations of the property tests (tests/test_fuzz_cli.py),
+"""Fixed hostile inputs: a dozen mutations of the property tests (tests/test_fuzz_cli.py),
 chosen to cover each kind (a cell's value, type and reference, formulas, shared strings, defined names, the
 zip), and the project lists that once crashed perfxl. Each runs through the real CLI with the rules of
 tests/support/hostile.py; the same files together make one batch (past the parallel threshold) and are
@@ -34,6 +34,8 @@ from tests.support.mutations import (
     truncate,
 )
 from tests.support.office import require_libreoffice
+
+pytestmark = pytest.mark.slow  # two runs of the real CLI per sample
 
 
 def named(name: str, kind: str, payload: str, cached: str | None = None) -> Mutation:
@@ -97,7 +99,6 @@ def test_samples_change_their_files(sources: dict[str, Source]) -> None:
             assert mutate_workbook(source.content, [mutation]) != mutate_workbook(source.content, []), mutation
 
 
-@pytest.mark.slow  # two CLI runs per sample; test_all_samples_in_one_batch runs every sample in the fast suite
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_fixed_sample(sources: dict[str, Source], sample: str) -> None:
     content, source = mutated(sources, sample)
@@ -128,6 +129,7 @@ def test_all_samples_in_one_batch(sources: dict[str, Source]) -> None:
         check(where, "batch", "recalc", folder, expect=Expect(named=goods, rewrites=goods))
 
 
+@pytest.mark.libreoffice
 def test_pdf_of_samples(sources: dict[str, Source]) -> None:
     """pdf runs LibreOffice on the recalculated copies: the good forms are exported, the rest reported."""
     require_libreoffice()

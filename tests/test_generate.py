@@ -28,6 +28,7 @@ def seed_forms(request, tmp_path_factory) -> tuple[str, list[Path]]:
     return request.param, generate(bundled_example(), out, mode=request.param)
 
 
+@pytest.mark.slow
 def test_one_file_per_project_named_by_year_and_project(seed_forms) -> None:
     mode, paths = seed_forms
     suffix = ".xlsm" if mode == "udf" else ".xlsx"  # udf forms carry their VBA project
@@ -161,6 +162,7 @@ def test_indicator_groups_are_merged(seed_forms) -> None:
     assert "A35:F35" in merged  # 总分 moved below the band
 
 
+@pytest.mark.slow
 def test_blank_list_makes_blank_forms(tmp_path: Path) -> None:
     paths = generate(BLANK, tmp_path, mode="native")
     (sheet, names), = named_values(paths[0]).items()
@@ -173,6 +175,7 @@ def test_blank_list_makes_blank_forms(tmp_path: Path) -> None:
     assert not ws["E7"].protection.locked  # 全年执行数 is the officer's
 
 
+@pytest.mark.slow
 def test_single_workbook_with_index(tmp_path: Path) -> None:
     path, = generate(bundled_example(), tmp_path, mode="native", single="全部.xlsx")
     assert path == tmp_path / "全部.xlsx"
@@ -186,6 +189,7 @@ def test_single_workbook_with_index(tmp_path: Path) -> None:
     assert index["B4"].hyperlink.location == "'业务工作经历'!A1"
 
 
+@pytest.mark.slow
 def test_list_profile_reaches_the_udfs_and_the_native_constants(tmp_path: Path) -> None:
     data = yaml.safe_load(Path(bundled_example()).read_text(encoding="utf-8"))
     data["profile"] = {"base": "mof-2020", "partial_share": 0.5}

@@ -49,6 +49,7 @@ def blank_forms(tmp_path: Path) -> Path:
         ("PERFXL_GOAL_ACTUAL", "基本完成年度目标。", "实际完成情况"),
     ],
 )
+@pytest.mark.slow
 def test_blank_over_filled_leaves_the_filled_form_alone(
     blank_forms: Path, capsys, name: str, value: object, label: str
 ) -> None:
@@ -66,6 +67,7 @@ def test_blank_over_filled_leaves_the_filled_form_alone(
     assert sorted(p.name for p in blank_forms.iterdir()) == [WORK_FILE, EXAM_FILE]  # no temporary file left
 
 
+@pytest.mark.slow
 def test_force_replaces_a_filled_form(blank_forms: Path) -> None:
     filled = blank_forms / WORK_FILE
     _fill(filled, "业务工作经历", "PERFXL_IND_ACTUAL", 3)
@@ -74,6 +76,7 @@ def test_force_replaces_a_filled_form(blank_forms: Path) -> None:
     assert look_at(filled).blank
 
 
+@pytest.mark.slow
 def test_blank_over_blank_is_replaced(blank_forms: Path) -> None:
     first = {p.name: p.stat().st_mtime_ns for p in blank_forms.iterdir()}
     written = generate(BLANK, blank_forms, mode="native")
@@ -81,6 +84,7 @@ def test_blank_over_blank_is_replaced(blank_forms: Path) -> None:
     assert all(p.stat().st_mtime_ns != first[p.name] for p in written)
 
 
+@pytest.mark.slow
 def test_the_same_filled_list_again_replaces_its_forms(tmp_path: Path) -> None:
     """Nothing typed is lost when the new form holds the same values: the list generated again."""
     generate(FILLED, tmp_path, mode="udf")
@@ -88,6 +92,7 @@ def test_the_same_filled_list_again_replaces_its_forms(tmp_path: Path) -> None:
     assert again.left_alone == [] and len(again) == 2
 
 
+@pytest.mark.slow
 def test_blank_list_over_forms_generated_from_a_filled_list(tmp_path: Path) -> None:
     generate(FILLED, tmp_path, mode="udf")
     before = {p: p.read_bytes() for p in tmp_path.iterdir()}
@@ -97,6 +102,7 @@ def test_blank_list_over_forms_generated_from_a_filled_list(tmp_path: Path) -> N
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_a_changed_list_does_not_replace_a_form_whose_typed_values_it_lacks(tmp_path: Path) -> None:
     source = list_with_names(tmp_path / "清单.yaml", ["业务工作经历"], filled=True)
     (path,) = generate(source, tmp_path / "out", mode="native")
@@ -105,6 +111,7 @@ def test_a_changed_list_does_not_replace_a_form_whose_typed_values_it_lacks(tmp_
     assert list(again) == [] and "偏差原因分析及改进措施" in again.left_alone[0].reason
 
 
+@pytest.mark.slow
 def test_single_over_a_filled_single_workbook(tmp_path: Path, capsys) -> None:
     (single,) = generate(BLANK, tmp_path, mode="udf", single="全部")
     _fill(single, "鉴定考务经费", "PERFXL_FUNDS_FISCAL_EXECUTED", 120000)
@@ -116,6 +123,7 @@ def test_single_over_a_filled_single_workbook(tmp_path: Path, capsys) -> None:
     assert single.read_bytes() != before and look_at(single).blank
 
 
+@pytest.mark.slow
 def test_a_hand_made_form_at_the_target_path_is_left_alone(tmp_path: Path, capsys) -> None:
     hand_made = handmade_book(tmp_path, lambda ws: shanghai_form(ws, WORK), name=WORK_FILE)
     before = hand_made.read_bytes()
@@ -141,6 +149,7 @@ def test_a_file_that_is_no_workbook_is_left_alone(tmp_path: Path, content: bytes
     assert (tmp_path / WORK_FILE).read_bytes() == content
 
 
+@pytest.mark.slow
 def test_another_workbook_and_a_folder_at_the_target_path(tmp_path: Path) -> None:
     shutil.copy(EXAMPLE_LIST_WORKBOOK, tmp_path / WORK_FILE)  # a workbook, but no form
     (tmp_path / EXAM_FILE).mkdir()
@@ -151,6 +160,7 @@ def test_another_workbook_and_a_folder_at_the_target_path(tmp_path: Path) -> Non
     assert [p.name for p in forced] == [WORK_FILE] and forced.left_alone[0].reason == "是一个文件夹"
 
 
+@pytest.mark.slow
 def test_an_output_never_replaces_the_project_list(tmp_path: Path, capsys) -> None:
     source = tmp_path / "全部.xlsx"
     shutil.copy(EXAMPLE_LIST_WORKBOOK, source)
@@ -176,6 +186,7 @@ def test_an_output_never_replaces_the_template(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / EXAM_FILE).exists()  # nothing written: the check comes before the first file
 
 
+@pytest.mark.slow
 def test_workers_report_what_they_left_alone(tmp_path: Path) -> None:
     names = [f"项目{i:02d}" for i in range(40)]
     source = list_with_names(tmp_path / "清单.yaml", names)

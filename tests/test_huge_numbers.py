@@ -24,6 +24,8 @@ from tests.support.handmade import WORK, shanghai_form
 from tests.support.office import require_libreoffice
 from tests.support.officer_edits import type_into
 
+pytestmark = pytest.mark.slow  # the real CLI over forms generated for the test
+
 ROOT = Path(__file__).resolve().parents[1]
 VALUES = (1e28, 1e30, 1e300, -1e28, 9.99e307)
 # The cell of a generated form an officer typed the number into, and whether it held a formula.
@@ -178,6 +180,7 @@ def test_summary_lists_every_form(forms: Path, tmp_path: Path) -> None:
     assert workbook.sheetnames
 
 
+@pytest.mark.libreoffice
 def test_pdf_exports_the_forms_around_the_bad_one(returned: Path, tmp_path: Path) -> None:
     require_libreoffice()
     folder = tmp_path / "交回"

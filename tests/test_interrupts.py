@@ -22,6 +22,8 @@ import pytest
 from perfxl.cli import bundled_example
 from perfxl.generate import generate
 
+pytestmark = pytest.mark.slow  # batches of 200 files interrupted by signals
+
 ROOT = Path(__file__).resolve().parents[1]
 FILES = 200
 WAIT_FOR = 12  # files reported done before the signal: the pool is busy, most files are still to do

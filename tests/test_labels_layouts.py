@@ -439,6 +439,7 @@ def test_every_layout_has_its_computed_fields(tmp_path: Path, build, sheet: str,
 # --- a sheet's extent is no cost: values and merges far away ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_value_in_the_last_cell_and_a_huge_merge_do_not_make_a_vast_grid(tmp_path: Path, seed_expected: dict) -> None:
     """A stray value in XFD1048576 and a merge over 17 billion cells: read as the cells present (a dense read
     of the used range would never end). Run in a process with a time limit, so that a regression fails

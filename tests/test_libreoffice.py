@@ -20,6 +20,7 @@ from perfxl_tools.uno_session import ErrorValue, UnoSession, WorkbookRequest, re
 from tests.support.office import require_libreoffice
 
 require_libreoffice()
+pytestmark = pytest.mark.libreoffice
 
 SHEET = "自评表"
 

@@ -46,6 +46,7 @@ def _grown(source: Path, target: Path, part_bytes: int) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_part_over_the_limit_is_refused_naming_it(tmp_path: Path) -> None:
     big = _grown(FILLED, tmp_path / "过大.xlsx", MAX_PART_BYTES + 100_000)
     with pytest.raises(Unusable, match=r"部件 xl/worksheets/sheet1.xml 解压后 8 MB，超过上限 8 MB"):
@@ -56,6 +57,7 @@ def test_a_part_over_the_limit_is_refused_naming_it(tmp_path: Path) -> None:
     assert outcome.problem is not None and "超过上限 8 MB" in outcome.problem.message
 
 
+@pytest.mark.slow
 def test_a_part_under_the_limit_is_read(tmp_path: Path, seed_expected: dict) -> None:
     large = _grown(FILLED, tmp_path / "较大.xlsx", MAX_PART_BYTES - 200_000)
     check_package(large)
@@ -63,6 +65,7 @@ def test_a_part_under_the_limit_is_read(tmp_path: Path, seed_expected: dict) -> 
     assert float(form.result.total) == seed_expected["业务工作经历"]["total"]
 
 
+@pytest.mark.slow
 def test_a_batch_goes_on_past_a_file_over_the_limit(tmp_path: Path) -> None:
     folder = tmp_path / "收回"
     folder.mkdir()
@@ -95,6 +98,7 @@ def test_the_sheets_of_a_large_workbook_are_read_one_at_a_time(tmp_path: Path) -
             assert book.values(outcome.read.fields["form.stamp"]) == [["重新计算：测试"]]
 
 
+@pytest.mark.slow
 def test_a_single_workbook_holds_at_most_what_perfxl_reads_back(tmp_path: Path) -> None:
     import random
 

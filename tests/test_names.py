@@ -190,6 +190,7 @@ def _assert_valid(path: Path) -> None:
 
 
 @pytest.mark.parametrize("mode", ["udf", "native"])
+@pytest.mark.slow
 def test_long_project_names_make_files(tmp_path: Path, mode: str) -> None:
     names = ["短名", LONG[80], LONG[120], LONG[200], LONG[200] + "（二期）"]
     source = list_with_names(tmp_path / "清单.yaml", names)
@@ -229,6 +230,7 @@ def test_a_problem_with_the_last_long_name_writes_none_of_the_others(tmp_path: P
 
 
 @pytest.mark.parametrize("mode", ["udf", "native"])
+@pytest.mark.slow
 def test_hostile_sheet_names_in_single_workbooks_and_per_form_files(tmp_path: Path, mode: str) -> None:
     source = list_with_names(tmp_path / "清单.yaml", HOSTILE_SHEETS)
     (single,) = generate(source, tmp_path, mode=mode, single="全部")

@@ -14,6 +14,7 @@ from tests.support.office import require_libreoffice
 from tests.test_names import HOSTILE_SHEETS, LONG
 
 require_libreoffice()
+pytestmark = pytest.mark.libreoffice
 
 
 def test_hostile_names_open_in_libreoffice(tmp_path: Path, seed_expected: dict) -> None:

@@ -32,6 +32,7 @@ from tests.support.templates import restyled_template
 from tests.support.workbooks import named_values
 
 require_libreoffice()
+pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture(scope="module")

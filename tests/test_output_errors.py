@@ -63,6 +63,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 # -- permission denied ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_folder_without_write_permission(native: Path, tmp_path: Path) -> None:
     denied = sysfs_refuses_new_files()
     forms = str(native)
@@ -84,6 +85,7 @@ def test_a_folder_without_write_permission(native: Path, tmp_path: Path) -> None
 # -- a read-only disk ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_read_only_disk(native: Path, udf_form: Path, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "光盘", "2m") as disk:
         shutil.copytree(native, disk / "收回")
@@ -106,6 +108,7 @@ def test_a_read_only_disk(native: Path, udf_form: Path, tmp_path: Path) -> None:
 # -- a full disk -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_full_disk(native: Path, udf_form: Path, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "U盘", "1m") as disk:
         shutil.copytree(native, disk / "收回")
@@ -124,6 +127,7 @@ def test_a_full_disk(native: Path, udf_form: Path, tmp_path: Path) -> None:
         filler.unlink()
 
 
+@pytest.mark.libreoffice
 def test_pdf_on_a_full_disk(native: Path, tmp_path: Path) -> None:
     from tests.support.office import require_libreoffice
 
@@ -139,6 +143,7 @@ def test_pdf_on_a_full_disk(native: Path, tmp_path: Path) -> None:
 # -- the file-size limit (ulimit -f) -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_file_size_limit(native: Path, tmp_path: Path) -> None:
     limit = 1024  # bytes; every output is larger
     runs = [
@@ -155,6 +160,7 @@ def test_the_file_size_limit(native: Path, tmp_path: Path) -> None:
 # -- a file where a folder is needed, and names too long ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_file_where_a_folder_is_needed(native: Path, tmp_path: Path) -> None:
     (tmp_path / "说明.txt").write_text("notes", encoding="utf-8")
     forms = str(native)
@@ -170,6 +176,7 @@ def test_a_file_where_a_folder_is_needed(native: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["说明.txt"]
 
 
+@pytest.mark.slow
 def test_check_json_holds_the_output_problem(native: Path, tmp_path: Path) -> None:
     (tmp_path / "说明.txt").write_text("notes", encoding="utf-8")
     run = perfxl("check", str(native), "--json", "--report", "说明.txt/问题清单.xlsx", cwd=tmp_path)
@@ -179,6 +186,7 @@ def test_check_json_holds_the_output_problem(native: Path, tmp_path: Path) -> No
     assert json.loads(run.stdout)["forms"] == []
 
 
+@pytest.mark.slow
 def test_a_name_too_long(native: Path, tmp_path: Path) -> None:
     name = "很长的汇总" * 20  # 300 bytes in UTF-8; names may have 255
     explained(perfxl("summary", str(native), "-o", name, cwd=tmp_path), f"「{name}", "文件名或路径过长")
@@ -189,6 +197,7 @@ def test_a_name_too_long(native: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [("check",), ("check", "--json"), ("check", "{native}")])
+@pytest.mark.slow
 def test_output_into_a_closed_pipe_ends_quietly(args: tuple[str, ...], native: Path) -> None:
     """``perfxl check … | head``: the reader closes the pipe; perfxl stops without a traceback, 141."""
     read, write = os.pipe()
@@ -201,6 +210,7 @@ def test_output_into_a_closed_pipe_ends_quietly(args: tuple[str, ...], native: P
     assert run.returncode == 141 and run.stderr == "", run.stderr
 
 
+@pytest.mark.slow
 def test_head_reads_the_first_lines(native: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = f"{sys.executable} -m perfxl check {native} {native} {native} | head -n 1"

@@ -59,6 +59,7 @@ def refused(run, *words: str) -> None:
 # -- an output never replaces an input ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_summary_never_replaces_an_input_form(forms: Path, tmp_path: Path) -> None:
     before = snapshot(tmp_path)
     for extra in ((), ("--force",)):  # --force does not allow it either
@@ -67,6 +68,7 @@ def test_summary_never_replaces_an_input_form(forms: Path, tmp_path: Path) -> No
         assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_report_never_replaces_an_input_form_or_project_list(forms: Path, tmp_path: Path) -> None:
     shutil.copyfile(LIST_WORKBOOK, tmp_path / "清单.xlsx")
     before = snapshot(tmp_path)
@@ -79,6 +81,7 @@ def test_report_never_replaces_an_input_form_or_project_list(forms: Path, tmp_pa
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_an_input_reached_through_a_link_is_still_an_input(forms: Path, tmp_path: Path) -> None:
     (tmp_path / "链接.xlsx").symlink_to(forms / WORK)
     os.link(forms / EXAMS, tmp_path / "硬链接.xlsx")
@@ -92,6 +95,7 @@ def test_an_input_reached_through_a_link_is_still_an_input(forms: Path, tmp_path
 # -- only perfxl's own earlier output is replaced without --force -----------------------------------
 
 
+@pytest.mark.slow
 def test_summary_replaces_its_own_output_and_nothing_else(forms: Path, tmp_path: Path) -> None:
     assert perfxl("summary", "收回", "-o", "汇总.xlsx", cwd=tmp_path).returncode == 0
     first = (tmp_path / "汇总.xlsx").stat().st_ino
@@ -109,6 +113,7 @@ def test_summary_replaces_its_own_output_and_nothing_else(forms: Path, tmp_path:
     assert workbook_mark(tmp_path / "说明.xlsx") is not None
 
 
+@pytest.mark.slow
 def test_a_summary_and_a_report_do_not_replace_each_other(forms: Path, tmp_path: Path) -> None:
     assert perfxl("summary", "收回", "-o", "汇总.xlsx", cwd=tmp_path).returncode == 0
     assert perfxl("check", "收回", "--report", "问题清单.xlsx", cwd=tmp_path).returncode == 0
@@ -121,6 +126,7 @@ def test_a_summary_and_a_report_do_not_replace_each_other(forms: Path, tmp_path:
     assert run.returncode == 0 and "问题清单已写入：问题清单.xlsx" in run.stdout
 
 
+@pytest.mark.slow
 def test_an_output_saved_by_another_program_needs_force(forms: Path, tmp_path: Path) -> None:
     written_last_year = {"SOURCE_DATE_EPOCH": "1672531200"}  # perfxl's created time: 2023-01-01
     run = perfxl("check", "收回", "--report", "问题清单.xlsx", cwd=tmp_path, environment=written_last_year)
@@ -137,6 +143,7 @@ def test_an_output_saved_by_another_program_needs_force(forms: Path, tmp_path: P
     assert not workbook_mark(tmp_path / "问题清单.xlsx").edited
 
 
+@pytest.mark.slow
 def test_outputs_in_the_folder_of_returned_forms_are_no_inputs(forms: Path, tmp_path: Path) -> None:
     assert perfxl("summary", "收回", "-o", "收回/汇总.xlsx", cwd=tmp_path).returncode == 0
     assert perfxl("check", "收回", "--report", "收回/问题清单.xlsx", cwd=tmp_path).returncode == 0
@@ -166,6 +173,7 @@ def test_marks_are_read_from_real_files(forms: Path, tmp_path: Path) -> None:
 # -- output names -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_output_name_without_xlsx_gets_it(forms: Path, tmp_path: Path) -> None:
     run = perfxl("summary", "收回", "-o", "汇总", cwd=tmp_path)
     assert run.returncode == 0 and run.stdout.strip().endswith("：汇总.xlsx"), run.stdout + run.stderr
@@ -176,6 +184,7 @@ def test_an_output_name_without_xlsx_gets_it(forms: Path, tmp_path: Path) -> Non
     assert all(zipfile.is_zipfile(p) for p in tmp_path.iterdir() if p.is_file())
 
 
+@pytest.mark.slow
 def test_a_folder_where_a_file_name_is_needed(forms: Path, tmp_path: Path) -> None:
     (tmp_path / "输出").mkdir()
     before = snapshot(tmp_path)
@@ -186,6 +195,7 @@ def test_a_folder_where_a_file_name_is_needed(forms: Path, tmp_path: Path) -> No
     assert snapshot(tmp_path) == before and not (tmp_path / "新文件夹").exists()
 
 
+@pytest.mark.slow
 def test_a_missing_output_folder_is_created(forms: Path, tmp_path: Path) -> None:
     run = perfxl("summary", "收回", "-o", "二〇二二/汇总/汇总表", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
@@ -195,6 +205,7 @@ def test_a_missing_output_folder_is_created(forms: Path, tmp_path: Path) -> None
 # -- recalc writes through links and keeps hard links ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_recalc_keeps_hard_links(forms: Path, tmp_path: Path) -> None:
     os.link(forms / WORK, tmp_path / "另一个名字.xlsx")
     inode = (forms / WORK).stat().st_ino
@@ -210,6 +221,7 @@ def test_recalc_keeps_hard_links(forms: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in forms.iterdir()) == [WORK, EXAMS]  # no temporary or backup file left
 
 
+@pytest.mark.slow
 def test_recalc_of_a_folder_writes_through_the_links_in_it(forms: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "别处"
     elsewhere.mkdir()
@@ -258,6 +270,7 @@ def test_a_pipe_or_device_is_never_replaced(tmp_path: Path) -> None:
 # -- pdf ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_pdf_replaces_only_pdfs_it_exported(forms: Path, tmp_path: Path) -> None:
     require_libreoffice()
     run = perfxl("pdf", "收回", "-o", "收回", cwd=tmp_path)  # into the folder of the forms: no input replaced
@@ -297,6 +310,7 @@ def readme_first_command() -> str:
     return next(line for line in block.splitlines() if line and not line.startswith("#"))
 
 
+@pytest.mark.slow
 def test_generate_writes_the_names_the_readme_gives(tmp_path: Path) -> None:
     text = README.read_text(encoding="utf-8")
     assert "2022_项目名称.xlsm（native 方式为 .xlsx）" in text
@@ -310,6 +324,7 @@ def test_generate_writes_the_names_the_readme_gives(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.network
 def test_the_readme_first_command_works_on_the_system_python(tmp_path: Path) -> None:
     """On Debian's own Python, whose pip refuses to install into the system (PEP 668), the README's first
     command makes a virtual environment, installs perfxl from PyPI's packages into it and generates."""

@@ -103,6 +103,7 @@ def test_initializer_runs_in_workers_and_in_this_process_when_serial() -> None:
     assert serial == [["job"], ["job"]]
 
 
+@pytest.mark.slow
 def test_a_dead_worker_costs_only_its_item() -> None:
     items = list(range(20))
     results = list(
@@ -119,6 +120,7 @@ def test_a_dead_worker_is_an_error_where_no_item_may_be_lost() -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.slow
 def test_ctrl_c_finishes_the_items_under_way_and_says_how_many_were_done(tmp_path: Path, workers: int) -> None:
     jobs = [(tmp_path, item, 5, 1) for item in range(40)]
     done = []
@@ -134,6 +136,7 @@ def test_ctrl_c_finishes_the_items_under_way_and_says_how_many_were_done(tmp_pat
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.slow
 def test_a_second_ctrl_c_aborts_the_item_under_way_and_its_cleanup_runs(tmp_path: Path, workers: int) -> None:
     jobs = [(tmp_path, item, 5, 2) for item in range(40)]
     started = time.monotonic()

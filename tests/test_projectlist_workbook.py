@@ -223,6 +223,7 @@ def test_rows_are_named_as_excel_numbers_them_after_reordering(seed_xlsx: Path) 
          "「基本信息」表第6行「评分配置」：没有名为「guangdong-2030」的评分配置"),
     ],
 )
+@pytest.mark.slow
 def test_content_problems_name_sheet_row_and_column(seed_xlsx: Path, sheet: str, row: int, header: str,
                                                     value: object, expected: str) -> None:
     def change(book) -> None:
@@ -246,6 +247,7 @@ def test_content_problems_name_sheet_row_and_column(seed_xlsx: Path, sheet: str,
         ("指标", 6, "实际完成值", 1e28, "「指标」表第6行「实际完成值」：数值过大（绝对值应小于 1E+28），当前为 1E+28"),
     ],
 )
+@pytest.mark.slow
 def test_numbers_of_1e28_or_more_are_named_by_sheet_row_and_column(seed_xlsx: Path, sheet: str, row: int,
                                                                     header: str, value: float, expected: str) -> None:
     edit(seed_xlsx, set_cell(sheet, row, header, value))
@@ -385,6 +387,7 @@ def test_targets_and_actuals_are_text_cells_and_headers_stay_in_view() -> None:
     assert "文本" in guide and "0.88" in guide and "8800%" in guide
 
 
+@pytest.mark.slow
 def test_perfxl_check_reads_the_example_workbook() -> None:
     run = subprocess.run([sys.executable, "-m", "perfxl", "check", str(EXAMPLE)], capture_output=True, text=True,
                          check=False, cwd=ROOT)

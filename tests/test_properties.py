@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from perfxl.core.budget import Funds, FundsRow, budget_score, evaluate_budget
 from perfxl.core.indicator import IndicatorInput, evaluate_indicator
 from perfxl.core.numbers import round_half_up, to_decimal
 from perfxl.core.qualitative import Tier
+
+pytestmark = pytest.mark.slow  # hundreds of hypothesis examples per property
 
 D = Decimal
 RATIO = load_profile()

@@ -61,6 +61,7 @@ def test_a_changed_actual_is_scored_and_cached(form: Path) -> None:
     assert errors == [("reason_missing", f"{SHEET}!I33")]
 
 
+@pytest.mark.slow
 def test_a_typed_score_is_an_override_and_cached_values_come_back(form: Path) -> None:
     # An officer types 7 over the 得分 formula of 工作人员培训场次数 (the rule gives 10), in a tool that
     # saves no cached values (openpyxl): every computed cell is blank until perfxl recalculates.

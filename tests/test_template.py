@@ -25,6 +25,7 @@ def test_default_template_fields_and_band() -> None:
     assert {"宋体", "仿宋_GB2312", "黑体"} <= fonts
 
 
+@pytest.mark.slow
 def test_restyled_template_still_makes_working_forms(tmp_path: Path, seed_expected: dict) -> None:
     template = restyled_template(tmp_path / "改版模板.xlsx")
     paths = generate(bundled_example(), tmp_path / "out", mode="native", template_path=template)
@@ -59,6 +60,7 @@ def _edited(tmp_path: Path, edit) -> Path:
         (lambda ws: ws.__setitem__("C4", "{{ project.name }}"), "字段「project.name」重复出现"),
     ],
 )
+@pytest.mark.slow
 def test_broken_template_is_refused_naming_the_cell(tmp_path: Path, edit, message: str) -> None:
     template = _edited(tmp_path, edit)
     with pytest.raises(InputError) as caught:

@@ -56,6 +56,7 @@ def _payloads(marker: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("index", range(19))
+@pytest.mark.slow
 def test_hostile_placeholder_is_refused_naming_file_and_cell(tmp_path: Path, capsys, index: int) -> None:
     marker = tmp_path / "pwned"
     payload = _payloads(marker)[index]
@@ -114,6 +115,7 @@ def _run_bounded(args: list[str], seconds: float, peak_file: Path) -> tuple[int,
         "{{ 'a' * 10**9 }}{{ 'b' * 10**9 }}",
     ],
 )
+@pytest.mark.slow
 def test_loops_and_huge_strings_neither_hang_nor_eat_memory(tmp_path: Path, payload: str) -> None:
     """Run as a user would, in its own process: refused within seconds, with a small peak memory."""
     template = _template_with(tmp_path, "A2", payload)
@@ -125,6 +127,7 @@ def test_loops_and_huge_strings_neither_hang_nor_eat_memory(tmp_path: Path, payl
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_text_placeholders_are_filled(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(default_template())
     ws = book["自评表"]

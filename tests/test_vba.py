@@ -369,6 +369,7 @@ def libreoffice() -> Iterator[UnoSession]:
         yield session
 
 
+@pytest.mark.libreoffice
 class TestLibreOffice:
     def test_loads_the_workbook_and_binds_the_button(self, libreoffice: UnoSession, workbook: Path) -> None:
         report = libreoffice.inspect_macros(workbook)
