@@ -151,6 +151,11 @@ def test_wheelhouse_installs_offline_on_64_bit_windows(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     wheels = [p.name for p in folder.glob("*.whl")]
     assert any(name.startswith("perfxl-") for name in wheels)
+    (product,) = folder.glob("perfxl-*.whl")  # built from this checkout: the product only, with what pdf needs
+    with zipfile.ZipFile(product) as wheel:
+        packed = set(wheel.namelist())
+    assert not [name for name in packed if name.startswith(("perfxl_tools/", "tests/"))]
+    assert {"perfxl/libreoffice/soffice.py", "perfxl/libreoffice/fonts.conf"} <= packed
     assert any(name.startswith("pywin32-") and name.endswith("win_amd64.whl") for name in wheels)
     assert all(name.endswith(("-none-any.whl", "-win_amd64.whl")) for name in wheels), wheels
     # pip itself resolves the whole set for Windows from the folder alone, without an index.
