@@ -213,7 +213,7 @@ class UnoSession:
 
     def close(self) -> None:
         """Ask soffice to terminate, wait briefly, then kill whatever is left and remove the user installation."""
-        if self.running:
+        if self.running and self._soffice is not None:
             try:
                 self._send({"op": "quit"})
                 self._receive(10, "关闭", watch_soffice=False)

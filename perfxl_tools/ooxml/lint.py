@@ -107,7 +107,7 @@ def defined_name_problems(name: str) -> list[str]:
 def check_defined_names(package: Package) -> list[PackageProblem]:
     workbook = package.workbook_part()
     root = package.xml(workbook) if workbook else None
-    if root is None:
+    if workbook is None or root is None:
         return []
     sheets = {s.index: s.name for s in package.sheets()}
     problems = []

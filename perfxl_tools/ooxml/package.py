@@ -142,7 +142,7 @@ class Package:
     def sheets(self) -> list[Sheet]:
         workbook = self.workbook_part()
         root = self.xml(workbook) if workbook else None
-        if root is None:
+        if workbook is None or root is None:
             return []
         targets = {r.id: r.target for r in self.relationships(workbook) if r.type.endswith(REL_WORKSHEET)}
         return [Sheet(el.get("name", ""), targets.get(el.get(f"{{{NS_REL}}}id", "")), el.sourceline, i)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from perfxl_tools.ooxml.package import Package, PackageProblem
+from perfxl_tools.ooxml.package import Package, PackageProblem, Severity
 
 # The newest format: older modes mishandle Markup Compatibility (openxml-audit 0.8 in "office2010" mode
 # rejects the <mc:AlternateContent><mc:Choice Requires="x15"> that Excel 2013+ writes into workbook.xml,
@@ -47,7 +47,7 @@ def schema_problems(path: str | Path, package: Package | None = None, *,
     problems = []
     for error in result.errors:
         part = (error.part_uri or "").lstrip("/") or "(package)"
-        severity = "warning" if getattr(error.severity, "value", "error") != "error" else "error"
+        severity: Severity = "warning" if getattr(error.severity, "value", "error") != "error" else "error"
         if _UNORDERED_PARENT.search(error.path or "") and error.description.startswith("Unexpected element"):
             continue
         if "required relationship type" in error.description and "/relationships/theme'" in error.description:
