@@ -63,6 +63,7 @@ def _allowed(module: str) -> bool:
 # -- the bottom of the graph ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_contract_imports_only_the_core_and_the_standard_library() -> None:
     modules = ["perfxl.contract", "perfxl.contract.profiles"]
     modules += [f"perfxl.contract.{path.stem}" for path in sorted(CONTRACT.glob("*.py")) if path.stem != "__init__"]
@@ -82,6 +83,7 @@ def test_the_contract_imports_only_the_core_and_the_standard_library() -> None:
                 assert name == "__future__" or _allowed(name), f"{path.name} imports {name}"
 
 
+@pytest.mark.slow
 def test_the_headless_batch_imports_neither_excel_nor_a_workbook_writer() -> None:
     loaded = _fresh_modules("import perfxl.batch.runner")
     assert [m for m in EXCEL_WRITERS if m in loaded] == []
@@ -92,6 +94,7 @@ def _command_modules(args: list[str]) -> list[str]:
     return _fresh_modules(f"from perfxl.cli import main\nmain({args!r})")
 
 
+@pytest.mark.slow
 def test_perfxl_check_imports_no_workbook_writer_unless_it_writes_a_report(tmp_path: Path) -> None:
     for source in (str(ROOT / "workbooks" / "已填报-udf"), bundled_example()):
         loaded = _command_modules(["check", source])
@@ -105,6 +108,7 @@ def test_perfxl_check_imports_no_workbook_writer_unless_it_writes_a_report(tmp_p
     assert not any(m.startswith("perfxl.generate") for m in report)
 
 
+@pytest.mark.slow
 def test_perfxl_summary_imports_neither_excel_nor_the_generator(tmp_path: Path) -> None:
     loaded = _command_modules(["summary", str(ROOT / "workbooks" / "已填报-udf"), "-o", str(tmp_path / "汇总.xlsx")])
     assert (tmp_path / "汇总.xlsx").is_file()
@@ -127,6 +131,7 @@ def _calls(profile: cProfile.Profile, *functions_: object) -> list[int]:
 
 
 @pytest.mark.parametrize("mode", ["udf", "native"])
+@pytest.mark.slow
 def test_generating_the_seed_list_computes_each_form_once(mode: str, tmp_path: Path) -> None:
     forms = load_project_list(bundled_example()).forms
     profile = cProfile.Profile()
@@ -199,6 +204,7 @@ def _profile_cell(profile: Profile) -> str | None:
 # The cell holds the list's text normalised (NFKC, no spaces), which here reads differently: "´" becomes a
 # combining accent that joins the letter before it. The rule is then applied to what the cell holds.
 @example("úe¨", "úe¨", False, Decimal(1), PROFILE)
+@pytest.mark.slow
 def test_a_generated_row_caches_what_perf_score_computes_from_its_cells(
     target: str, actual: object, echo: bool, weight: Decimal, profile: Profile
 ) -> None:
@@ -212,6 +218,7 @@ def test_a_generated_row_caches_what_perf_score_computes_from_its_cells(
 
 @settings(max_examples=400, suppress_health_check=list(HealthCheck), deadline=None)
 @given(TARGETS, CELL_ACTUALS, WEIGHTS, PROFILES)
+@pytest.mark.slow
 def test_a_returned_row_shows_what_perf_score_computes_from_its_cells(
     target: str, cell: object, weight: Decimal, profile: Profile
 ) -> None:
@@ -224,6 +231,7 @@ def test_a_returned_row_shows_what_perf_score_computes_from_its_cells(
 @settings(max_examples=300, suppress_health_check=list(HealthCheck), deadline=None)
 @given(AMOUNTS, AMOUNTS, AMOUNTS, PROFILES)
 @example(Decimal("1000000000000000.1"), Decimal("999950000000000"), None, PROFILE)  # 16 digits: a cell keeps 15
+@pytest.mark.slow
 def test_the_budget_cells_are_what_perf_rate_and_perf_budget_score_compute(
     annual: Decimal | None, executed: Decimal | None, carryover: Decimal | None, profile: Profile
 ) -> None:

@@ -39,6 +39,7 @@ def test_the_button_logs_its_failure_and_still_raises_for_xlwings_to_show(caplog
     assert any(r.name == "perfxl.excel" and r.exc_info for r in caplog.records)
 
 
+@pytest.mark.slow
 def test_perfxl_debug_collects_a_worksheet_functions_traceback(tmp_path: Path) -> None:
     """In the UDF server (udfs imported), PERFXL_DEBUG names the file the tracebacks go to."""
     log = tmp_path / "udf.log"
