@@ -72,6 +72,7 @@ def test_seed_forms_recalculate_to_the_published_results(office, tmp_path: Path,
         assert result.value(f"{project}!PERFXL_GRADE") == expected["grade"]
 
 
+@pytest.mark.slow  # four random lists of 75 projects, a workbook each, through LibreOffice: over a minute
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_random_forms_recalculate_to_the_core(office, tmp_path_factory, seed: int) -> None:
