@@ -279,6 +279,7 @@ EXCEL_VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow  # a hypothesis search
 @given(EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES)
 def test_each_udf_is_its_contract_function(a: object, b: object, c: object, d: object, e: object, f: object) -> None:
     assert [

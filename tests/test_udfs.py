@@ -148,6 +148,7 @@ EXCEL_VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow  # a hypothesis search
 @given(EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES)
 def test_a_udf_never_raises(a: object, b: object, c: object, d: object, e: object) -> None:
     for result in (PERF_RATE(a, b), PERF_BUDGET_SCORE(a, b, c), PERF_SCORE(a, b, c), PERF_GRADE(a),
