@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from perfxl.batch.runner import run  # noqa: E402
-from perfxl.forms.reader import read_form, read_metadata  # noqa: E402
-from perfxl.forms.recalc import form_sheets  # noqa: E402
 from perfxl.generate import generate  # noqa: E402
+from perfxl.readback.reader import read_form, read_metadata  # noqa: E402
+from perfxl.readback.recalc import form_sheets  # noqa: E402
 from perfxl.workbook.xlsx_book import XlsxBook  # noqa: E402
 from perfxl_tools.uno_session import UnoSession  # noqa: E402
 from tests.support.random_lists import random_list  # noqa: E402

@@ -7,7 +7,7 @@ the file, never from this script. Placeholders in cells (plain field names, no e
 - a cell holding exactly one ``{{ field }}`` is a field the generator fills with a value or a formula
   (the vocabulary is in perfxl/contract/fields.py);
 - other text with ``{{ … }}`` has its placeholders filled in (e.g. ``（{{ year }} 年度）``, see
-  perfxl/template/placeholders.py);
+  perfxl/form_template/placeholders.py);
 - the row holding ``{{ row.* }}`` fields is the indicator band, repeated once per indicator.
 
 Run: python scripts/build_form_template.py

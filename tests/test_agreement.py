@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perfxl.batch.runner import check_file, recalc_file
 from perfxl.core.findings import Level
-from perfxl.forms.agreement import displayed_decimals
+from perfxl.readback.agreement import displayed_decimals
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.handmade import WORK, handmade_book, shanghai_form

@@ -20,8 +20,8 @@ from perfxl.cli import bundled_example
 from perfxl.contract.fields import FIELDS, Kind
 from perfxl.core.findings import Level
 from perfxl.core.form import evaluate_form
-from perfxl.forms.recalc import check_book
 from perfxl.generate import generate
+from perfxl.readback.recalc import check_book
 from perfxl.workbook.base import parse_reference
 from perfxl.workbook.xlsx_book import XlsxBook
 from perfxl_tools.uno_session import UnoSession

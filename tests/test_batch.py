@@ -14,8 +14,8 @@ from lxml import etree
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from perfxl.cli import bundled_example
-from perfxl.forms.functions import FORM_FUNCTIONS
 from perfxl.generate import generate
+from perfxl.readback.functions import FORM_FUNCTIONS
 from perfxl.sheetlib.package import MAX_FILE_BYTES
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.office import require_libreoffice

@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
-from perfxl.forms.functions import FORM_FUNCTIONS
-from perfxl.forms.recalc import check_book, recalculate_book
+from perfxl.readback.functions import FORM_FUNCTIONS
+from perfxl.readback.recalc import check_book, recalculate_book
 from perfxl.workbook.base import Book, Calculation, Ref
 from perfxl.workbook.protection import Protection, unprotected
 from perfxl.workbook.xlsx_book import XlsxBook

@@ -32,7 +32,7 @@ from perfxl.calc.parser import (
 )
 from perfxl.calc.values import compare, number_from_text
 from perfxl.core.numbers import plain
-from perfxl.forms.functions import FORM_FUNCTIONS
+from perfxl.readback.functions import FORM_FUNCTIONS
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.cells import engine_for, evaluate

@@ -22,7 +22,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from perfxl.calc.values import ExcelError, Value, number_from_text
-from perfxl.forms.functions import FORM_FUNCTIONS
+from perfxl.readback.functions import FORM_FUNCTIONS
 from perfxl.workbook.xlsx_book import XlsxBook
 from perfxl_tools.uno_session import UnoSession
 from tests.support.calc_cases import INPUTS, form_workbook, formula_results, semantics_workbook

@@ -87,7 +87,7 @@ def test_the_contract_imports_only_the_core_and_the_standard_library() -> None:
 def test_the_headless_batch_imports_neither_excel_nor_a_workbook_writer() -> None:
     loaded = _fresh_modules("import perfxl.batch.runner")
     assert [m for m in EXCEL_WRITERS if m in loaded] == []
-    assert not any(m.startswith(("perfxl.generate", "perfxl.udfs", "perfxl.excel", "perfxl.template")) for m in loaded)
+    assert not any(m.startswith(("perfxl.generate", "perfxl.udfs", "perfxl.excel", "perfxl.form_template")) for m in loaded)
 
 
 def _command_modules(args: list[str]) -> list[str]:
@@ -113,7 +113,7 @@ def test_perfxl_summary_imports_neither_excel_nor_the_generator(tmp_path: Path) 
     loaded = _command_modules(["summary", str(ROOT / "workbooks" / "已填报-udf"), "-o", str(tmp_path / "汇总.xlsx")])
     assert (tmp_path / "汇总.xlsx").is_file()
     assert [m for m in ("xlwings", "jinja2") if m in loaded] == []
-    assert not any(m.startswith(("perfxl.generate", "perfxl.udfs", "perfxl.template")) for m in loaded)
+    assert not any(m.startswith(("perfxl.generate", "perfxl.udfs", "perfxl.form_template")) for m in loaded)
 
 
 # -- computed once --------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_a_generated_row_caches_what_perf_score_computes_from_its_cells(
 def test_a_returned_row_shows_what_perf_score_computes_from_its_cells(
     target: str, cell: object, weight: Decimal, profile: Profile
 ) -> None:
-    actual = None if isinstance(cell, str) and not cell.strip() else cell  # as perfxl.forms.reader reads it
+    actual = None if isinstance(cell, str) and not cell.strip() else cell  # as perfxl.readback.reader reads it
     row = evaluate_indicator(IndicatorInput("", "", "", target, weight, actual), profile)
     expected = functions.perf_score(target, cell, float(weight), _profile_cell(profile))
     assert row_rule_cell(row, actual, profile) == expected

@@ -11,9 +11,9 @@ import pytest
 from perfxl.contract.fields import FIELDS
 from perfxl.core import labels
 from perfxl.core.budget import COLUMN_LABELS, SOURCES, TOTAL_LABEL
-from perfxl.forms.label_grid import FUNDS_COLUMNS, FUNDS_ROWS, INDICATOR_LABELS, label_kind
 from perfxl.projectlist.validate import INDICATOR_KEYS
 from perfxl.projectlist.workbook_layout import INDICATOR_COLUMNS
+from perfxl.readback.label_grid import FUNDS_COLUMNS, FUNDS_ROWS, INDICATOR_LABELS, label_kind
 
 PACKAGE = Path(__file__).parents[1] / "perfxl"
 HOMES = {PACKAGE / "core" / "labels.py", PACKAGE / "core" / "budget.py"}

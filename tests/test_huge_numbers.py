@@ -142,7 +142,7 @@ def test_findings_show_huge_numbers_as_excel_does(returned: Path) -> None:
     assert "全年执行数 9.99E+307 超过全年预算数 988374" in run.stdout
     assert "实际完成值「1E+300次」" in run.stdout
     # No number written out in 300 digits by the scoring core. (The form-against-engine comparison,
-    # perfxl.forms.agreement, still writes them out: 「按表中填写的内容应为「1000…」」.)
+    # perfxl.readback.agreement, still writes them out: 「按表中填写的内容应为「1000…」」.)
     core = [line for line in run.stdout.splitlines() if "项目重复" not in line and "应为「" not in line]
     assert max(len(line) for line in core) < 200
 

@@ -1,4 +1,4 @@
-"""Reading hand-made 自评表 by their labels (perfxl.forms.labels), in several layouts."""
+"""Reading hand-made 自评表 by their labels (perfxl.readback.labels), in several layouts."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from perfxl.core.budget import FundsRow
 from perfxl.core.findings import Level
 from perfxl.core.form import evaluate_form
 from perfxl.core.numbers import to_decimal
-from perfxl.forms.labels import find_forms, normalise_label, read_labelled_form
-from perfxl.forms.reader import read_form, read_metadata
-from perfxl.forms.recalc import located_findings
 from perfxl.generate import generate
+from perfxl.readback.labels import find_forms, normalise_label, read_labelled_form
+from perfxl.readback.reader import read_form, read_metadata
+from perfxl.readback.recalc import located_findings
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.handmade import (

@@ -12,8 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perfxl.core.findings import Finding, Level
 from perfxl.core.form import FormResult, evaluate_form
 from perfxl.core.numbers import to_decimal
-from perfxl.forms.labels import find_forms, read_labelled_form, read_labelled_forms
-from perfxl.forms.percent_cells import (
+from perfxl.readback.labels import find_forms, read_labelled_form, read_labelled_forms
+from perfxl.readback.percent_cells import (
     Certainty,
     PercentFormat,
     percent_format,
@@ -21,8 +21,8 @@ from perfxl.forms.percent_cells import (
     read_row_percentages,
     shown_number,
 )
-from perfxl.forms.reader import ReadForm
-from perfxl.forms.recalc import located_findings
+from perfxl.readback.reader import ReadForm
+from perfxl.readback.recalc import located_findings
 from perfxl.workbook.base import Ref, parse_reference
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.handmade import (

@@ -23,8 +23,8 @@ from perfxl.cli import main
 from perfxl.core.form import evaluate_form
 from perfxl.core.numbers import to_decimal
 from perfxl.excel.versions import XLWINGS_PIN, workbook_xlwings_version
-from perfxl.forms.labels import find_forms, read_labelled_form
-from perfxl.forms.reader import read_form, read_metadata
+from perfxl.readback.labels import find_forms, read_labelled_form
+from perfxl.readback.reader import read_form, read_metadata
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.xml_diff import read_parts
 

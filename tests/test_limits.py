@@ -14,10 +14,10 @@ import pytest
 
 from perfxl.batch.runner import check_file, recalc_file
 from perfxl.cli import bundled_example
-from perfxl.forms.recalc import check_book
 from perfxl.generate import generate
 from perfxl.limits import MAX_PART_BYTES
-from perfxl.sheetlib.package import Unusable, check_package
+from perfxl.readback.recalc import check_book
+from perfxl.sheetlib.package import UnusableFile, check_package
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
@@ -49,7 +49,7 @@ def _grown(source: Path, target: Path, part_bytes: int) -> Path:
 @pytest.mark.slow
 def test_a_part_over_the_limit_is_refused_naming_it(tmp_path: Path) -> None:
     big = _grown(FILLED, tmp_path / "过大.xlsx", MAX_PART_BYTES + 100_000)
-    with pytest.raises(Unusable, match=r"部件 xl/worksheets/sheet1.xml 解压后 8 MB，超过上限 8 MB"):
+    with pytest.raises(UnusableFile, match=r"部件 xl/worksheets/sheet1.xml 解压后 8 MB，超过上限 8 MB"):
         check_package(big)
     with XlsxBook(big) as book, pytest.raises(XlsxError, match="超过上限 8 MB"):  # opened without the batch's check
         book.values(Ref.cell("业务工作经历", 1, 1))

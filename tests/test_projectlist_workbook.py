@@ -400,7 +400,7 @@ def test_one_year_range_for_the_list_its_workbook_and_the_forms(tmp_path: Path) 
     # reader of a returned form's metadata all follow it.
     from perfxl.contract.metadata import MAX_YEAR, MIN_YEAR, YEAR_KEY
     from perfxl.contract.profiles import load_profile
-    from perfxl.forms.reader import Metadata
+    from perfxl.readback.reader import Metadata
     from tests.test_projectlist import minimal, write
 
     year = validations(openpyxl.load_workbook(TEMPLATE)["基本信息"])["B3"]

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 import perfxl.excel
-from perfxl.forms.recalc import recalculate_book
+from perfxl.readback.recalc import recalculate_book
 from perfxl.workbook.base import Ref
 from perfxl.workbook.protection import Protection, ProtectionError, unprotected
 from perfxl.workbook.xlsx_book import XlsxBook

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 import perfxl.excel
-from perfxl.forms.recalc import recalculate_book, stamp_text
+from perfxl.readback.recalc import recalculate_book, stamp_text
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.workbooks import named_values

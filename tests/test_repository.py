@@ -98,3 +98,13 @@ def test_the_readme_says_where_the_specs_are() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in ("rules.md", "spec-format.md"):
         assert f"docs/{name}" in readme
+
+
+def test_the_templates_for_users_are_the_bundled_ones() -> None:
+    """templates/ (for users to copy) and perfxl/template_workbooks/ (what perfxl uses) hold the same files."""
+    bundled = ROOT / "perfxl" / "template_workbooks"
+    for_users = ROOT / "templates"
+    names = sorted(p.name for p in bundled.glob("*.xlsx"))
+    assert names == sorted(p.name for p in for_users.glob("*.xlsx")) and names
+    for name in names:
+        assert (bundled / name).read_bytes() == (for_users / name).read_bytes(), name

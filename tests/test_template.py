@@ -9,8 +9,8 @@ import pytest
 
 from perfxl.cli import bundled_example
 from perfxl.errors import InputError
+from perfxl.form_template import load_template
 from perfxl.generate import default_template, generate
-from perfxl.template import load_template
 from tests.support.templates import restyled_template
 from tests.support.workbooks import named_values
 

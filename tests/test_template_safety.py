@@ -14,9 +14,9 @@ import pytest
 
 from perfxl.cli import bundled_example, main
 from perfxl.errors import InputError
+from perfxl.form_template import load_template
+from perfxl.form_template.placeholders import PlaceholderError, parse_text
 from perfxl.generate import default_template, generate
-from perfxl.template import load_template
-from perfxl.template.placeholders import PlaceholderError, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from perfxl.forms.functions import FORM_FUNCTIONS
+from perfxl.readback.functions import FORM_FUNCTIONS
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 

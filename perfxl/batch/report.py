@@ -18,10 +18,10 @@ from perfxl.batch.tables import (
     DEFAULT_LEVELS,
     HEADER_ROW,
     Cell,
-    Column,
     Formula,
     Link,
     ProblemRow,
+    TableColumn,
     collation_key,
     column_range,
     generated_text,
@@ -40,8 +40,8 @@ NO_UNIT = "（未填写实施单位）"
 RESERVED = {OVERVIEW_SHEET, FILES_SHEET, "History"}
 UNIT_KEYS = ("no", "source", "project", "level", "cell", "message", "action")
 FILE_KEYS = ("no", "source", "level", "message", "action")
-OVERVIEW_COLUMNS = (Column("序号", 6, "int"), Column("实施单位", 36), Column("工作表", 24),
-                    Column("自评表数", 10, "int"), Column("错误", 8, "int"), Column("警告", 8, "int"))
+OVERVIEW_COLUMNS = (TableColumn("序号", 6, "int"), TableColumn("实施单位", 36), TableColumn("工作表", 24),
+                    TableColumn("自评表数", 10, "int"), TableColumn("错误", 8, "int"), TableColumn("警告", 8, "int"))
 RETURN_NOTE = "请逐项核实，在“处理意见”列填写处理情况后报回。"
 LEVEL_COL = UNIT_KEYS.index("level")
 

@@ -17,11 +17,11 @@ from lxml import etree
 
 from perfxl import debuglog
 from perfxl.batch.model import CheckedForm, FileProblem
-from perfxl.forms.recalc import check_book, recalculate_book
 from perfxl.interrupts import Interrupted
 from perfxl.output_errors import OutputError
 from perfxl.parallel import run_jobs
-from perfxl.sheetlib.package import Unusable, check_package
+from perfxl.readback.recalc import check_book, recalculate_book
+from perfxl.sheetlib.package import UnusableFile, check_package
 from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
 
 log = logging.getLogger("perfxl.batch")
@@ -50,7 +50,7 @@ def _open(path: Path, source: str) -> tuple[FileOutcome, XlsxBook | None]:
     try:
         check_package(path)
         return outcome, XlsxBook(path)
-    except (Unusable, XlsxError) as exc:
+    except (UnusableFile, XlsxError) as exc:
         outcome.problem = FileProblem(source, str(exc))
         return outcome, None
     except OSError as exc:  # unreadable: no permission, gone meanwhile, a network share lost

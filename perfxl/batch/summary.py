@@ -26,9 +26,9 @@ from perfxl.batch.tables import (
     DEFAULT_LEVELS,
     HEADER_ROW,
     Cell,
-    Column,
     Formula,
     Styles,
+    TableColumn,
     collation_key,
     column_range,
     generated_text,
@@ -49,22 +49,22 @@ SUMMARY_SHEET, CHART_SHEET, PROBLEM_SHEET, NOTES_SHEET = "汇总表", "图表", 
 ANNUAL, EXECUTED = COLUMN_LABELS["annual"], COLUMN_LABELS["executed"]
 FIRST_ROW = HEADER_ROW + 1  # 0-based row of the first form
 
-SUMMARY_COLUMNS: dict[str, Column] = {
-    "no": Column("序号", 6, "int"),
-    "department": Column("主管部门", 24),
-    "unit": Column("实施单位", 24),
-    "project": Column("项目名称", 30),
-    "annual": Column(f"{ANNUAL}（元）", 16, "money"),
-    "executed": Column(f"{EXECUTED}（元）", 16, "money"),
-    "rate": Column("执行率", 10, "rate"),
-    "budget_score": Column("预算执行率得分", 10, "score"),
-    "total": Column("总分", 9, "score"),
-    "grade": Column("等级", 8, "center"),
-    "missed": Column("未达成指标数", 9, "int"),
-    "errors": Column("错误", 7, "int"),
-    "warnings": Column("警告", 7, "int"),
-    "source": Column("文件", 30),
-    "sheet": Column("工作表", 16),
+SUMMARY_COLUMNS: dict[str, TableColumn] = {
+    "no": TableColumn("序号", 6, "int"),
+    "department": TableColumn("主管部门", 24),
+    "unit": TableColumn("实施单位", 24),
+    "project": TableColumn("项目名称", 30),
+    "annual": TableColumn(f"{ANNUAL}（元）", 16, "money"),
+    "executed": TableColumn(f"{EXECUTED}（元）", 16, "money"),
+    "rate": TableColumn("执行率", 10, "rate"),
+    "budget_score": TableColumn("预算执行率得分", 10, "score"),
+    "total": TableColumn("总分", 9, "score"),
+    "grade": TableColumn("等级", 8, "center"),
+    "missed": TableColumn("未达成指标数", 9, "int"),
+    "errors": TableColumn("错误", 7, "int"),
+    "warnings": TableColumn("警告", 7, "int"),
+    "source": TableColumn("文件", 30),
+    "sheet": TableColumn("工作表", 16),
 }
 COL = {key: index for index, key in enumerate(SUMMARY_COLUMNS)}
 PROBLEM_KEYS = ("no", "source", "sheet", "project", "level", "cell", "message")
@@ -308,7 +308,7 @@ def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Style
 
 
 def _write_notes(sheet: Worksheet, styles: Styles, rules: SummaryRules) -> None:
-    columns = [Column("工作表", 10, "center"), Column("列", 22), Column("说明", 80, "wrap")]
+    columns = [TableColumn("工作表", 10, "center"), TableColumn("列", 22), TableColumn("说明", 80, "wrap")]
     notes = (*NOTES_BEFORE_RULES, *rule_notes(rules), *NOTES_AFTER_RULES)
     write_table(sheet, styles, columns, [list(row) for row in notes], title="说明",
                 note="各工作表中列的含义及汇总规则。", autofilter=False)

@@ -40,7 +40,7 @@ ALIGN = {"text": "left", "wrap": "left", "center": "center"}
 
 
 @dataclass(frozen=True)
-class Column:
+class TableColumn:
     heading: str
     width: float
     style: str = "text"  # text | wrap | center | int | money | rate | score
@@ -165,7 +165,7 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: Cell, cell_format: F
         sheet.write_string(row, col, value, cell_format)
 
 
-def write_table(sheet: Worksheet, styles: Styles, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *,
+def write_table(sheet: Worksheet, styles: Styles, columns: Sequence[TableColumn], rows: Sequence[Sequence[Cell]], *,
                 title: str, note: str, totals: Sequence[Cell] | None = None, total_lines: int = 1,
                 autofilter: bool = True) -> int:
     """Title and note (:func:`write_heading`), header at :data:`HEADER_ROW`, the rows, an optional totals row
@@ -249,14 +249,14 @@ def problem_rows(forms: Sequence[CheckedForm], problems: Sequence[FileProblem],
 
 
 PROBLEM_COLUMNS = {
-    "no": Column("序号", 6, "int"),
-    "source": Column("文件", 30, "text"),
-    "sheet": Column("工作表", 16, "text"),
-    "project": Column("项目名称", 28, "text"),
-    "level": Column("级别", 6, "center"),
-    "cell": Column("单元格", 8, "center"),
-    "message": Column("问题说明", 60, "wrap"),
-    "action": Column("处理意见", 36, "wrap"),
+    "no": TableColumn("序号", 6, "int"),
+    "source": TableColumn("文件", 30, "text"),
+    "sheet": TableColumn("工作表", 16, "text"),
+    "project": TableColumn("项目名称", 28, "text"),
+    "level": TableColumn("级别", 6, "center"),
+    "cell": TableColumn("单元格", 8, "center"),
+    "message": TableColumn("问题说明", 60, "wrap"),
+    "action": TableColumn("处理意见", 36, "wrap"),
 }
 
 

@@ -15,10 +15,10 @@ from perfxl.cli.outputs import check_pdf_outputs, check_workbook_output, output_
 from perfxl.cli.progress import ProgressBar
 from perfxl.core.findings import Finding, Level
 from perfxl.errors import InputError, Problem
-from perfxl.forms.recalc import stamp_text
 from perfxl.output import atomic_path, check_writable, unique_name
 from perfxl.output_errors import OutputError
-from perfxl.sheetlib.package import Unusable, check_package
+from perfxl.readback.recalc import stamp_text
+from perfxl.sheetlib.package import UnusableFile, check_package
 
 
 def run_recalc(sources: Sequence[str]) -> int:
@@ -86,7 +86,7 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False, force: bo
         for index, path in enumerate(paths):
             try:
                 check_package(path)
-            except Unusable as exc:
+            except UnusableFile as exc:
                 failed.append((path, str(exc)))
                 continue
             copy = Path(folder) / str(index) / _unique_name(path, stems)

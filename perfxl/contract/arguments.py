@@ -1,7 +1,7 @@
 """Reading a UDF's arguments: cell values as Excel passes them, each turned into what the core takes.
 
 Excel (through xlwings) and perfxl's engine pass floats, text, None for an empty cell and error values
-as their text ("#N/A"). An argument that cannot be used raises :class:`Unusable`, whose text is what
+as their text ("#N/A"). An argument that cannot be used raises :class:`UnusableArgument`, whose text is what
 the cell then shows.
 """
 
@@ -18,18 +18,18 @@ from perfxl.core.numbers import NotANumber, to_decimal
 from perfxl.core.profile import Profile, ProfileError
 
 
-class Unusable(PerfxlError):
+class UnusableArgument(PerfxlError):
     """An argument that cannot be used; its text is what the cell shows."""
 
 
 def check_plain(value: object, label: str) -> None:
     """A single number or text; not a range, an error value or anything else."""
     if isinstance(value, (list, tuple)):
-        raise Unusable(f"错误：{label}应为单个单元格")
+        raise UnusableArgument(f"错误：{label}应为单个单元格")
     if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-        raise Unusable(f"错误：{label}为 {value.strip()}")
+        raise UnusableArgument(f"错误：{label}为 {value.strip()}")
     if not isinstance(value, (str, int, float, Decimal)) or isinstance(value, bool):
-        raise Unusable(f"错误：{label}的类型无法识别")
+        raise UnusableArgument(f"错误：{label}的类型无法识别")
 
 
 def number(value: object, label: str) -> Decimal:
@@ -37,7 +37,7 @@ def number(value: object, label: str) -> Decimal:
     try:
         return to_decimal(value.strip() if isinstance(value, str) else value)
     except NotANumber:
-        raise Unusable(f"错误：{label}应为数字") from None
+        raise UnusableArgument(f"错误：{label}应为数字") from None
 
 
 def optional_number(value: object, label: str) -> Decimal | None:
@@ -74,4 +74,4 @@ def profile(value: object) -> Profile:
     try:
         return profile_from_cell(str(value))
     except ProfileError:
-        raise Unusable(PROFILE_UNUSABLE) from None
+        raise UnusableArgument(PROFILE_UNUSABLE) from None

@@ -26,7 +26,7 @@ log = logging.getLogger("perfxl.functions")
 def _never_raise(compute: Callable[[], object]) -> object:
     try:
         return compute()
-    except arg.Unusable as exc:
+    except arg.UnusableArgument as exc:
         return str(exc)
     except Exception:  # a worksheet function must not raise into Excel; say so in the cell, the details in the log
         log.exception("a PERF_* function failed")

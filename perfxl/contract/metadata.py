@@ -7,7 +7,7 @@ compare it with the installed xlwings without reading the file), and every indic
 weight as generated, so that a target changed in a returned form is detected.
 
 Shared by the generator that writes it (perfxl.generate.metadata) and the readers that recognise a
-returned form by it (perfxl.forms.reader, perfxl.excel.versions).
+returned form by it (perfxl.readback.reader, perfxl.excel.versions).
 """
 
 from __future__ import annotations

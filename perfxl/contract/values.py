@@ -91,7 +91,7 @@ def row_rule_cell(row: IndicatorResult, actual_cell: object, profile: Profile) -
             return BLANK
         arg.text(row.input.target, TARGET)
         arg.check_plain(actual_cell, ACTUAL)
-    except arg.Unusable as exc:
+    except arg.UnusableArgument as exc:
         return str(exc)
     if actual_cell is not row.input.actual:
         actual = parse_actual(actual_cell, row.target)

@@ -228,7 +228,7 @@ def _score_findings(row: IndicatorInput, actual: Actual, rule: RuleScore, score:
 
 def _percent_text(value: object, target: Target, where: str, label: str) -> list[Finding]:
     """Text without % against a percentage target is the figure (rules.md §4: "0.96" is 0.96%); where 100
-    times it is as plausible (up to twice the larger of 100% and the target, as perfxl.forms.percent_cells
+    times it is as plausible (up to twice the larger of 100% and the target, as perfxl.readback.percent_cells
     reads a number typed without %), a warning says how it was read."""
     if not isinstance(value, str) or not target.is_percent or target.value is None:
         return []

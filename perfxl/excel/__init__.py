@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from perfxl.forms.recalc import FormOutcome
+    from perfxl.readback.recalc import FormOutcome
     from perfxl.workbook.xlwings_book import XlwingsBook
 
 
@@ -39,7 +39,7 @@ def recalc(book: Any = None) -> list[FormOutcome]:
 def recalc_through(adapter: XlwingsBook) -> list[FormOutcome]:
     """:func:`recalc` on a Book over the open workbook (tests pass one that enforces protection)."""
     from perfxl.excel.versions import button_version_problem
-    from perfxl.forms.recalc import recalculate_book, stamp_text
+    from perfxl.readback.recalc import recalculate_book, stamp_text
 
     problem = button_version_problem(adapter.book)
     outcomes = recalculate_book(adapter, marker=adapter.mark, stamp=stamp_text(), notice=problem)

@@ -10,13 +10,13 @@ from pathlib import Path
 from perfxl.core.form import FormInput, FormResult, evaluate_form
 from perfxl.core.profile import Profile
 from perfxl.errors import InputError, Problem
+from perfxl.form_template.loader import FormTemplate, load_template
 from perfxl.generate.book import ReplaceRefused, write_book
 from perfxl.generate.existing import describe, look_at, lost_values, typed_values
 from perfxl.naming import NamingError, file_name_problems, file_names, folder_limits
 from perfxl.output import file_identity
 from perfxl.parallel import run_jobs
 from perfxl.projectlist import ProjectList, load_project_list
-from perfxl.template.loader import FormTemplate, load_template
 from perfxl.workbook.xlsx_book import XlsxBook
 
 MODES = ("udf", "native")
@@ -30,7 +30,7 @@ Progress = Callable[[int, int], None]
 
 
 def default_template() -> Path:
-    return Path(str(resources.files("perfxl") / "templates" / "自评表.xlsx"))
+    return Path(str(resources.files("perfxl") / "template_workbooks" / "自评表.xlsx"))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from perfxl.contract.profiles import load_profile, profile_to_json
 from perfxl.core.errors import PerfxlError
 from perfxl.core.form import FormResult
 from perfxl.excel.versions import embedded_xlwings_version
+from perfxl.form_template.loader import FormTemplate
 from perfxl.generate.fast_sheet import FastFormulaWorksheet
 from perfxl.generate.formulas import formulas_for
 from perfxl.generate.macros import add_button, add_conf_sheet, attach_project
@@ -21,7 +22,6 @@ from perfxl.generate.sheet import Formats, FormSheet
 from perfxl.naming import INDEX_SHEET, sheet_name
 from perfxl.output import atomic_path, creation_time
 from perfxl.sheetlib.addresses import quote_sheet
-from perfxl.template.loader import FormTemplate
 
 # Excel (2016+) stops recalculating a file whose calcId is at least its own on open: a udf-mode form
 # then keeps its cached numbers on a PC where the UDFs cannot run.
@@ -115,7 +115,7 @@ class BookWriter:
 
 
 def _context(result: FormResult, year: int) -> dict[str, object]:
-    """What a template's text placeholders outside the indicator band show (perfxl.template.placeholders)."""
+    """What a template's text placeholders outside the indicator band show (perfxl.form_template.placeholders)."""
     form = result.form
     return {"year": year, "profile": result.profile.name, "project.name": form.name,
             "project.department": form.department, "project.unit": form.unit, "goal.expected": form.goal_expected,
@@ -156,7 +156,7 @@ def _calculate(path: Path) -> None:
     A formula perfxl's engine cannot compute keeps xlsxwriter's untyped empty value, which makes the
     spreadsheet compute it on open (and ``perfxl check`` reports it as not verified).
     """
-    from perfxl.forms.functions import FORM_FUNCTIONS
+    from perfxl.readback.functions import FORM_FUNCTIONS
     from perfxl.workbook.xlsx_book import XlsxBook
 
     with XlsxBook(path) as book:

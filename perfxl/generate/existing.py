@@ -21,8 +21,8 @@ from pathlib import Path
 from perfxl.contract.fields import FIELDS
 from perfxl.core.budget import COLUMNS
 from perfxl.core.form import FormInput
-from perfxl.forms.reader import is_generated, read_metadata
-from perfxl.sheetlib.package import Unusable, check_package
+from perfxl.readback.reader import is_generated, read_metadata
+from perfxl.sheetlib.package import UnusableFile, check_package
 from perfxl.workbook.base import Ref
 from perfxl.workbook.xlsx_book import XlsxBook
 
@@ -103,7 +103,7 @@ def _filled_labels(form: FormInput) -> list[str]:
 
 
 def _foreign(book: XlsxBook) -> str:
-    from perfxl.forms.labels import find_forms, read_labelled_forms
+    from perfxl.readback.labels import find_forms, read_labelled_forms
 
     filled = []
     for sheet in find_forms(book):
@@ -131,7 +131,7 @@ def look_at(path: Path) -> Existing | None:
             if values is None:
                 return Existing(False, _foreign(book))
             return Existing(True, "", values.typed, values.labels)
-    except Unusable as exc:
+    except UnusableFile as exc:
         return Existing(False, f"不是可以读取的 Excel 工作簿（{exc}）")
     except Exception as exc:  # whatever the file holds, the safe answer is to leave it alone
         logging.getLogger("perfxl.generate").exception("%s could not be read", path)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
+from perfxl.form_template.loader import FormTemplate
 from perfxl.sheetlib.addresses import cell_address
-from perfxl.template.loader import FormTemplate
 
 Box = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row (1-based, inclusive)
 

@@ -16,13 +16,13 @@ from perfxl.core import labels
 from perfxl.core.budget import SOURCES
 from perfxl.core.cells import is_blank
 from perfxl.core.form import FormResult
+from perfxl.form_template.loader import FormTemplate, TemplateCell
 from perfxl.generate.cells import CellContent, FormCells
 from perfxl.generate.fast_sheet import UNCALCULATED
 from perfxl.generate.formulas import Formulas, RowCells, check_conditions, number
 from perfxl.generate.inputs import ActualDesign, design_actual
 from perfxl.generate.layout import FormLayout, groups
 from perfxl.sheetlib.addresses import cell_address, quote_sheet
-from perfxl.template.loader import FormTemplate, TemplateCell
 from perfxl.text import DEFAULT_FONT_SIZE, lines_needed, row_height
 
 # Conditional formats: a red fill where something is missing or wrong, yellow where a reason is asked.

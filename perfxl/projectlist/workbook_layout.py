@@ -41,7 +41,7 @@ NUMERIC_KINDS = (AMOUNT, WEIGHT, SCORE)
 
 
 @dataclass(frozen=True)
-class Column:
+class ListColumn:
     key: tuple[str, ...]  # path in a project (or indicator) mapping of the plain data
     header: str  # as written in the header cell; a line break splits a two-part header
     kind: str
@@ -70,7 +70,7 @@ _FUNDS_HELP = {
 }
 
 
-def _funds_columns() -> list[Column]:
+def _funds_columns() -> list[ListColumn]:
     columns = []
     for source, source_label in (*SOURCES, ("total", TOTAL_LABEL)):
         for column, column_label in COLUMNS:
@@ -78,41 +78,41 @@ def _funds_columns() -> list[Column]:
             help_text = _FUNDS_HELP[column]
             if source == "total":
                 role, help_text = OPTIONAL, help_text + "可不填；填写时须等于三项资金来源之和。"
-            columns.append(Column(("funds", source, column), f"{source_label}\n{column_label}", AMOUNT, role, 14,
+            columns.append(ListColumn(("funds", source, column), f"{source_label}\n{column_label}", AMOUNT, role, 14,
                                   help_text))
     return columns
 
 
-PROJECT_COLUMNS: tuple[Column, ...] = (
-    Column(("name",), FIELDS["project.name"].label, TEXT, REQUIRED, 28,
+PROJECT_COLUMNS: tuple[ListColumn, ...] = (
+    ListColumn(("name",), FIELDS["project.name"].label, TEXT, REQUIRED, 28,
            "必填，每行一个项目，名称不能重复。「指标」表按此名称对应项目。"),
-    Column(("department",), FIELDS["project.department"].label, TEXT, OPTIONAL, 24,
+    ListColumn(("department",), FIELDS["project.department"].label, TEXT, OPTIONAL, 24,
            "留空则使用「基本信息」表中的默认主管部门。"),
-    Column(("unit",), FIELDS["project.unit"].label, TEXT, OPTIONAL, 24, "留空则使用「基本信息」表中的默认实施单位。"),
+    ListColumn(("unit",), FIELDS["project.unit"].label, TEXT, OPTIONAL, 24, "留空则使用「基本信息」表中的默认实施单位。"),
     *_funds_columns(),
-    Column(("goal", "expected"), FIELDS["goal.expected"].label, LONG_TEXT, OPTIONAL, 40, "年度总体目标中的预期目标。"),
-    Column(("goal", "actual"), FIELDS["goal.actual"].label, LONG_TEXT, EVALUATION, 40,
+    ListColumn(("goal", "expected"), FIELDS["goal.expected"].label, LONG_TEXT, OPTIONAL, 40, "年度总体目标中的预期目标。"),
+    ListColumn(("goal", "actual"), FIELDS["goal.actual"].label, LONG_TEXT, EVALUATION, 40,
            "年度总体目标的实际完成情况，自评时填写。"),
 )
 
 INDICATOR_PROJECT_KEY = ("project",)
-INDICATOR_COLUMNS: tuple[Column, ...] = (
-    Column(INDICATOR_PROJECT_KEY, FIELDS["project.name"].label, TEXT, REQUIRED, 24,
+INDICATOR_COLUMNS: tuple[ListColumn, ...] = (
+    ListColumn(INDICATOR_PROJECT_KEY, FIELDS["project.name"].label, TEXT, REQUIRED, 24,
            "必填，须与「项目」表中的项目名称完全一致，可从下拉列表选择。每个指标一行，同一项目的指标按先后顺序排列。"),
-    Column(("level1",), labels.LEVEL1, TEXT, REQUIRED, 12,
+    ListColumn(("level1",), labels.LEVEL1, TEXT, REQUIRED, 12,
            "从下拉列表选择：产出指标、效益指标、满意度指标、成本指标。"),
-    Column(("level2",), labels.LEVEL2, TEXT, REQUIRED, 18,
+    ListColumn(("level2",), labels.LEVEL2, TEXT, REQUIRED, 18,
            "从下拉列表选择，如数量指标、质量指标、时效指标、社会效益指标等。"),
-    Column(("name",), labels.NAME, TEXT, REQUIRED, 28, "指标名称，如「培训出勤率」。"),
-    Column(("target",), labels.TARGET, TARGET, REQUIRED, 16,
+    ListColumn(("name",), labels.NAME, TEXT, REQUIRED, 28, "指标名称，如「培训出勤率」。"),
+    ListColumn(("target",), labels.TARGET, TARGET, REQUIRED, 16,
            "文本格式，按原样填写，如 ≥3次、>=95%、=100%、不高于5%、顺利完成。"),
-    Column(("weight",), labels.WEIGHT, WEIGHT, REQUIRED, 8,
+    ListColumn(("weight",), labels.WEIGHT, WEIGHT, REQUIRED, 8,
            "数字，0 到 100。全部三级指标分值与预算执行率分值（一般为 10 分）合计应为 100。"),
-    Column(("actual",), labels.ACTUAL, ACTUAL, EVALUATION, 16,
+    ListColumn(("actual",), labels.ACTUAL, ACTUAL, EVALUATION, 16,
            "文本格式，按原样填写，如 18次、97%、顺利完成。百分比指标只填数字（如 88）也按 88% 计。自评时填写。"),
-    Column(("score",), labels.SCORE, SCORE, EVALUATION, 8,
+    ListColumn(("score",), labels.SCORE, SCORE, EVALUATION, 8,
            "一般留空，由 perfxl 按评分规则计算。只有需要人工给分时才填写，并须填写偏差原因。"),
-    Column(("reason",), labels.REASON, LONG_TEXT, EVALUATION, 40, "未完成目标、扣分或人工给分时必须填写。"),
+    ListColumn(("reason",), labels.REASON, LONG_TEXT, EVALUATION, 40, "未完成目标、扣分或人工给分时必须填写。"),
 )
 
 

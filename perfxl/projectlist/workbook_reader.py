@@ -45,10 +45,10 @@ from perfxl.projectlist.workbook_layout import (
     TARGET,
     TEXT,
     WEIGHT,
-    Column,
+    ListColumn,
     normalise_header,
 )
-from perfxl.sheetlib.package import Unusable, check_package
+from perfxl.sheetlib.package import UnusableFile, check_package
 
 if TYPE_CHECKING:
     from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
@@ -153,7 +153,7 @@ class _Reader:
 
     # --- tables ----------------------------------------------------------------------------------
 
-    def table(self, name: str, columns: Sequence[Column]) -> list[tuple[int, dict[Column, Cell]]]:
+    def table(self, name: str, columns: Sequence[ListColumn]) -> list[tuple[int, dict[ListColumn, Cell]]]:
         """The non-blank data rows of a sheet as (row number, {column: cell}); [] after a problem."""
         from openpyxl.cell.read_only import EMPTY_CELL
 
@@ -171,8 +171,8 @@ class _Reader:
             return []
         header_row = header_index + 1
         header_where = f"{_sheet_label(name)}第{header_row}行"
-        found: dict[int, Column] = {}
-        seen: dict[Column, int] = {}
+        found: dict[int, ListColumn] = {}
+        seen: dict[ListColumn, int] = {}
         ok = True
         for position, cell in enumerate(rows[header_index]):
             if is_blank(cell.value):
@@ -321,8 +321,8 @@ class _Reader:
                          where, stage=stage)
         return None
 
-    def row(self, sheet: str, number: int, cells: dict[Column, Cell], key: Key, project: str,
-            skip: Column) -> dict[str, object]:
+    def row(self, sheet: str, number: int, cells: dict[ListColumn, Cell], key: Key, project: str,
+            skip: ListColumn) -> dict[str, object]:
         """A row as a mapping of the plain data, recording where each value sits."""
         mapping: dict[str, object] = {}
         for column, cell in cells.items():
@@ -395,7 +395,7 @@ def read_workbook(path: str | Path) -> WorkbookContent:
     path = Path(path)
     try:
         check_package(path)  # a zip bomb or a broken zip is refused as for a returned form, before openpyxl
-    except Unusable as exc:
+    except UnusableFile as exc:
         raise InputError([Problem(path.name, f"{UNREADABLE}{exc}", stage=Stage.FILE)]) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)

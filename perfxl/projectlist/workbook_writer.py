@@ -46,7 +46,7 @@ from perfxl.projectlist.workbook_layout import (
     TEXT,
     VALIDATED_ROWS,
     WEIGHT,
-    Column,
+    ListColumn,
 )
 from perfxl.sheetlib.addresses import column_letters
 
@@ -133,7 +133,7 @@ class _Writer:
         self.percent = workbook.add_format({**self.base, "num_format": "0%"})
         self.percent_decimals = workbook.add_format({**self.base, "num_format": "0.0#%"})
 
-    def table(self, sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Mapping[tuple[str, ...], object]],
+    def table(self, sheet: Worksheet, columns: Sequence[ListColumn], rows: Sequence[Mapping[tuple[str, ...], object]],
               validations: Sequence[Mapping[str, object]]) -> None:
         sheet.set_row(0, 36)
         sheet.freeze_panes(1, 1)
@@ -150,7 +150,7 @@ class _Writer:
             if lines > 1:  # neither Excel nor LibreOffice fits the height of wrapped text on opening
                 sheet.set_row(row_index, LINE_HEIGHT * lines + 3)
 
-    def cell(self, sheet: Worksheet, row: int, col: int, column: Column, value: object, target: object) -> None:
+    def cell(self, sheet: Worksheet, row: int, col: int, column: ListColumn, value: object, target: object) -> None:
         """Numbers stay numbers where a number may stand; text is written as text (=100% is no formula)."""
         if value is None:
             return
@@ -167,11 +167,11 @@ class _Writer:
             raise ValueError(f"无法写入项目清单工作簿：「{column.label}」的值应为文字或数字，当前为「{value}」")
 
 
-def _help(column: Column) -> dict[str, object]:
+def _help(column: ListColumn) -> dict[str, object]:
     return {"input_title": column.label[:32], "input_message": column.help}
 
 
-def _column_validation(column: Column, name_range: str, unique_rule: str | None = None) -> dict[str, object]:
+def _column_validation(column: ListColumn, name_range: str, unique_rule: str | None = None) -> dict[str, object]:
     """The data validation of a data column: a list, a numeric check, or only the input message."""
     key, kind = column.key, column.kind
     if key == INDICATOR_PROJECT_KEY:

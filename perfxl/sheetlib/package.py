@@ -2,7 +2,7 @@
 
 A returned form, a project list or a file the generator would replace may be anything: a corrupt
 download, a renamed Word file, a password-protected workbook, a huge file, a zip bomb. Each is recognised
-from its first bytes and its zip directory and refused with a Chinese reason (:class:`Unusable`), which
+from its first bytes and its zip directory and refused with a Chinese reason (:class:`UnusableFile`), which
 the batch, the project-list reader and the generator each report in their own way.
 
 Reading a part of a damaged or unusual zip raises more than opening it does: ``zipfile`` reports a wrong
@@ -50,7 +50,7 @@ def unreadable_part(exc: Exception) -> str:
 
 
 @dataclass(frozen=True)
-class Unusable(PerfxlError):
+class UnusableFile(PerfxlError):
     """A file that is no workbook package safe to open; ``message`` says why, in Chinese."""
 
     message: str
@@ -60,50 +60,50 @@ class Unusable(PerfxlError):
 
 
 def check_package(path: Path) -> None:
-    """Raise Unusable (in Chinese) unless ``path`` is a workbook package that is safe to open."""
+    """Raise UnusableFile (in Chinese) unless ``path`` is a workbook package that is safe to open."""
     if not path.exists():
-        raise Unusable("文件不存在")
+        raise UnusableFile("文件不存在")
     if path.suffix.lower() in OLD_SUFFIXES:
-        raise Unusable(f"是旧版 {path.suffix} 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再提交")
+        raise UnusableFile(f"是旧版 {path.suffix} 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再提交")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 1024 // 1024
-        raise Unusable(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {limit} MB），不像一张自评表")
+        raise UnusableFile(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {limit} MB），不像一张自评表")
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(OLE_SIGNATURE):
-        raise Unusable("文件已加密（设置了打开密码）或是旧版 .xls 格式：请取消密码并另存为 .xlsx")
+        raise UnusableFile("文件已加密（设置了打开密码）或是旧版 .xls 格式：请取消密码并另存为 .xlsx")
     if not head.startswith(ZIP_SIGNATURE):
-        raise Unusable("不是 Excel 工作簿（文件内容不是 .xlsx 格式，可能已损坏或被改了扩展名）")
+        raise UnusableFile("不是 Excel 工作簿（文件内容不是 .xlsx 格式，可能已损坏或被改了扩展名）")
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
             if len(parts) > MAX_PARTS:
-                raise Unusable(f"压缩包内文件过多（{len(parts)} 个），已拒绝打开")
+                raise UnusableFile(f"压缩包内文件过多（{len(parts)} 个），已拒绝打开")
             unpacked = sum(p.file_size for p in parts)
             if unpacked > MAX_UNPACKED_BYTES:
-                raise Unusable(f"解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝打开")
+                raise UnusableFile(f"解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝打开")
             for part in parts:
                 if part.file_size > MAX_PART_BYTES and part.filename.endswith((".xml", ".rels")):
-                    raise Unusable(part_too_large(part.filename, part.file_size))
+                    raise UnusableFile(part_too_large(part.filename, part.file_size))
                 if part.compress_size and part.file_size / part.compress_size > MAX_RATIO and part.file_size > 1 << 20:
-                    raise Unusable(
+                    raise UnusableFile(
                         f"部件 {part.filename} 压缩比异常（{part.file_size // part.compress_size} 倍），"
                         "疑似压缩炸弹，已拒绝打开"
                     )
             sheets = sum(1 for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml"))
             if sheets > MAX_SHEETS:
-                raise Unusable(
+                raise UnusableFile(
                     f"工作簿中有 {sheets} 张工作表，超过上限 {MAX_SHEETS} 张，已拒绝打开：请分成几个工作簿再提交"
                 )
             names = {p.filename for p in parts}
             if "xl/workbook.xml" not in names:
-                raise Unusable("不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他 Office 文件改了扩展名")
+                raise UnusableFile("不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他 Office 文件改了扩展名")
             try:
                 damaged = archive.testzip()
             except ZIP_READ_ERRORS as exc:  # testzip catches only a wrong CRC (BadZipFile)
-                raise Unusable(unreadable_part(exc)) from None
+                raise UnusableFile(unreadable_part(exc)) from None
             if damaged is not None:
-                raise Unusable("文件已损坏（压缩数据校验失败）")
+                raise UnusableFile("文件已损坏（压缩数据校验失败）")
     except zipfile.BadZipFile:
-        raise Unusable("文件已损坏，无法作为压缩包读取") from None
+        raise UnusableFile("文件已损坏，无法作为压缩包读取") from None

@@ -169,14 +169,14 @@ class Book(abc.ABC):
     def cell_values(self, sheet: str) -> dict[tuple[int, int], object]:
         """(row, column) → value of every cell of a sheet that holds one: the sheet as a sparse grid.
 
-        Reading a form by its labels needs it (perfxl.forms.label_grid).
+        Reading a form by its labels needs it (perfxl.readback.label_grid).
         """
         raise self._unsupported("cell_values", "list a sheet's cells")
 
     def merged_ranges(self, sheet: str) -> list[Ref]:
         """The merged ranges of a sheet (only their top-left cell holds a value).
 
-        Reading a form by its labels needs it (perfxl.forms.label_grid).
+        Reading a form by its labels needs it (perfxl.readback.label_grid).
         """
         raise self._unsupported("merged_ranges", "list a sheet's merged ranges")
 

@@ -1,18 +1,18 @@
 """Read 自评表 that perfxl did not make: hand-made sheets in the standard layout, found by their labels.
 
-A generated form is read through its defined names (perfxl.forms.reader); a hand-made one has none,
+A generated form is read through its defined names (perfxl.readback.reader); a hand-made one has none,
 so every part is found by the text around it (rules.md §1):
 
-- labels are compared normalised (perfxl.forms.label_grid);
+- labels are compared normalised (perfxl.readback.label_grid);
 - the indicator table, and where each form of a sheet lies when several are stacked one below another,
-  come from perfxl.forms.label_table; 一级/二级 cells merged down their groups (or left blank below the
+  come from perfxl.readback.label_table; 一级/二级 cells merged down their groups (or left blank below the
   first row) are filled down; header and title rows repeated at the top of a printed page are skipped;
 - a single field (项目名称, 主管部门, 实施单位) is the first non-empty cell right of its label;
   预期目标 and 实际完成情况 the first below theirs; 等级 the first right of its label (or below it) in or
   just below the 总分 row;
 - the funds block crosses the row labels 年度资金总额 / 当年财政拨款 / 上年结转资金 / 其他资金 with the
   column labels 年初预算数 / 全年预算数 / 全年执行数;
-- a percentage typed as a plain number is read by perfxl.forms.percent_cells, with a finding saying how.
+- a percentage typed as a plain number is read by perfxl.readback.percent_cells, with a finding saying how.
 
 The result is the same :class:`ReadForm` the generated reader gives, so everything downstream (evaluation,
 findings with their cells) works on either. What cannot be found or read becomes a located finding.
@@ -33,7 +33,7 @@ from perfxl.core.indicator import IndicatorInput
 from perfxl.core.labels import ACTUAL, NAME, SCORE, TARGET, WEIGHT
 from perfxl.core.numbers import NotANumber, to_decimal
 from perfxl.core.profile import GRADE_NAMES, Profile
-from perfxl.forms.label_grid import (
+from perfxl.readback.label_grid import (
     FUNDS_COLUMNS,
     FUNDS_ROWS,
     GOAL_LABELS,
@@ -46,7 +46,7 @@ from perfxl.forms.label_grid import (
     label_kind,
     normalise_label,
 )
-from perfxl.forms.label_table import (
+from perfxl.readback.label_table import (
     FormStart,
     SheetLayout,
     Table,
@@ -57,8 +57,8 @@ from perfxl.forms.label_table import (
     stop_row,
     table_at,
 )
-from perfxl.forms.percent_cells import read_row_percentages, shown_number
-from perfxl.forms.reader import ReadForm, is_generated
+from perfxl.readback.percent_cells import read_row_percentages, shown_number
+from perfxl.readback.reader import ReadForm, is_generated
 from perfxl.workbook.base import Book, Ref, cell_text
 
 __all__ = ["find_forms", "normalise_label", "read_labelled_form", "read_labelled_forms"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from perfxl.forms.label_grid import (
+from perfxl.readback.label_grid import (
     HEADER_LABELS,
     INDICATOR_LABELS,
     MAX_LABEL,

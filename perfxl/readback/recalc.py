@@ -4,7 +4,7 @@
    Excel itself behind the 重新计算 button. A form then shows what its formulas give.
 2. Each form is read (generated ones by their names, hand-made ones by their labels), the core computes
    it from its inputs, and every result cell the form shows is compared with the core's
-   (perfxl.forms.agreement): the form's numbers are what perfxl reports, each difference an error.
+   (perfxl.readback.agreement): the form's numbers are what perfxl reports, each difference an error.
 3. Recalculation then writes perfxl's own cells (summary, stamp) and marks the cells with findings.
 
 The same code runs headless on files (perfxl.workbook.xlsx_book) and inside Excel
@@ -22,13 +22,13 @@ from perfxl import __version__
 from perfxl.contract.texts import NOTE_PREFIX
 from perfxl.core.findings import Finding, Level, warning
 from perfxl.core.form import FormResult, evaluate_form
-from perfxl.forms.agreement import agree
-from perfxl.forms.functions import FORM_FUNCTIONS
-from perfxl.forms.reader import ReadForm, is_generated, read_form, read_metadata
+from perfxl.readback.agreement import agree
+from perfxl.readback.functions import FORM_FUNCTIONS
+from perfxl.readback.reader import ReadForm, is_generated, read_form, read_metadata
 from perfxl.workbook.base import Book, Calculation, Ref
 from perfxl.workbook.protection import unprotected
 
-log = logging.getLogger("perfxl.forms")
+log = logging.getLogger("perfxl.readback")
 
 Marker = Callable[[Ref, str | None], None]
 
@@ -98,7 +98,7 @@ def check_book(book: Book, *, write: Callable[[FormOutcome], None] | None = None
         outcomes.append(outcome)
     if outcomes:
         return outcomes
-    from perfxl.forms.labels import forms_on
+    from perfxl.readback.labels import forms_on
 
     for sheet in book.sheet_names():
         try:

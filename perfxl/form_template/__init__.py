@@ -2,6 +2,6 @@
 
 The field vocabulary a template uses is the form contract's (perfxl.contract.fields)."""
 
-from perfxl.template.loader import FormTemplate, TemplateCell, load_template
+from perfxl.form_template.loader import FormTemplate, TemplateCell, load_template
 
 __all__ = ["FormTemplate", "TemplateCell", "load_template"]

@@ -15,9 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perfxl.contract.fields import FIELDS, REQUIRED
 from perfxl.errors import InputError, Problem
+from perfxl.form_template.placeholders import TEXT_FIELDS, PlaceholderError, TextPattern, has_placeholders, parse_text
+from perfxl.form_template.styles import format_properties
 from perfxl.sheetlib.addresses import cell_address
-from perfxl.template.placeholders import TEXT_FIELDS, PlaceholderError, TextPattern, has_placeholders, parse_text
-from perfxl.template.styles import format_properties
 
 FIELD_CELL = re.compile(r"^\s*\{\{\s*([A-Za-z_][\w.]*)\s*\}\}\s*$")
 FORM_SHEET = "自评表"

@@ -27,7 +27,7 @@ from perfxl.core.form import FormResult
 from perfxl.core.grammar import parse_actual, parse_target
 from perfxl.core.labels import ACTUAL, SCORE
 from perfxl.core.numbers import NotANumber, plain, round_half_up, to_decimal
-from perfxl.forms.reader import ReadForm
+from perfxl.readback.reader import ReadForm
 from perfxl.workbook.base import Book, Ref
 
 # Grades as officers write them out in full.
