@@ -81,32 +81,48 @@ def main() -> None:
 
         read = timed("read (perfxl XML reader)", count, read_all)
         sample = paths[: max(1, count // 10)]
-        timed(f"read (openpyxl load, {len(sample)} files)", len(sample),
-              lambda: [openpyxl.load_workbook(p, data_only=True) for p in sample])
-        check = {w: timed(f"perfxl check, {w} worker(s)", count,
-                          lambda w=w: list(run("check", paths, workers=w))) for w in (1, args.workers)}
+        timed(
+            f"read (openpyxl load, {len(sample)} files)",
+            len(sample),
+            lambda: [openpyxl.load_workbook(p, data_only=True) for p in sample],
+        )
+        check = {
+            w: timed(f"perfxl check, {w} worker(s)", count, lambda w=w: list(run("check", paths, workers=w)))
+            for w in (1, args.workers)
+        }
         recalc = {}
         for w in (1, args.workers):
             copy = work / f"recalc-{w}"
             shutil.copytree(forms, copy)
             targets = sorted(copy.glob("*.xlsx"))
-            recalc[w] = timed(f"perfxl recalc, {w} worker(s)", count,
-                              lambda t=targets, w=w: list(run("recalc", t, stamp="基准测试", workers=w)))
+            recalc[w] = timed(
+                f"perfxl recalc, {w} worker(s)",
+                count,
+                lambda t=targets, w=w: list(run("recalc", t, stamp="基准测试", workers=w)),
+            )
         lo_sample = paths[: args.lo_sample]
         out = work / "lo"
         out.mkdir()
         with UnoSession(timeout=600) as office:
             office.recalculate(lo_sample[0], names=False)  # start soffice outside the timing
-            lo = timed(f"LibreOffice recalc + save ({len(lo_sample)} files)", len(lo_sample),
-                       lambda: [office.recalculate(p, names=False, save_as=out / p.name) for p in lo_sample])
+            lo = timed(
+                f"LibreOffice recalc + save ({len(lo_sample)} files)",
+                len(lo_sample),
+                lambda: [office.recalculate(p, names=False, save_as=out / p.name) for p in lo_sample],
+            )
         print("  speed-up over LibreOffice:")
         for w in (1, args.workers):
             print(f"    {w} worker(s): check {lo / check[w]:5.1f}x, recalc {lo / recalc[w]:5.1f}x")
         print(f"    read alone: {lo / read:5.1f}x")
         print("  peak memory of a check (separate processes):")
         for size in (max(1, count // 4), count):
-            probe = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(forms), str(size)], capture_output=True,
-                                   text=True, check=True, cwd=ROOT)
+            probe = subprocess.run(
+                [sys.executable, "-c", MEMORY_PROBE, str(forms), str(size)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
             print(f"    {size:5} forms: {float(probe.stdout.strip()):6.0f} MB")
         print(f"  this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 

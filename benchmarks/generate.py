@@ -41,8 +41,12 @@ def cells_of(path: Path) -> list[tuple[str, list[tuple[int, int, object, object]
     sheets = []
     for ws in formulas.worksheets:
         cached = values[ws.title]
-        cells = [(c.row - 1, c.column - 1, c.value, cached[c.coordinate].value)
-                 for row in ws.iter_rows() for c in row if c.value is not None]
+        cells = [
+            (c.row - 1, c.column - 1, c.value, cached[c.coordinate].value)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        ]
         sheets.append((ws.title, cells))
     return sheets
 
@@ -80,9 +84,11 @@ def main() -> None:
                 written = generate(source, out, mode=mode, workers=workers)
                 seconds = time.perf_counter() - started
                 rate = len(written) / seconds
-                print(f"  generate {mode:6} {workers} worker(s): {seconds:6.2f} s  {rate:6.1f} forms/s"
-                      f"  peak RSS main {peak_mb(resource.RUSAGE_SELF):5.0f} MB,"
-                      f" largest worker {peak_mb(resource.RUSAGE_CHILDREN):5.0f} MB")
+                print(
+                    f"  generate {mode:6} {workers} worker(s): {seconds:6.2f} s  {rate:6.1f} forms/s"
+                    f"  peak RSS main {peak_mb(resource.RUSAGE_SELF):5.0f} MB,"
+                    f" largest worker {peak_mb(resource.RUSAGE_CHILDREN):5.0f} MB"
+                )
             sheets = [cells_of(path) for path in sorted((work / f"{mode}-1").glob("*.xls?"))]
             floor_dir = work / f"floor-{mode}"
             floor_dir.mkdir()

@@ -1,6 +1,6 @@
 """Time LibreOffice: one UNO session over N small forms, and cold ``soffice --convert-to`` calls.
 
-    python benchmarks/libreoffice_session.py [N]
+python benchmarks/libreoffice_session.py [N]
 """
 
 from __future__ import annotations
@@ -60,9 +60,11 @@ def main(count: int) -> None:
             scanned = time.perf_counter()
         closed = time.perf_counter()
         assert all(r.value(f"{SHEET}!等级") for r in results) and not any(e.errors for e in errors)
-        print(f"UNO session: start {ready - started:.2f} s, first form {warm - ready:.2f} s, "
-              f"{count} forms with {len(results[0].names)} names each {(done - warm) / count * 1000:.0f} ms/form, "
-              f"error scan only {(scanned - done) / count * 1000:.0f} ms/form, close {closed - scanned:.2f} s")
+        print(
+            f"UNO session: start {ready - started:.2f} s, first form {warm - ready:.2f} s, "
+            f"{count} forms with {len(results[0].names)} names each {(done - warm) / count * 1000:.0f} ms/form, "
+            f"error scan only {(scanned - done) / count * 1000:.0f} ms/form, close {closed - scanned:.2f} s"
+        )
         for fmt in ("pdf", "xlsx"):
             times = []
             for path in paths[:3]:

@@ -82,8 +82,9 @@ def _big_sheets(path: Path, sheets: int, part_bytes: int) -> None:
 
 
 def _measure(args: list[str]) -> tuple[float, float, int]:
-    line = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
-                          check=True).stdout.split()
+    line = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
+    ).stdout.split()
     return int(line[0]) / 1024, float(line[1]), int(line[2])
 
 
@@ -106,14 +107,18 @@ def main() -> None:
         _big_sheets(too_big, 1, MAX_PART_BYTES + 1024 * 1024)
         files.append(("一张工作表超过上限（应拒绝）", too_big))
         source = work / "list.yaml"
-        source.write_text(yaml.safe_dump(random_list(random.Random(2022), args.forms), allow_unicode=True),
-                          encoding="utf-8")
+        source.write_text(
+            yaml.safe_dump(random_list(random.Random(2022), args.forms), allow_unicode=True), encoding="utf-8"
+        )
         generate(source, work, mode="native", single=f"single-{args.forms}.xlsx")
         files.append((f"--single 工作簿，{args.forms} 张自评表", work / f"single-{args.forms}.xlsx"))
-        print(f"inputs built in {time.perf_counter() - started:.0f} s; part limit {MAX_PART_BYTES / 2**20:.0f} MB, "
-              f"unpacked limit {MAX_UNPACKED_BYTES / 2**20:.0f} MB, aim {AIM_MB} MB peak RSS\n")
-        print(f"{'file':<40} {'size':>9} {'unpacked':>9}  {'command':<7} {'peak RSS':>9} {'of aim':>7} "
-              f"{'time':>7} exit")
+        print(
+            f"inputs built in {time.perf_counter() - started:.0f} s; part limit {MAX_PART_BYTES / 2**20:.0f} MB, "
+            f"unpacked limit {MAX_UNPACKED_BYTES / 2**20:.0f} MB, aim {AIM_MB} MB peak RSS\n"
+        )
+        print(
+            f"{'file':<40} {'size':>9} {'unpacked':>9}  {'command':<7} {'peak RSS':>9} {'of aim':>7} {'time':>7} exit"
+        )
         for label, path in files:
             with zipfile.ZipFile(path) as archive:
                 unpacked = sum(i.file_size for i in archive.infolist())
@@ -123,8 +128,10 @@ def main() -> None:
                     target = work / f"copy-{path.name}"
                     shutil.copy(path, target)
                 peak, seconds, code = _measure(["-m", "perfxl", command, str(target)])
-                print(f"{label:<40} {path.stat().st_size / 2**20:>7.1f}MB {unpacked / 2**20:>7.0f}MB  {command:<7} "
-                      f"{peak:>7.0f}MB {peak / AIM_MB:>6.0%} {seconds:>6.1f}s {code}")
+                print(
+                    f"{label:<40} {path.stat().st_size / 2**20:>7.1f}MB {unpacked / 2**20:>7.0f}MB  {command:<7} "
+                    f"{peak:>7.0f}MB {peak / AIM_MB:>6.0%} {seconds:>6.1f}s {code}"
+                )
     print(f"\nthis process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -14,5 +14,7 @@ MAX_SHEETS = 1100
 
 def part_too_large(name: str, size: int) -> str:
     """The Chinese message for a part beyond the limit, naming both."""
-    return (f"部件 {name} 解压后 {size / 2**20:.0f} MB，超过上限 {MAX_PART_BYTES // 2**20} MB"
-            "（一张自评表的工作表通常不到 1 MB；可删除多余的空行、空列后另存再提交），已拒绝打开")
+    return (
+        f"部件 {name} 解压后 {size / 2**20:.0f} MB，超过上限 {MAX_PART_BYTES // 2**20} MB"
+        "（一张自评表的工作表通常不到 1 MB；可删除多余的空行、空列后另存再提交），已拒绝打开"
+    )

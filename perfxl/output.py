@@ -52,8 +52,9 @@ def atomic_path(target: Path, mode: int | None = None, what: str = "") -> Iterat
     temporary = ""
     try:  # from the temporary file's creation on, whatever interrupts (a second Ctrl-C) removes it
         try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{destination.stem}.", suffix=destination.suffix,
-                                                 dir=destination.parent)
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{destination.stem}.", suffix=destination.suffix, dir=destination.parent
+            )
         except OSError as exc:
             raise cannot_write(target, exc, what) from exc
         os.close(handle)
@@ -123,8 +124,9 @@ def check_writable(path: Path, what: str = "", *, folder: bool = False) -> None:
         raise OutputError(f"{named(path, what).lstrip()}是一个文件，不是文件夹：请给出文件夹。", path, errno.ENOTDIR)
     blocking = file_in_the_way(path / "x" if folder else path)
     if blocking is not None:
-        raise OutputError(f"无法写入{named(path, what)}：「{blocking}」是文件，不是文件夹。请换一个路径。",
-                          path, errno.ENOTDIR)
+        raise OutputError(
+            f"无法写入{named(path, what)}：「{blocking}」是文件，不是文件夹。请换一个路径。", path, errno.ENOTDIR
+        )
     existing = path if folder else path.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -144,8 +146,9 @@ def _install(temporary: Path, destination: Path, mode: int | None) -> None:
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(destination))
     if status is not None and not stat.S_ISREG(status.st_mode):  # a device or pipe (-o /dev/null): never replaced
-        raise OutputError(f"「{destination}」不是普通文件（是设备或管道），不能写入：请给出一个文件名。", destination,
-                          errno.EINVAL)
+        raise OutputError(
+            f"「{destination}」不是普通文件（是设备或管道），不能写入：请给出一个文件名。", destination, errno.EINVAL
+        )
     if status is not None and status.st_nlink > 1:
         _copy_in_place(temporary, destination)
         return
@@ -165,8 +168,9 @@ def _copy_in_place(temporary: Path, destination: Path) -> None:
     that fails too (or the machine stops) does the backup stay, and the message says where it is.
     """
     _sync(temporary)
-    handle, backup_name = tempfile.mkstemp(prefix=f".{destination.stem}.", suffix=destination.suffix,
-                                           dir=destination.parent)
+    handle, backup_name = tempfile.mkstemp(
+        prefix=f".{destination.stem}.", suffix=destination.suffix, dir=destination.parent
+    )
     os.close(handle)
     backup = Path(backup_name)
     try:
@@ -183,8 +187,9 @@ def _copy_in_place(temporary: Path, destination: Path) -> None:
         except OSError:
             error = os_error_in(exc) or OSError(errno.EIO, "")
             failed = cannot_write(destination, error)
-            raise OutputError(f"{failed}原内容已保存在「{backup}」，请把它复制回原文件。", destination,
-                              error.errno) from exc
+            raise OutputError(
+                f"{failed}原内容已保存在「{backup}」，请把它复制回原文件。", destination, error.errno
+            ) from exc
         backup.unlink(missing_ok=True)
         raise
     backup.unlink(missing_ok=True)
@@ -211,8 +216,9 @@ def creation_time() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def unique_name(base: str, taken: set[str], numbered: Callable[[int], str],
-                key: Callable[[str], str] = str.lower) -> str:
+def unique_name(
+    base: str, taken: set[str], numbered: Callable[[int], str], key: Callable[[str], str] = str.lower
+) -> str:
     """``base``, or ``numbered(2)``, ``numbered(3)``… until no name in ``taken`` is the same.
 
     ``taken`` holds names as ``key`` gives them (lower case: how Windows compares file names); the name

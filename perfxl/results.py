@@ -55,8 +55,11 @@ def field_label(field: str, form: FormInput | None = None) -> str:
 def finding_to_dict(finding: Finding, form: FormInput | None = None) -> dict[str, object]:
     """A finding as JSON: ``field`` the path (stable, for programs), ``label`` its Chinese name."""
     data: dict[str, object] = {
-        "level": finding.level.value, "code": finding.code, "field": finding.field,
-        "label": field_label(finding.field, form), "message": finding.message,
+        "level": finding.level.value,
+        "code": finding.code,
+        "field": finding.field,
+        "label": field_label(finding.field, form),
+        "message": finding.message,
     }
     if finding.cell is not None:
         data["cell"] = finding.cell

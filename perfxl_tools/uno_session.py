@@ -178,8 +178,12 @@ class UnoSession:
     # -- lifecycle ------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return (self._worker is not None and self._worker.poll() is None
-                and self._soffice is not None and self._soffice.poll() is None)
+        return (
+            self._worker is not None
+            and self._worker.poll() is None
+            and self._soffice is not None
+            and self._soffice.poll() is None
+        )
 
     def start(self) -> UnoSession:
         if self.running:
@@ -192,15 +196,26 @@ class UnoSession:
         self._installation = installation
         with (installation.path / "soffice.log").open("wb") as soffice_log:
             self._soffice = subprocess.Popen(
-                [*installation.soffice_args(), f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"], env=env,
-                stdin=subprocess.DEVNULL, stdout=soffice_log, stderr=subprocess.STDOUT, start_new_session=True)
+                [*installation.soffice_args(), f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=soffice_log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         worker_env = {k: v for k, v in env.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
         worker_env["PYTHONIOENCODING"] = "utf-8"
         with (installation.path / "worker.log").open("wb") as worker_log:
             self._worker = subprocess.Popen(
-                [str(uno_python), str(WORKER), pipe, str(self.startup_timeout)], env=worker_env,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=worker_log, text=True, encoding="utf-8",
-                start_new_session=True)
+                [str(uno_python), str(WORKER), pipe, str(self.startup_timeout)],
+                env=worker_env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=worker_log,
+                text=True,
+                encoding="utf-8",
+                start_new_session=True,
+            )
         self._finalizer = weakref.finalize(self, _kill_all, self._worker, self._soffice, installation)
         self._replies = queue.Queue()
         threading.Thread(target=_pump, args=(self._worker.stdout, self._replies), daemon=True).start()
@@ -225,19 +240,36 @@ class UnoSession:
     def __enter__(self) -> UnoSession:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     # -- requests -------------------------------------------------------------------------------
-    def recalculate(self, path: str | os.PathLike[str], *, set: Mapping[str, CellInput] | None = None,
-                    names: bool = True, cells: Sequence[str] = (), errors: bool = False,
-                    save_as: str | os.PathLike[str] | None = None,
-                    rows: Sequence[tuple[str, int, int]] = ()) -> WorkbookResult:
+    def recalculate(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        set: Mapping[str, CellInput] | None = None,
+        names: bool = True,
+        cells: Sequence[str] = (),
+        errors: bool = False,
+        save_as: str | os.PathLike[str] | None = None,
+        rows: Sequence[tuple[str, int, int]] = (),
+    ) -> WorkbookResult:
         """Load ``path`` hidden, insert/delete rows, set cells, ``calculateAll()``, read, (store a copy,) close
         without saving."""
-        return self.process(WorkbookRequest(Path(path), dict(set or {}), names, tuple(cells), errors,
-                                            Path(save_as) if save_as is not None else None, tuple(rows)))
+        return self.process(
+            WorkbookRequest(
+                Path(path),
+                dict(set or {}),
+                names,
+                tuple(cells),
+                errors,
+                Path(save_as) if save_as is not None else None,
+                tuple(rows),
+            )
+        )
 
     def error_cells(self, path: str | os.PathLike[str]) -> list[CellError]:
         """Every cell whose formula gives an error (#VALUE!, #NAME?, #REF!, Err:502 …) after recalculation."""
@@ -249,20 +281,30 @@ class UnoSession:
         if not path.is_file():
             raise LibreOfficeError(f"文件不存在：{path}")
         self.start()
-        message = {"op": "process", "path": str(path), "set": dict(request.set), "names": request.names,
-                   "cells": list(request.cells), "errors": request.errors, "macros": self.macros,
-                   "save_as": str(request.save_as.resolve()) if request.save_as else None,
-                   "rows": [list(r) for r in request.rows]}
+        message = {
+            "op": "process",
+            "path": str(path),
+            "set": dict(request.set),
+            "names": request.names,
+            "cells": list(request.cells),
+            "errors": request.errors,
+            "macros": self.macros,
+            "save_as": str(request.save_as.resolve()) if request.save_as else None,
+            "rows": [list(r) for r in request.rows],
+        }
         self._send(message)
         reply = self._receive(self.timeout, f"处理 {path.name}")
         if not reply.get("ok"):
             raise LibreOfficeError(f"{path.name}：{reply.get('error')}")
         return WorkbookResult(
-            path=path, sheets=list(reply["sheets"]),
-            names={k: _grid(v) for k, v in reply["names"].items()}, other_names=dict(reply["other_names"]),
+            path=path,
+            sheets=list(reply["sheets"]),
+            names={k: _grid(v) for k, v in reply["names"].items()},
+            other_names=dict(reply["other_names"]),
             cells={k: _grid(v) for k, v in reply["cells"].items()},
             errors=None if reply["errors"] is None else [CellError(**e) for e in reply["errors"]],
-            seconds=float(reply["seconds"]))
+            seconds=float(reply["seconds"]),
+        )
 
     def inspect_macros(self, path: str | os.PathLike[str], *, run: Sequence[str] = ()) -> MacroReport:
         """Load ``path`` with macros allowed (whatever ``macros`` says), list its Basic/VBA modules, sheet code
@@ -276,13 +318,21 @@ class UnoSession:
         reply = self._receive(self.timeout, f"检查 {path.name} 的宏")
         if not reply.get("ok"):
             raise LibreOfficeError(f"{path.name}：{reply.get('error')}")
-        controls = [FormControl(sheet["name"], control["name"], control["label"],
-                                [event["script"] for event in control["events"]])
-                    for sheet in reply["sheets"] for control in sheet["controls"]]
+        controls = [
+            FormControl(
+                sheet["name"], control["name"], control["label"], [event["script"] for event in control["events"]]
+            )
+            for sheet in reply["sheets"]
+            for control in sheet["controls"]
+        ]
         return MacroReport(
-            path=path, vba_mode=bool(reply["vba_mode"]), modules=reply["modules"],
-            code_names={sheet["name"]: sheet["code_name"] for sheet in reply["sheets"]}, controls=controls,
-            results={k: ErrorValue(v["error"]) if isinstance(v, dict) else v for k, v in reply["results"].items()})
+            path=path,
+            vba_mode=bool(reply["vba_mode"]),
+            modules=reply["modules"],
+            code_names={sheet["name"]: sheet["code_name"] for sheet in reply["sheets"]},
+            controls=controls,
+            results={k: ErrorValue(v["error"]) if isinstance(v, dict) else v for k, v in reply["results"].items()},
+        )
 
     def process_many(self, requests: Iterable[WorkbookRequest]) -> list[WorkbookResult]:
         return [self.process(r) for r in requests]
@@ -368,8 +418,9 @@ def _grid(rows: list[list[object]]) -> Grid:
     return [[_value(v) for v in row] for row in rows]
 
 
-def recalculate_and_read(paths: Iterable[str | os.PathLike[str] | WorkbookRequest], *,
-                         timeout: float = 60.0, macros: bool = False) -> list[WorkbookResult]:
+def recalculate_and_read(
+    paths: Iterable[str | os.PathLike[str] | WorkbookRequest], *, timeout: float = 60.0, macros: bool = False
+) -> list[WorkbookResult]:
     """Recalculate and read many workbooks in one soffice session (names by default; see WorkbookRequest)."""
     requests = [p if isinstance(p, WorkbookRequest) else WorkbookRequest(Path(p)) for p in paths]
     with UnoSession(timeout=timeout, macros=macros) as session:

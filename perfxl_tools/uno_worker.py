@@ -32,8 +32,10 @@ FORMULA_RESULT_ERROR = 4  # com.sun.star.sheet.FormulaResult.ERROR
 MACRO_NEVER, MACRO_ALWAYS_NO_WARN = 0, 4  # com.sun.star.document.MacroExecMode
 UPDATE_NONE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 # The content of a named range as LibreOffice writes it: $Sheet.$A$1 or $'My Sheet'.$A$1:$B$7
-NAMED_CONTENT = re.compile(r"^\$?(?P<sheet>'(?:[^']|'')*'|[^.'$][^.']*)\.\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
-                           r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$")
+NAMED_CONTENT = re.compile(
+    r"^\$?(?P<sheet>'(?:[^']|'')*'|[^.'$][^.']*)\.\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
+    r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$"
+)
 CELL_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?$")
 FILTERS = {"xlsx": "Calc Office Open XML", "xlsm": "Calc Office Open XML", "ods": "calc8", "pdf": "calc_pdf_Export"}
 
@@ -149,8 +151,15 @@ class Workbook:
                         cell = sheet.getCellByPosition(c, r)
                         text = cell.getString()
                         rows[r][c] = {"error": text}
-                        errors.append({"sheet": self.sheet_names[index], "cell": f"{column_letters(c)}{r + 1}",
-                                       "error": text, "code": cell.getError(), "formula": cell.getFormula()})
+                        errors.append(
+                            {
+                                "sheet": self.sheet_names[index],
+                                "cell": f"{column_letters(c)}{r + 1}",
+                                "error": text,
+                                "code": cell.getError(),
+                                "formula": cell.getFormula(),
+                            }
+                        )
             self._grids[index] = (rows, errors)
         return self._grids[index]
 
@@ -236,8 +245,11 @@ class Worker:
         macros = MACRO_ALWAYS_NO_WARN if request.get("macros") else MACRO_NEVER
         started = time.monotonic()
         doc = self.desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(path), "_blank", 0,
-            (prop("Hidden", True), prop("MacroExecutionMode", macros), prop("UpdateDocMode", UPDATE_NONE)))
+            uno.systemPathToFileUrl(path),
+            "_blank",
+            0,
+            (prop("Hidden", True), prop("MacroExecutionMode", macros), prop("UpdateDocMode", UPDATE_NONE)),
+        )
         if doc is None:
             raise RuntimeError(f"LibreOffice 无法打开文件：{path}")
         try:
@@ -256,8 +268,14 @@ class Worker:
             for ref, value in (request.get("set") or {}).items():
                 book.set(ref, value)
             doc.calculateAll()
-            answer = {"ok": True, "sheets": book.sheet_names, "names": {}, "other_names": {}, "cells": {},
-                      "errors": None}
+            answer = {
+                "ok": True,
+                "sheets": book.sheet_names,
+                "names": {},
+                "other_names": {},
+                "cells": {},
+                "errors": None,
+            }
             if request.get("names", True):
                 answer["names"], answer["other_names"] = book.names()
             for ref in request.get("cells") or []:
@@ -278,9 +296,15 @@ class Worker:
     def macros(self, request):
         path = request["path"]
         doc = self.desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(path), "_blank", 0,
-            (prop("Hidden", True), prop("MacroExecutionMode", MACRO_ALWAYS_NO_WARN),
-             prop("UpdateDocMode", UPDATE_NONE)))
+            uno.systemPathToFileUrl(path),
+            "_blank",
+            0,
+            (
+                prop("Hidden", True),
+                prop("MacroExecutionMode", MACRO_ALWAYS_NO_WARN),
+                prop("UpdateDocMode", UPDATE_NONE),
+            ),
+        )
         if doc is None:
             raise RuntimeError(f"LibreOffice 无法打开文件：{path}")
         try:
@@ -290,13 +314,19 @@ class Worker:
                 libraries.loadLibrary(library)
                 container = libraries.getByName(library)
                 modules[library] = {name: container.getByName(name) for name in container.ElementNames}
-            answer = {"ok": True, "vba_mode": bool(libraries.VBACompatibilityMode), "modules": modules,
-                      "sheets": [], "results": {}}
+            answer = {
+                "ok": True,
+                "vba_mode": bool(libraries.VBACompatibilityMode),
+                "modules": modules,
+                "sheets": [],
+                "results": {},
+            }
             sheets = doc.Sheets
             for index in range(sheets.Count):
                 sheet = sheets.getByIndex(index)
-                answer["sheets"].append({"name": sheet.Name, "code_name": sheet.CodeName,
-                                         "controls": self.controls(sheet)})
+                answer["sheets"].append(
+                    {"name": sheet.Name, "code_name": sheet.CodeName, "controls": self.controls(sheet)}
+                )
             provider = doc.getScriptProvider()
             for macro in request.get("run") or []:
                 url = f"vnd.sun.star.script:{macro}?language=Basic&location=document"
@@ -321,13 +351,21 @@ class Worker:
             for c in range(form.Count):
                 control = form.getByIndex(c)
                 info = control.getPropertySetInfo()
-                found.append({
-                    "name": control.Name,
-                    "label": control.getPropertyValue("Label") if info.hasPropertyByName("Label") else None,
-                    "events": [{"listener": event.ListenerType, "method": event.EventMethod,
-                                "type": event.ScriptType, "script": event.ScriptCode}
-                               for event in form.getScriptEvents(c)],
-                })
+                found.append(
+                    {
+                        "name": control.Name,
+                        "label": control.getPropertyValue("Label") if info.hasPropertyByName("Label") else None,
+                        "events": [
+                            {
+                                "listener": event.ListenerType,
+                                "method": event.EventMethod,
+                                "type": event.ScriptType,
+                                "script": event.ScriptCode,
+                            }
+                            for event in form.getScriptEvents(c)
+                        ],
+                    }
+                )
         return found
 
     def quit(self):

@@ -105,16 +105,33 @@ def build(path: Path) -> None:
     # Indicator table: header row 12, band row 13 (repeated once per indicator).
     ws.set_row(11, 28)
     ws.merge_range("A12:A13", "绩效指标", label)
-    headings = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                "偏差原因分析及改进措施")
+    headings = (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    )
     for col, heading in zip("BCDEFGHI", headings, strict=True):
         ws.write(f"{col}12", heading, label)
     ws.write("J12", "规则得分", helper)
     ws.write("K12", "检查结果（不打印）", helper)
     ws.set_row(12, 20)
-    band = (("B", "level1", centre), ("C", "level2", centre), ("D", "name", text), ("E", "target", centre),
-            ("F", "actual", centre), ("G", "weight", number), ("H", "score", number), ("I", "reason", text),
-            ("J", "rule_score", helper), ("K", "check", helper))
+    band = (
+        ("B", "level1", centre),
+        ("C", "level2", centre),
+        ("D", "name", text),
+        ("E", "target", centre),
+        ("F", "actual", centre),
+        ("G", "weight", number),
+        ("H", "score", number),
+        ("I", "reason", text),
+        ("J", "rule_score", helper),
+        ("K", "check", helper),
+    )
     for col, field, fmt in band:
         ws.write(f"{col}13", f"{{{{ row.{field} }}}}", fmt)
 

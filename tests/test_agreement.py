@@ -48,7 +48,7 @@ def _form(tmp_path: Path, mode: str = "native", **cells: object) -> Path:
 
 
 def _errors(path: Path) -> tuple[object, dict[str, list[str]]]:
-    form, = check_file(path, path.name).forms
+    (form,) = check_file(path, path.name).forms
     errors: dict[str, list[str]] = {}
     for finding in form.findings:
         if finding.level is Level.ERROR:
@@ -92,7 +92,7 @@ def test_the_issues_example_a_form_with_a_blank_total_is_never_reported_with_one
     path = _form(tmp_path, F19="97%", F28="较顺利", E7="588,865")
     run = perfxl("check", str(path), "--json")
     assert run.returncode == 1, run.stdout + run.stderr
-    data, = json.loads(run.stdout)["forms"]
+    (data,) = json.loads(run.stdout)["forms"]
     assert data["total"] is None and data["grade"] is None
     outcome = recalc_file(path, path.name, stamp=None)
     with XlsxBook(path) as book:  # the recalculated file shows what the check reported
@@ -139,7 +139,8 @@ def test_a_cleared_execution_figure_is_an_error_on_its_cell(tmp_path: Path, mode
 def test_a_cleared_budget_is_an_error_on_its_cell(tmp_path: Path) -> None:
     _, errors = _errors(_form(tmp_path, D7=None))  # locked in the form, but any tool can clear it
     assert errors[f"{SHEET}!D7"] == [
-        "annual_missing: 未填写当年财政拨款的全年预算数，执行率、预算执行率得分和总分将不正确"]
+        "annual_missing: 未填写当年财政拨款的全年预算数，执行率、预算执行率得分和总分将不正确"
+    ]
 
 
 def test_a_cleared_actual_is_an_error_once_the_form_is_filled(tmp_path: Path) -> None:
@@ -172,7 +173,11 @@ def test_a_hand_made_form_with_right_typed_results_passes(tmp_path: Path) -> Non
     form, errors = _errors(_handmade(tmp_path))
     assert errors == {}
     assert (form.result.rate, form.result.budget_score, form.result.total, form.result.grade) == (
-        Decimal("0.5958"), Decimal("5.96"), Decimal("89.96"), "良")
+        Decimal("0.5958"),
+        Decimal("5.96"),
+        Decimal("89.96"),
+        "良",
+    )
 
 
 @pytest.mark.slow
@@ -216,10 +221,21 @@ def test_a_blank_typed_result_is_an_error(tmp_path: Path) -> None:
     assert errors[f"{SHEET}!H35"] == ["result_differs: 总分未填写，按表中数据计算应为「89.96」"]
 
 
-@pytest.mark.parametrize(("code", "decimals"), [
-    ("General", None), ("0", 0), ("0.00", 2), ("0.00%", 4), ("0.0%", 3), ("#,##0.00", 2), ('0.00"分"', 2),
-    ("0%", 2), ("@", None), ("0.00;[Red]-0.00", 2),
-])
+@pytest.mark.parametrize(
+    ("code", "decimals"),
+    [
+        ("General", None),
+        ("0", 0),
+        ("0.00", 2),
+        ("0.00%", 4),
+        ("0.0%", 3),
+        ("#,##0.00", 2),
+        ('0.00"分"', 2),
+        ("0%", 2),
+        ("@", None),
+        ("0.00;[Red]-0.00", 2),
+    ],
+)
 def test_displayed_decimals(code: str, decimals: int | None) -> None:
     assert displayed_decimals(code) == decimals
 

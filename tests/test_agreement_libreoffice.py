@@ -50,7 +50,7 @@ def _generated(folder: Path, seed: int) -> Path:
         source = folder / "list.yaml"
         data = random_list(random.Random(seed), 3)
         source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    path, = generate(source, folder, mode="native", single="forms.xlsx")
+    (path,) = generate(source, folder, mode="native", single="forms.xlsx")
     return path
 
 
@@ -72,7 +72,8 @@ def test_recalculated_forms_hold_what_their_formulas_give(office: UnoSession, tm
                 continue
             values = [v for row in recomputed.names[f"{sheet}!{name}"] for v in row]
             assert [plain(v) for v in cached][: len(values)] == [plain(v) for v in values], (
-                f"{sheet}!{name} after {where}")
+                f"{sheet}!{name} after {where}"
+            )
             compared += len(values)
     assert compared > 10
 
@@ -85,7 +86,8 @@ def test_recalculated_forms_hold_what_their_formulas_give(office: UnoSession, tm
                 if computed.score != shown.score:
                     row = form.read.rows[index]["row.name"].min_row
                     assert any(_in_row(f.cell, row) or f.field.startswith(f"indicators[{index}]") for f in errors), (
-                        f"{form.sheet} row {row}: perfxl {computed.score}, form {shown.score}, after {where}")
+                        f"{form.sheet} row {row}: perfxl {computed.score}, form {shown.score}, after {where}"
+                    )
             if core.total != form.result.total:
                 assert errors, f"{form.sheet}: perfxl {core.total}, form {form.result.total}, after {where}"
 

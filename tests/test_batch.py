@@ -99,8 +99,9 @@ def test_recalc_preserves_every_part_and_everything_in_the_sheet(returned: Path,
 def test_check_on_returned_forms_gives_the_totals_of_the_list(returned: Path, seed_expected: dict) -> None:
     import json
 
-    from_list = {f["project"]: f["total"] for f in json.loads(perfxl("check", bundled_example(), "--json").stdout)[
-        "forms"]}
+    from_list = {
+        f["project"]: f["total"] for f in json.loads(perfxl("check", bundled_example(), "--json").stdout)["forms"]
+    }
     run = perfxl("check", str(returned), "--json")
     assert run.returncode == 1, run.stderr  # each project is there twice: as a udf and as a native form
     forms = json.loads(run.stdout)["forms"]
@@ -128,8 +129,15 @@ def _bad_files(folder: Path, good: Path) -> dict[str, str]:
     with zipfile.ZipFile(folder / "文档.xlsx", "w") as word:
         word.writestr("word/document.xml", "<document/>")
     (folder / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
-    return {"损坏.xlsx": "损坏", "不是表格.xlsx": "不是 Excel 工作簿", "有密码.xlsx": "加密", "过大.xlsx": "过大",
-            "压缩炸弹.xlsx": "压缩炸弹", "文档.xlsx": "不是 Excel 工作簿", "旧格式.xls": "旧版 .xls"}
+    return {
+        "损坏.xlsx": "损坏",
+        "不是表格.xlsx": "不是 Excel 工作簿",
+        "有密码.xlsx": "加密",
+        "过大.xlsx": "过大",
+        "压缩炸弹.xlsx": "压缩炸弹",
+        "文档.xlsx": "不是 Excel 工作簿",
+        "旧格式.xls": "旧版 .xls",
+    }
 
 
 def test_a_batch_with_bad_files_reports_them_and_goes_on(returned: Path, tmp_path: Path) -> None:
@@ -179,13 +187,18 @@ def test_pdf_exports_every_form_and_reports_a_bad_file(returned: Path, tmp_path:
     assert "已导出 4 个 PDF" in run.stdout and "坏文件.xlsx" in run.stdout
     assert {p: p.read_bytes() for p in folder.rglob("*.xls?")} == before  # recalculated in copies only
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
-    assert [p.name for p in pdfs] == ["2022_业务工作经历.pdf", "2022_业务工作经历（2）.pdf", "2022_鉴定考务经费.pdf",
-                                      "2022_鉴定考务经费（2）.pdf"]
+    assert [p.name for p in pdfs] == [
+        "2022_业务工作经历.pdf",
+        "2022_业务工作经历（2）.pdf",
+        "2022_鉴定考务经费.pdf",
+        "2022_鉴定考务经费（2）.pdf",
+    ]
     for pdf in pdfs:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert "Pages:           1" in info and "841.89" in info
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "财政项目支出绩效自评表" in text
         assert "#NAME?" not in text and "#VALUE!" not in text
         assert ("89.96" in text) != ("92.57" in text)
@@ -203,11 +216,14 @@ def test_rows_inserted_and_deleted_by_an_officer(tmp_path: Path, returned: Path)
     with UnoSession() as office:
         # Two rows inserted inside the table (one filled in as a new indicator, one left empty), and
         # the row of 业务印刷工作完成率 (row 14) deleted.
-        office.recalculate(returned / "native" / "2022_业务工作经历.xlsx", names=False, save_as=edited,
-                           rows=[(sheet, 20, 2), (sheet, 14, -1)],
-                           set={f"{sheet}!D19": "新增指标", f"{sheet}!E19": ">=1次", f"{sheet}!F19": 1,
-                                f"{sheet}!G19": 10})
-    form, = check_file(edited, edited.name).forms
+        office.recalculate(
+            returned / "native" / "2022_业务工作经历.xlsx",
+            names=False,
+            save_as=edited,
+            rows=[(sheet, 20, 2), (sheet, 14, -1)],
+            set={f"{sheet}!D19": "新增指标", f"{sheet}!E19": ">=1次", f"{sheet}!F19": 1, f"{sheet}!G19": 10},
+        )
+    (form,) = check_file(edited, edited.name).forms
     names = [row.name for row in form.result.form.indicators]
     assert len(names) == 22 and "新增指标" in names and "业务印刷工作完成率" not in names
     codes = {(f.code, f.cell) for f in form.findings}

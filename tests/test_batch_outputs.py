@@ -37,8 +37,23 @@ HR, JD, CZ = "上海市人力资源和社会保障局", "上海市职业技能�
 JY, XX = "上海市就业促进中心", "上海市财政局信息中心"
 # Where the test puts each indicator field of a finding (a form's 三级指标 start on row 14).
 FIELD_COLUMNS = {"target": "E", "actual": "F", "weight": "G", "score": "H", "reason": "I"}
-SUMMARY_HEADER = ["序号", "主管部门", "实施单位", "项目名称", "全年预算数（元）", "全年执行数（元）", "执行率",
-                  "预算执行率得分", "总分", "等级", "未达成指标数", "错误", "警告", "文件", "工作表"]
+SUMMARY_HEADER = [
+    "序号",
+    "主管部门",
+    "实施单位",
+    "项目名称",
+    "全年预算数（元）",
+    "全年执行数（元）",
+    "执行率",
+    "预算执行率得分",
+    "总分",
+    "等级",
+    "未达成指标数",
+    "错误",
+    "警告",
+    "文件",
+    "工作表",
+]
 
 
 def locate(finding: Finding, sheet: str) -> Finding:
@@ -65,14 +80,24 @@ def forms() -> list[CheckedForm]:
     seed = load_project_list(bundled_example())
     work, exams = seed.forms  # 业务工作经历 89.96 良, 鉴定考务经费 92.57 优
     profile = seed.profile
-    with_error = dataclasses.replace(work, name="职业技能竞赛经费",
-                                     indicators=change_row(work, "课题报告完成情况", reason=""))
-    without_total = dataclasses.replace(exams, name="技能人才评价经费",
-                                        indicators=change_row(exams, "命题组卷完成及时性", actual=None))
+    with_error = dataclasses.replace(
+        work, name="职业技能竞赛经费", indicators=change_row(work, "课题报告完成情况", reason="")
+    )
+    without_total = dataclasses.replace(
+        exams, name="技能人才评价经费", indicators=change_row(exams, "命题组卷完成及时性", actual=None)
+    )
     employment = dataclasses.replace(work, unit=JY, name="就业服务经费")
-    over_budget = dataclasses.replace(exams, department=CZ, unit=XX, name="财政信息系统运维", funds=Funds(
-        fiscal=FundsRow(Decimal(1000000), Decimal(1000000), Decimal("1050000.50")),
-        carryover=FundsRow(Decimal(0), Decimal(0)), other=FundsRow(Decimal(0), Decimal(0))))
+    over_budget = dataclasses.replace(
+        exams,
+        department=CZ,
+        unit=XX,
+        name="财政信息系统运维",
+        funds=Funds(
+            fiscal=FundsRow(Decimal(1000000), Decimal(1000000), Decimal("1050000.50")),
+            carryover=FundsRow(Decimal(0), Decimal(0)),
+            other=FundsRow(Decimal(0), Decimal(0)),
+        ),
+    )
     return [
         checked(without_total, profile, "2022_技能人才评价经费.xlsx", "技能人才评价经费"),
         checked(work, profile, "2022_业务工作经历.xlsx", "业务工作经历"),
@@ -83,8 +108,10 @@ def forms() -> list[CheckedForm]:
     ]
 
 
-PROBLEMS = [FileProblem("损坏的文件.xlsx", "文件已损坏，无法打开"),
-            FileProblem("2022_空白.xlsx", "文件中没有找到自评表")]
+PROBLEMS = [
+    FileProblem("损坏的文件.xlsx", "文件已损坏，无法打开"),
+    FileProblem("2022_空白.xlsx", "文件中没有找到自评表"),
+]
 # 部门, 单位, 项目 in summary order: pinyin (财 cai < 人 ren; 就 jiu < 职 zhi), then 总分 descending, no 总分 last.
 ORDER = [
     (CZ, XX, "财政信息系统运维"),  # 96.00: 鉴定考务经费 with a full budget score
@@ -202,20 +229,31 @@ def test_summary_without_year_or_forms(tmp_path: Path) -> None:
 
 def chart_parts(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as package:
-        names = sorted((n for n in package.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)),
-                       key=lambda n: int(re.findall(r"\d+", n)[0]))
+        names = sorted(
+            (n for n in package.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)),
+            key=lambda n: int(re.findall(r"\d+", n)[0]),
+        )
         return [package.read(n).decode("utf-8") for n in names]
 
 
 def test_charts_reference_the_summary_ranges(books) -> None:
     charts = chart_parts(books[0])
     assert len(charts) == 3
-    described = [(re.findall(r'<c:barDir val="(\w+)"/>', xml), re.findall(r"<c:f>(.*?)</c:f>", xml),
-                  re.findall(r"<a:t>(.*?)</a:t>", xml)) for xml in charts]
+    described = [
+        (
+            re.findall(r'<c:barDir val="(\w+)"/>', xml),
+            re.findall(r"<c:f>(.*?)</c:f>", xml),
+            re.findall(r"<a:t>(.*?)</a:t>", xml),
+        )
+        for xml in charts
+    ]
     assert described[0] == (["col"], ["图表!$A$3:$A$6", "图表!$B$3:$B$6"], ["等级分布", "等级", "项目数"])
     assert described[1] == (["bar"], ["汇总表!$D$4:$D$9", "汇总表!$I$4:$I$9"], ["各项目总分", "项目名称", "总分"])
-    assert described[2] == (["bar"], ["汇总表!$D$4:$D$9", "汇总表!$G$4:$G$9"],
-                            ["各项目预算执行率", "项目名称", "执行率"])
+    assert described[2] == (
+        ["bar"],
+        ["汇总表!$D$4:$D$9", "汇总表!$G$4:$G$9"],
+        ["各项目预算执行率", "项目名称", "执行率"],
+    )
     with zipfile.ZipFile(books[0]) as package:
         drawing_rels = package.read("xl/worksheets/_rels/sheet3.xml.rels").decode()
     assert "drawing" in drawing_rels  # the charts sit on the second sheet, 图表
@@ -225,7 +263,9 @@ def test_grade_table_counts_with_formulas(books) -> None:
     formulas = openpyxl.load_workbook(books[0])["图表"]
     cached = openpyxl.load_workbook(books[0], data_only=True)["图表"]
     assert [[c.value for c in row] for row in formulas["A2:B3"]] == [
-        ["等级", "项目数"], ["优", "=COUNTIF('汇总表'!$J$4:$J$9,\"优\")"]]
+        ["等级", "项目数"],
+        ["优", "=COUNTIF('汇总表'!$J$4:$J$9,\"优\")"],
+    ]
     assert [[c.value for c in row] for row in cached["A3:B6"]] == [["优", 2], ["良", 3], ["中", 0], ["差", 0]]
 
 
@@ -235,8 +275,12 @@ def test_grade_table_counts_with_formulas(books) -> None:
 def expected_problems(forms: list[CheckedForm], levels: set[Level]) -> list[tuple]:
     """(文件, 工作表, 项目, 级别, 单元格, 说明) by file, sheet and severity, findings in form order within that."""
     order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
-    rows = [(f.source, f.sheet, f.project, x.level.label, (x.cell or "").split("!")[-1], x.message, order[x.level])
-            for f in forms for x in f.findings if x.level in levels]
+    rows = [
+        (f.source, f.sheet, f.project, x.level.label, (x.cell or "").split("!")[-1], x.message, order[x.level])
+        for f in forms
+        for x in f.findings
+        if x.level in levels
+    ]
     rows += [(p.source, "", "", "错误", "", p.message, 0) for p in PROBLEMS]
     rows.sort(key=lambda r: (r[0].encode("gb18030"), r[1].encode("gb18030"), r[6]))
     return [r[:6] for r in rows]
@@ -257,7 +301,8 @@ def test_problem_list_rows(books, forms) -> None:
     assert contest[0][5:] == ["I19", "指标「课题报告完成情况」得分低于分值，须填写偏差原因分析及改进措施"]
     assert [r[1:7] for r in rows if r[1] in {"2022_空白.xlsx", "损坏的文件.xlsx"}] == [
         ["2022_空白.xlsx", None, None, "错误", None, "文件中没有找到自评表"],
-        ["损坏的文件.xlsx", None, None, "错误", None, "文件已损坏，无法打开"]]
+        ["损坏的文件.xlsx", None, None, "错误", None, "文件已损坏，无法打开"],
+    ]
     assert sheet["A2"].value == "共 14 项：错误 4 项，警告 10 项"
 
 
@@ -266,7 +311,7 @@ def test_problem_list_format(books) -> None:
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:G17"
     assert sheet["G4"].alignment.wrap_text
     rules = {str(r.sqref): r.rules for r in sheet.conditional_formatting}
-    (rules_range, level_rules), = rules.items()
+    ((rules_range, level_rules),) = rules.items()
     assert rules_range == "A4:G17"
     fills = {rule.formula[0]: rule.dxf.fill.bgColor.rgb for rule in level_rules}
     assert fills == {'$E4="错误"': "FFFFC7CE", '$E4="警告"': "FFFFEB9C"}
@@ -298,7 +343,7 @@ def test_report_sheets_and_overview(books, forms) -> None:
     rows = rows_of(overview, 4, 7)
     assert [r[:4] for r in rows[:3]] == [[1, XX, XX, 1], [2, JY, JY, 1], [3, JD, JD, 4]]
     assert rows[3] == ["合计", "共 3 个实施单位", None, "=SUM($D$4:$D$6)", "=SUM($E$4:$E$6)", "=SUM($F$4:$F$6)"]
-    assert rows[2][4] == f'=COUNTIF(\'{JD}\'!$D$4:$D$11,"错误")'
+    assert rows[2][4] == f"=COUNTIF('{JD}'!$D$4:$D$11,\"错误\")"
     assert overview["B4"].hyperlink.location == f"'{XX}'!A1"
     cached = rows_of(openpyxl.load_workbook(books[1], data_only=True)["总览"], 4, 7)
     assert [r[3:] for r in cached] == [[1, 0, 2], [1, 0, 2], [4, 2, 6], [6, 2, 10]]
@@ -313,8 +358,16 @@ def test_report_unit_sheet_lists_the_units_problems(books, forms) -> None:
     expected = [(e[0], e[2], e[3], e[4], e[5]) for e in expected_problems(ours, {Level.ERROR, Level.WARNING}) if e[2]]
     assert [tuple(r[1:6]) for r in rows] == expected
     # Files in pinyin order (技 鉴 业 职), and by severity within a file.
-    assert [r[2] for r in rows] == ["技能人才评价经费", "技能人才评价经费", "鉴定考务经费", "业务工作经历",
-                                    "业务工作经历", "职业技能竞赛经费", "职业技能竞赛经费", "职业技能竞赛经费"]
+    assert [r[2] for r in rows] == [
+        "技能人才评价经费",
+        "技能人才评价经费",
+        "鉴定考务经费",
+        "业务工作经历",
+        "业务工作经历",
+        "职业技能竞赛经费",
+        "职业技能竞赛经费",
+        "职业技能竞赛经费",
+    ]
     assert all(r[6] is None for r in rows)  # 处理意见: for the unit to fill in
     assert sheet["A1"].value == f"{JD}：绩效自评表问题清单"
     assert sheet["A2"].value.startswith("自评表 4 张，错误 2 项，警告 6 项。")
@@ -322,8 +375,10 @@ def test_report_unit_sheet_lists_the_units_problems(books, forms) -> None:
     assert sheet["F4"].alignment.wrap_text and sheet["G4"].alignment.wrap_text
     assert sheet.print_title_rows == "$3:$3" and sheet.page_setup.orientation == "landscape"
     files = openpyxl.load_workbook(books[1])["无法读取的文件"]
-    assert rows_of(files) == [[1, "2022_空白.xlsx", "错误", "文件中没有找到自评表", None],
-                              [2, "损坏的文件.xlsx", "错误", "文件已损坏，无法打开", None]]
+    assert rows_of(files) == [
+        [1, "2022_空白.xlsx", "错误", "文件中没有找到自评表", None],
+        [2, "损坏的文件.xlsx", "错误", "文件已损坏，无法打开", None],
+    ]
 
 
 def test_report_rows_are_sorted_by_file_then_severity(books) -> None:
@@ -337,8 +392,12 @@ def test_report_sheet_names_are_valid_and_unique(tmp_path: Path, forms) -> None:
     base = forms[1]
     long_name = "上海市某某区人力资源和社会保障局所属职业技能鉴定与技能人才评价指导服务中心"
     units = ["总览", long_name + "甲", long_name + "乙", "鉴定中心[试点]/培训部:二?*", "", "History", "鉴定中心'"]
-    variants = [dataclasses.replace(base, result=dataclasses.replace(
-        base.result, form=dataclasses.replace(base.result.form, unit=unit))) for unit in units]
+    variants = [
+        dataclasses.replace(
+            base, result=dataclasses.replace(base.result, form=dataclasses.replace(base.result.form, unit=unit))
+        )
+        for unit in units
+    ]
     names = [u.name for u in unit_sheets(variants, problem_rows(variants, ()))]
     assert len(set(n.lower() for n in names)) == len(names) == len(units)
     assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names)
@@ -387,9 +446,13 @@ def formula_cells(path: Path) -> dict[str, object]:
     """Every formula cell ("'Sheet'!A1") and the value cached in the file."""
     formulas = openpyxl.load_workbook(path)
     cached = openpyxl.load_workbook(path, data_only=True)
-    return {f"{quote_sheet(sheet.title)}!{cell.coordinate}": cached[sheet.title][cell.coordinate].value
-            for sheet in formulas.worksheets for row in sheet.iter_rows() for cell in row
-            if isinstance(cell.value, str) and cell.value.startswith("=")}
+    return {
+        f"{quote_sheet(sheet.title)}!{cell.coordinate}": cached[sheet.title][cell.coordinate].value
+        for sheet in formulas.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    }
 
 
 @pytest.mark.libreoffice
@@ -435,7 +498,8 @@ def test_summary_figures_follow_a_non_default_profile(forms, tmp_path: Path) -> 
     named = by_project(bureau)
     assert {row[3]: (row[6], row[8], row[9]) for row in rows} == {
         name: (float(f.result.rate), None if f.result.total is None else float(f.result.total), f.result.grade)
-        for name, f in named.items()}
+        for name, f in named.items()
+    }
     assert rows[0][6:10] == [1.05, 10.5, 96.5, "优"]  # 105% not capped: 10.5 of 10; 96.5 ≥ 85
     assert rows[2][6:10] == [0.66, 6.6, 92.6, "优"]  # the seed's 鉴定考务经费: 945926.25 / 1440512 → 66%
     assert rows[1][9] == "优"  # 就业服务经费: 89.96 → 90.0 is 良 by the default lines, 优 by 85
@@ -455,8 +519,11 @@ def test_summary_figures_follow_a_non_default_profile(forms, tmp_path: Path) -> 
     assert notes["执行率"] == "全年执行数 ÷ 全年预算数，四舍五入保留2位小数（显示为百分比）。"
     assert notes["预算执行率得分"] == "执行率 × 预算执行率分值，保留1位小数。"
     assert notes["总分、等级"].startswith("预算执行率得分与各三级指标得分之和；等级：优≥85，良≥70，中≥50，差<50。")
-    charts = {name: zipfile.ZipFile(path).read(name).decode() for name in zipfile.ZipFile(path).namelist()
-              if name.startswith("xl/charts/chart")}
+    charts = {
+        name: zipfile.ZipFile(path).read(name).decode()
+        for name in zipfile.ZipFile(path).namelist()
+        if name.startswith("xl/charts/chart")
+    }
     assert sum('formatCode="0.0"' in xml for xml in charts.values()) == 1
     assert sum('formatCode="0%"' in xml for xml in charts.values()) == 1
 
@@ -472,5 +539,6 @@ def test_summary_of_forms_under_two_profiles_names_each_rule(forms, tmp_path: Pa
     notes = _notes(path)
     assert sorted(notes["执行率"].splitlines()) == [
         "评分配置「mof-2020」：全年执行数 ÷ 全年预算数，四舍五入保留4位小数（显示为百分比）。",
-        "评分配置「某市-2023」：全年执行数 ÷ 全年预算数，四舍五入保留2位小数（显示为百分比）。"]
+        "评分配置「某市-2023」：全年执行数 ÷ 全年预算数，四舍五入保留2位小数（显示为百分比）。",
+    ]
     assert "评分配置「某市-2023」：预算执行率得分与各三级指标得分之和；等级：优≥85" in notes["总分、等级"]

@@ -91,8 +91,9 @@ def test_an_untyped_result_written_by_another_program_is_typed_by_recalc(tmp_pat
 
 @pytest.mark.slow
 @pytest.mark.libreoffice
-def test_libreoffice_with_its_default_settings_prints_no_error_value(forms: dict[str, list[Path]],
-                                                                      tmp_path: Path) -> None:
+def test_libreoffice_with_its_default_settings_prints_no_error_value(
+    forms: dict[str, list[Path]], tmp_path: Path
+) -> None:
     """As a user's LibreOffice opens them (no forced recalculation, no perfxl recalc): udf forms too."""
     require_libreoffice()
     sources = [path for key in ("blank-udf", "filled-udf", "blank-native", "filled-native") for path in forms[key]]
@@ -105,8 +106,9 @@ def test_libreoffice_with_its_default_settings_prints_no_error_value(forms: dict
     written, failed = convert_many(copies, tmp_path / "pdf", "pdf", recalculate=None)
     assert failed == [] and len(written) == len(copies)
     for pdf in written:
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "财政项目支出绩效自评表" in text or "目录" in text, pdf
         assert not [e for e in ERROR_TEXTS if e in text], (pdf, [line for line in text.splitlines() if "#" in line])
         if "filled" in str(pdf) and "全部" not in pdf.name:

@@ -38,8 +38,9 @@ from perfxl.workbook.xlsx_book import XlsxBook
 from tests.support.cells import engine_for, evaluate
 
 D = Decimal
-NA, VALUE, DIV0, NUM, REF, NAME = (ExcelError(code) for code in ("#N/A", "#VALUE!", "#DIV/0!", "#NUM!", "#REF!",
-                                                                  "#NAME?"))
+NA, VALUE, DIV0, NUM, REF, NAME = (
+    ExcelError(code) for code in ("#N/A", "#VALUE!", "#DIV/0!", "#NUM!", "#REF!", "#NAME?")
+)
 
 
 def same(actual: object, expected: object) -> bool:
@@ -57,22 +58,25 @@ def check(formula: str, expected: object, cells: dict[str, object] | None = None
 # -- parsing ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ("=-2^2", 4),  # negation binds tighter than ^ ("Calculation operators and precedence": - before ^)
-    ("=2^3^2", 64),  # ^ is left-associative: (2^3)^2
-    ("=2^-2", 0.25),
-    ("=-(3)^2", 9),
-    ("=1+2&3", "33"),  # & comes after + and -: (1+2)&3
-    ("=50%*2", 1),  # % before ^ and *
-    ("=2^50%*4", D(2).sqrt() * 4),
-    ("=2*3^2", 18),
-    ("=10-2-3", 5),
-    ("=1+1=2", True),  # comparisons last
-    ('="a"&"b"="ab"', True),
-    ("=1=1=1", False),  # (1=1)=1: TRUE is not the number 1
-    ("=1<2=TRUE", True),
-    ("=-A1%", -0.05),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=-2^2", 4),  # negation binds tighter than ^ ("Calculation operators and precedence": - before ^)
+        ("=2^3^2", 64),  # ^ is left-associative: (2^3)^2
+        ("=2^-2", 0.25),
+        ("=-(3)^2", 9),
+        ("=1+2&3", "33"),  # & comes after + and -: (1+2)&3
+        ("=50%*2", 1),  # % before ^ and *
+        ("=2^50%*4", D(2).sqrt() * 4),
+        ("=2*3^2", 18),
+        ("=10-2-3", 5),
+        ("=1+1=2", True),  # comparisons last
+        ('="a"&"b"="ab"', True),
+        ("=1=1=1", False),  # (1=1)=1: TRUE is not the number 1
+        ("=1<2=TRUE", True),
+        ("=-A1%", -0.05),
+    ],
+)
 def test_operator_precedence(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": 5})
 
@@ -118,25 +122,44 @@ def test_literals() -> None:
     check("=.5", 0.5)
 
 
-@pytest.mark.parametrize("formula", [
-    "=1+", "=(1", "=SUM(1", "=1)", "=,", "=SUM(1;2)", "=A1 A2", '="abc', "='Sheet!A1", "=", "=*2", "=1 2",
-    "=XFE1", "=A0", "=A1048577",
-])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "=1+",
+        "=(1",
+        "=SUM(1",
+        "=1)",
+        "=,",
+        "=SUM(1;2)",
+        "=A1 A2",
+        '="abc',
+        "='Sheet!A1",
+        "=",
+        "=*2",
+        "=1 2",
+        "=XFE1",
+        "=A0",
+        "=A1048577",
+    ],
+)
 def test_syntax_errors_raise(formula: str) -> None:
     with pytest.raises(FormulaSyntaxError):
         parse(formula)
 
 
-@pytest.mark.parametrize("formula", [
-    "={1,2,3}",  # array constant
-    "=SUM(Sheet1:Sheet3!A1)",  # 3-D reference
-    "=SUM('Sheet 1:Sheet 3'!A1)",
-    "=[1]Sheet1!A1",  # another workbook, as Excel stores it
-    "='[预算.xlsx]Sheet1'!A1",
-    "='C:\\表\\[预算.xlsx]Sheet1'!A1",
-    "=SUM((A1,B1))",  # union
-    "=SUM(A1:B2 B1:C2)",  # intersection
-])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "={1,2,3}",  # array constant
+        "=SUM(Sheet1:Sheet3!A1)",  # 3-D reference
+        "=SUM('Sheet 1:Sheet 3'!A1)",
+        "=[1]Sheet1!A1",  # another workbook, as Excel stores it
+        "='[预算.xlsx]Sheet1'!A1",
+        "='C:\\表\\[预算.xlsx]Sheet1'!A1",
+        "=SUM((A1,B1))",  # union
+        "=SUM(A1:B2 B1:C2)",  # intersection
+    ],
+)
 def test_unsupported_constructs_are_reported_not_evaluated(formula: str) -> None:
     with pytest.raises(FormulaSyntaxError):
         parse(formula)
@@ -148,19 +171,22 @@ def test_unsupported_constructs_are_reported_not_evaluated(formula: str) -> None
 # -- shared formulas ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("formula", "rows", "cols", "expected"), [
-    ("=A1+$B$2+C$3+$D4", 1, 1, "=B2+$B$2+D$3+$D5"),  # relative, absolute, mixed
-    ('=IF(F13="","",ROUND(G13*F13/3,2))', 2, 0, '=IF(F15="","",ROUND(G15*F15/3,2))'),
-    ('="A1"&A1&"B$2"', 1, 0, '="A1"&A2&"B$2"'),  # texts untouched
-    ("='My AB1'!A1+'It''s'!B2+Sheet2!C3", 1, 0, "='My AB1'!A2+'It''s'!B3+Sheet2!C4"),  # sheet names untouched
-    ("=LOG10(A1)+Rate1+SUM(A1:B2)", 0, 1, "=LOG10(B1)+Rate1+SUM(B1:C2)"),  # functions and names untouched
-    ("=SUM(A:A)+SUM($B:$B)+SUM(1:2)+SUM($3:$3)", 1, 1, "=SUM(B:B)+SUM($B:$B)+SUM(2:3)+SUM($3:$3)"),
-    ("=A2-1", -1, 0, "=A1-1"),
-    ("=A1+1", -1, 0, "=#REF!+1"),  # off the sheet: #REF!, as Excel fills it
-    ("=SUM(A1:B5)", 0, -1, "=SUM(#REF!)"),
-    ("=XFD1", 0, 1, "=#REF!"),
-    ("=A1048576", 1, 0, "=#REF!"),
-])
+@pytest.mark.parametrize(
+    ("formula", "rows", "cols", "expected"),
+    [
+        ("=A1+$B$2+C$3+$D4", 1, 1, "=B2+$B$2+D$3+$D5"),  # relative, absolute, mixed
+        ('=IF(F13="","",ROUND(G13*F13/3,2))', 2, 0, '=IF(F15="","",ROUND(G15*F15/3,2))'),
+        ('="A1"&A1&"B$2"', 1, 0, '="A1"&A2&"B$2"'),  # texts untouched
+        ("='My AB1'!A1+'It''s'!B2+Sheet2!C3", 1, 0, "='My AB1'!A2+'It''s'!B3+Sheet2!C4"),  # sheet names untouched
+        ("=LOG10(A1)+Rate1+SUM(A1:B2)", 0, 1, "=LOG10(B1)+Rate1+SUM(B1:C2)"),  # functions and names untouched
+        ("=SUM(A:A)+SUM($B:$B)+SUM(1:2)+SUM($3:$3)", 1, 1, "=SUM(B:B)+SUM($B:$B)+SUM(2:3)+SUM($3:$3)"),
+        ("=A2-1", -1, 0, "=A1-1"),
+        ("=A1+1", -1, 0, "=#REF!+1"),  # off the sheet: #REF!, as Excel fills it
+        ("=SUM(A1:B5)", 0, -1, "=SUM(#REF!)"),
+        ("=XFD1", 0, 1, "=#REF!"),
+        ("=A1048576", 1, 0, "=#REF!"),
+    ],
+)
 def test_shift(formula: str, rows: int, cols: int, expected: str) -> None:
     assert shift(formula, rows, cols) == expected
 
@@ -172,46 +198,111 @@ def test_a_shifted_reference_off_the_sheet_evaluates_to_ref() -> None:
 # -- the value model ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("left", "right", "order"), [
-    (BLANK, "", 0), (BLANK, D(0), 0), (BLANK, False, 0), (BLANK, BLANK, 0),  # blank is "", 0 and FALSE
-    (BLANK, D(-1), 1), (BLANK, "a", -1), (BLANK, True, -1),
-    (D(10**9), "", -1), ("", False, -1), (D(5), True, -1), ("zzz", True, -1),  # numbers < text < logical
-    ("abc", "ABC", 0), ("完成", "完成", 0), ("完成", "完成 ", -1),  # case-insensitive, spaces count
-    ("a", "B", -1), ("10", "9", -1),  # text compares as text
-    ("１２３", "a", -1), ("¥100", "a", -1), ("\u3000", "a", -1),  # as a collation orders them
-    ("１２３", "123", 1),  # full-width digits are not the same text
-    (D("0.3"), D("0.30000000000000004"), 0),  # by Excel's 15 significant digits
-    (D(1) / 3 * 3, D(1), 0),
-])
+@pytest.mark.parametrize(
+    ("left", "right", "order"),
+    [
+        (BLANK, "", 0),
+        (BLANK, D(0), 0),
+        (BLANK, False, 0),
+        (BLANK, BLANK, 0),  # blank is "", 0 and FALSE
+        (BLANK, D(-1), 1),
+        (BLANK, "a", -1),
+        (BLANK, True, -1),
+        (D(10**9), "", -1),
+        ("", False, -1),
+        (D(5), True, -1),
+        ("zzz", True, -1),  # numbers < text < logical
+        ("abc", "ABC", 0),
+        ("完成", "完成", 0),
+        ("完成", "完成 ", -1),  # case-insensitive, spaces count
+        ("a", "B", -1),
+        ("10", "9", -1),  # text compares as text
+        ("１２３", "a", -1),
+        ("¥100", "a", -1),
+        ("\u3000", "a", -1),  # as a collation orders them
+        ("１２３", "123", 1),  # full-width digits are not the same text
+        (D("0.3"), D("0.30000000000000004"), 0),  # by Excel's 15 significant digits
+        (D(1) / 3 * 3, D(1), 0),
+    ],
+)
 def test_comparison_order(left: object, right: object, order: int) -> None:
     assert compare(left, right) == order
     assert compare(right, left) == -order
 
 
-@pytest.mark.parametrize(("text", "number"), [
-    ("1,234", D(1234)), ("1,234,567.5", D("1234567.5")), ("50%", D("0.5")), (" 7 ", D(7)), ("-5", D(-5)),
-    ("+5", D(5)), ("1e3", D(1000)), (".5", D("0.5")), ("5.", D(5)), ("(100)", D(-100)),
-    ("2022-12-31", D(44926)), ("2022/12/31", D(44926)), ("2022年12月31日", D(44926)), ("12:00", D("0.5")),
-    ("1900-01-01", D(1)), ("1900-03-01", D(61)),  # Excel keeps Lotus's 29 February 1900
-    ("abc", None), ("", None), (" ", None), ("1,2345", None), ("１２３", None), ("\xa07", None), ("\t7", None),
-    ("7\n", None), ("1e400", None), ("TRUE", None), ("2022-02-30", None), ("$1,234", None),
-])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1,234", D(1234)),
+        ("1,234,567.5", D("1234567.5")),
+        ("50%", D("0.5")),
+        (" 7 ", D(7)),
+        ("-5", D(-5)),
+        ("+5", D(5)),
+        ("1e3", D(1000)),
+        (".5", D("0.5")),
+        ("5.", D(5)),
+        ("(100)", D(-100)),
+        ("2022-12-31", D(44926)),
+        ("2022/12/31", D(44926)),
+        ("2022年12月31日", D(44926)),
+        ("12:00", D("0.5")),
+        ("1900-01-01", D(1)),
+        ("1900-03-01", D(61)),  # Excel keeps Lotus's 29 February 1900
+        ("abc", None),
+        ("", None),
+        (" ", None),
+        ("1,2345", None),
+        ("１２３", None),
+        ("\xa07", None),
+        ("\t7", None),
+        ("7\n", None),
+        ("1e400", None),
+        ("TRUE", None),
+        ("2022-02-30", None),
+        ("$1,234", None),
+    ],
+)
 def test_numeric_text(text: str, number: Decimal | None) -> None:
     assert number_from_text(text) == number
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ('="1,234"+0', 1234), ('="50%"*2', 1), ('=" 7 "+0', 7), ('="3"*"4"', 12),  # "Excel converts text"
-    ('="abc"+0', VALUE), ('="1,2345"+0', VALUE), ('=""+0', VALUE), ('="TRUE"+0', VALUE),
-    ("=TRUE+TRUE", 2), ("=A1+1", 1), ("=A1&\"x\"", "x"),  # a logical and an empty cell in arithmetic
-    ('=0.1+0.2&""', "0.3"),  # & shows numbers in the General format: 15 significant digits
-    ('=1/3&""', "0.333333333333333"), ('=2/3&""', "0.666666666666667"), ('=-1/3&""', "-0.333333333333333"),
-    ('=1E+20&""', "1E+20"), ('=123456789012345&""', "123456789012345"), ('=1E+15&""', "1E+15"),
-    ('=1E-9&""', "0.000000001"), ('=1E-10&""', "1E-10"), ('=-0&""', "0"), ('=1.50&""', "1.5"),
-    ('="A"&TRUE', "ATRUE"),  # "Calculation operators and precedence": ="A"&TRUE is ATRUE
-    ("=1E+300*1E+300", NUM), ("=2^1024", NUM), ("=1E-300*1E-300", 0),  # the range of a double
-    ("=0^0", NUM), ("=0^-1", DIV0), ("=(-8)^(1/3)", NUM), ("=(-8)^3", -512), ("=1/0", DIV0),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ('="1,234"+0', 1234),
+        ('="50%"*2', 1),
+        ('=" 7 "+0', 7),
+        ('="3"*"4"', 12),  # "Excel converts text"
+        ('="abc"+0', VALUE),
+        ('="1,2345"+0', VALUE),
+        ('=""+0', VALUE),
+        ('="TRUE"+0', VALUE),
+        ("=TRUE+TRUE", 2),
+        ("=A1+1", 1),
+        ('=A1&"x"', "x"),  # a logical and an empty cell in arithmetic
+        ('=0.1+0.2&""', "0.3"),  # & shows numbers in the General format: 15 significant digits
+        ('=1/3&""', "0.333333333333333"),
+        ('=2/3&""', "0.666666666666667"),
+        ('=-1/3&""', "-0.333333333333333"),
+        ('=1E+20&""', "1E+20"),
+        ('=123456789012345&""', "123456789012345"),
+        ('=1E+15&""', "1E+15"),
+        ('=1E-9&""', "0.000000001"),
+        ('=1E-10&""', "1E-10"),
+        ('=-0&""', "0"),
+        ('=1.50&""', "1.5"),
+        ('="A"&TRUE', "ATRUE"),  # "Calculation operators and precedence": ="A"&TRUE is ATRUE
+        ("=1E+300*1E+300", NUM),
+        ("=2^1024", NUM),
+        ("=1E-300*1E-300", 0),  # the range of a double
+        ("=0^0", NUM),
+        ("=0^-1", DIV0),
+        ("=(-8)^(1/3)", NUM),
+        ("=(-8)^3", -512),
+        ("=1/0", DIV0),
+    ],
+)
 def test_coercions_and_arithmetic(formula: str, expected: object) -> None:
     check(formula, expected)
 
@@ -222,12 +313,22 @@ def test_text_of_long_results() -> None:
     assert plain(D("-1.5E-12"), significant=15) == "-1.5E-12"
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ("=NA()+1/0", NA), ("=1/0+NA()", DIV0), ("=1/0&NA()", DIV0), ("=NA()=1/0", NA),  # the left error first
-    ('="a"+NA()', NA),  # an error beats a conversion that fails
-    ("=A1+A2", NA), ("=A2+A1", NA), ("=A2+1", VALUE),  # A1 holds #N/A, A2 "x"
-    ("=A1+1/0", NA), ("=-A1", NA), ("=A1%", NA),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=NA()+1/0", NA),
+        ("=1/0+NA()", DIV0),
+        ("=1/0&NA()", DIV0),
+        ("=NA()=1/0", NA),  # the left error first
+        ('="a"+NA()', NA),  # an error beats a conversion that fails
+        ("=A1+A2", NA),
+        ("=A2+A1", NA),
+        ("=A2+1", VALUE),  # A1 holds #N/A, A2 "x"
+        ("=A1+1/0", NA),
+        ("=-A1", NA),
+        ("=A1%", NA),
+    ],
+)
 def test_errors_propagate_left_first(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": NA, "A2": "x"})
 
@@ -255,85 +356,166 @@ def test_if_evaluates_only_the_branch_taken() -> None:
     check("=IF(0.5,1,2)", 1)
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ("=AND(FALSE,1/0)", DIV0), ("=OR(TRUE,NA())", NA),  # every argument is evaluated; errors propagate
-    ("=AND(A1:A3)", True), ("=OR(A2:A3)", VALUE),  # text in a range is ignored; no logical left: #VALUE!
-    ('=AND("TRUE")', VALUE), ('=OR("x",TRUE)', VALUE),  # text given directly is not
-    ("=AND(A4)", VALUE),  # an empty cell is no logical value
-    ("=AND(TRUE,1)", True), ("=AND(TRUE,0)", False), ("=OR(0,0)", False), ("=OR(A1:A3,A5)", NA),
-    ("=AND(A6:A7)", False),  # numbers in a range count: 0 is FALSE
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=AND(FALSE,1/0)", DIV0),
+        ("=OR(TRUE,NA())", NA),  # every argument is evaluated; errors propagate
+        ("=AND(A1:A3)", True),
+        ("=OR(A2:A3)", VALUE),  # text in a range is ignored; no logical left: #VALUE!
+        ('=AND("TRUE")', VALUE),
+        ('=OR("x",TRUE)', VALUE),  # text given directly is not
+        ("=AND(A4)", VALUE),  # an empty cell is no logical value
+        ("=AND(TRUE,1)", True),
+        ("=AND(TRUE,0)", False),
+        ("=OR(0,0)", False),
+        ("=OR(A1:A3,A5)", NA),
+        ("=AND(A6:A7)", False),  # numbers in a range count: 0 is FALSE
+    ],
+)
 def test_and_or(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": True, "A2": "x", "A3": "y", "A5": NA, "A6": 1, "A7": 0})
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ("=ISNUMBER(1/0)", False), ("=ISERROR(NA())", True), ("=ISERR(NA())", False), ("=ISERR(1/0)", True),
-    ("=ISNA(A1)", True), ("=ISTEXT(A1)", False), ("=ISNUMBER(A2)", False), ("=ISNUMBER(A3)", True),
-    ("=ISBLANK(A4)", True), ("=ISBLANK(A5)", False), ('=ISTEXT("")', True), ("=ISLOGICAL(1=1)", True),
-    ("=ISNONTEXT(A4)", True), ("=ISNUMBER(TRUE)", False), ('=ISNUMBER("1")', False),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=ISNUMBER(1/0)", False),
+        ("=ISERROR(NA())", True),
+        ("=ISERR(NA())", False),
+        ("=ISERR(1/0)", True),
+        ("=ISNA(A1)", True),
+        ("=ISTEXT(A1)", False),
+        ("=ISNUMBER(A2)", False),
+        ("=ISNUMBER(A3)", True),
+        ("=ISBLANK(A4)", True),
+        ("=ISBLANK(A5)", False),
+        ('=ISTEXT("")', True),
+        ("=ISLOGICAL(1=1)", True),
+        ("=ISNONTEXT(A4)", True),
+        ("=ISNUMBER(TRUE)", False),
+        ('=ISNUMBER("1")', False),
+    ],
+)
 def test_is_functions_never_propagate_errors(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": NA, "A2": "5", "A3": 5, "A5": '=""'})
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ("=SUM(A1:A4)", 1), ("=MIN(A2:A4)", 0), ("=MAX(A1:A4)", 1),  # text, logicals, blanks in ranges ignored
-    ('=SUM(1,"2",TRUE)', 4), ('=SUM("5",15,TRUE)', 21),  # the "SUM function" example: text and TRUE typed in
-    ('=MIN("3",5)', 3), ("=MAX(TRUE,0.5)", 1), ('=SUM("x")', VALUE), ("=SUM(A1:A5)", NA),
-    ("=SUM(A1,A2,A3)", 1),  # single-cell references are references too
-    ('=AVERAGE(1,2,"3")', 2), ("=AVERAGE(A2:A4)", DIV0), ("=MIN(A4)", 0),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=SUM(A1:A4)", 1),
+        ("=MIN(A2:A4)", 0),
+        ("=MAX(A1:A4)", 1),  # text, logicals, blanks in ranges ignored
+        ('=SUM(1,"2",TRUE)', 4),
+        ('=SUM("5",15,TRUE)', 21),  # the "SUM function" example: text and TRUE typed in
+        ('=MIN("3",5)', 3),
+        ("=MAX(TRUE,0.5)", 1),
+        ('=SUM("x")', VALUE),
+        ("=SUM(A1:A5)", NA),
+        ("=SUM(A1,A2,A3)", 1),  # single-cell references are references too
+        ('=AVERAGE(1,2,"3")', 2),
+        ("=AVERAGE(A2:A4)", DIV0),
+        ("=MIN(A4)", 0),
+    ],
+)
 def test_sum_min_max(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": 1, "A2": "2", "A3": True, "A5": NA})
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ('=COUNT(1,"2","x",TRUE,1/0)', 3),  # numeric text and logicals typed as arguments count, errors do not
-    ("=COUNT(A1:A6)", 1), ("=COUNT(A2,A3,A5)", 0),  # in references only numbers count, never failing
-    ("=COUNTA(A1:A7)", 6),  # every value but an empty cell: "" and errors too
-    ('=COUNTA(1,"",1/0)', 3), ("=COUNTA(A6)", 1), ("=COUNTA(A4)", 0),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ('=COUNT(1,"2","x",TRUE,1/0)', 3),  # numeric text and logicals typed as arguments count, errors do not
+        ("=COUNT(A1:A6)", 1),
+        ("=COUNT(A2,A3,A5)", 0),  # in references only numbers count, never failing
+        ("=COUNTA(A1:A7)", 6),  # every value but an empty cell: "" and errors too
+        ('=COUNTA(1,"",1/0)', 3),
+        ("=COUNTA(A6)", 1),
+        ("=COUNTA(A4)", 0),
+    ],
+)
 def test_count_and_counta(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": 1, "A2": "2", "A3": True, "A5": NA, "A6": '=""', "A7": "x"})
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    # Microsoft's examples ("ROUND function", "ROUNDUP function", "ROUNDDOWN function")
-    ("=ROUND(2.15,1)", 2.2), ("=ROUND(2.149,1)", 2.1), ("=ROUND(-1.475,2)", -1.48), ("=ROUND(21.5,-1)", 20),
-    ("=ROUND(626.3,-3)", 1000), ("=ROUND(1.98,-1)", 0), ("=ROUND(-50.55,-2)", -100),
-    ("=ROUNDUP(3.2,0)", 4), ("=ROUNDUP(76.9,0)", 77), ("=ROUNDUP(3.14159,3)", 3.142),
-    ("=ROUNDUP(-3.14159,1)", -3.2), ("=ROUNDUP(31415.92654,-2)", 31500),
-    ("=ROUNDDOWN(3.2,0)", 3), ("=ROUNDDOWN(76.9,0)", 76), ("=ROUNDDOWN(3.14159,3)", 3.141),
-    ("=ROUNDDOWN(-3.14159,1)", -3.1), ("=ROUNDDOWN(31415.92654,-2)", 31400),
-    # half away from zero on the decimal value (rules.md §3): the double 2.675 is a hair below
-    ("=ROUND(2.675,2)", 2.68), ("=ROUND(-2.5,0)", -3), ("=ROUND(0.5,0)", 1), ("=ROUND(1.005,2)", 1.01),
-    ("=ROUND(A1,2)", 2.68), ("=ROUND(0.285*100,0)", 29), ("=ROUND(1234.5,-2)", 1200),
-    ("=ROUND(2.5,0.9)", 3),  # digits are truncated
-    ("=ROUND(1E+300,2)", 1e300), ("=ROUND(123456789012345678,-17)", 1e17), ("=ROUND(-0.001,2)", 0),
-    ("=INT(-0.5)", -1), ("=INT(2.9)", 2),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        # Microsoft's examples ("ROUND function", "ROUNDUP function", "ROUNDDOWN function")
+        ("=ROUND(2.15,1)", 2.2),
+        ("=ROUND(2.149,1)", 2.1),
+        ("=ROUND(-1.475,2)", -1.48),
+        ("=ROUND(21.5,-1)", 20),
+        ("=ROUND(626.3,-3)", 1000),
+        ("=ROUND(1.98,-1)", 0),
+        ("=ROUND(-50.55,-2)", -100),
+        ("=ROUNDUP(3.2,0)", 4),
+        ("=ROUNDUP(76.9,0)", 77),
+        ("=ROUNDUP(3.14159,3)", 3.142),
+        ("=ROUNDUP(-3.14159,1)", -3.2),
+        ("=ROUNDUP(31415.92654,-2)", 31500),
+        ("=ROUNDDOWN(3.2,0)", 3),
+        ("=ROUNDDOWN(76.9,0)", 76),
+        ("=ROUNDDOWN(3.14159,3)", 3.141),
+        ("=ROUNDDOWN(-3.14159,1)", -3.1),
+        ("=ROUNDDOWN(31415.92654,-2)", 31400),
+        # half away from zero on the decimal value (rules.md §3): the double 2.675 is a hair below
+        ("=ROUND(2.675,2)", 2.68),
+        ("=ROUND(-2.5,0)", -3),
+        ("=ROUND(0.5,0)", 1),
+        ("=ROUND(1.005,2)", 1.01),
+        ("=ROUND(A1,2)", 2.68),
+        ("=ROUND(0.285*100,0)", 29),
+        ("=ROUND(1234.5,-2)", 1200),
+        ("=ROUND(2.5,0.9)", 3),  # digits are truncated
+        ("=ROUND(1E+300,2)", 1e300),
+        ("=ROUND(123456789012345678,-17)", 1e17),
+        ("=ROUND(-0.001,2)", 0),
+        ("=INT(-0.5)", -1),
+        ("=INT(2.9)", 2),
+    ],
+)
 def test_rounding(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": 2.675})
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ('=TRIM("  a   b  ")', "a b"),
-    ('=TRIM("\u3000a\u3000")', "\u3000a\u3000"),  # "TRIM function": only the 7-bit ASCII space (32)
-    ('=TRIM(CHAR(9)&"a")', "\ta"),
-    ('=SUBSTITUTE("Sales Data","Sales","Cost")', "Cost Data"),  # "SUBSTITUTE function" examples
-    ('=SUBSTITUTE("Quarter 1, 2008","1","2",1)', "Quarter 2, 2008"),
-    ('=SUBSTITUTE("Quarter 1, 2011","1","2",3)', "Quarter 1, 2012"),
-    ('=SUBSTITUTE("a-b","-","+",3)', "a-b"), ('=SUBSTITUTE("abc","","x")', "abc"),
-    ('=SUBSTITUTE("aaaa","aa","b",2)', "aab"),  # instances do not overlap
-    ('=SUBSTITUTE("a","a","b",0)', VALUE),
-    ('=LEN("汉字")', 2), ('=LEN("\U00020000")', 2), ("=LEN(1/3)", 17), ("=LEN(A1)", 0),  # UTF-16 units
-    ("=CHAR(10)", "\n"), ("=CHAR(65)", "A"), ("=CHAR(0)", VALUE), ("=CHAR(256)", VALUE),
-    ('=LEFT("abc",5)', "abc"), ('=RIGHT("abc",5)', "abc"), ('=RIGHT("abc",2)', "bc"), ('=LEFT("abc")', "a"),
-    ('=RIGHT("abc",0)', ""), ('=LEFT("abc",-1)', VALUE),
-    ('=CONCATENATE(1,TRUE,"x")', "1TRUEx"), ("=_xlfn.CONCAT(B1:B3)", "12x"), ("=_xlfn.CONCAT(B1:B4)", NA),
-    ('=VALUE("1,234")', 1234), ("=VALUE(TRUE)", VALUE), ('=VALUE("x")', VALUE), ("=VALUE(A1)", 0),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ('=TRIM("  a   b  ")', "a b"),
+        ('=TRIM("\u3000a\u3000")', "\u3000a\u3000"),  # "TRIM function": only the 7-bit ASCII space (32)
+        ('=TRIM(CHAR(9)&"a")', "\ta"),
+        ('=SUBSTITUTE("Sales Data","Sales","Cost")', "Cost Data"),  # "SUBSTITUTE function" examples
+        ('=SUBSTITUTE("Quarter 1, 2008","1","2",1)', "Quarter 2, 2008"),
+        ('=SUBSTITUTE("Quarter 1, 2011","1","2",3)', "Quarter 1, 2012"),
+        ('=SUBSTITUTE("a-b","-","+",3)', "a-b"),
+        ('=SUBSTITUTE("abc","","x")', "abc"),
+        ('=SUBSTITUTE("aaaa","aa","b",2)', "aab"),  # instances do not overlap
+        ('=SUBSTITUTE("a","a","b",0)', VALUE),
+        ('=LEN("汉字")', 2),
+        ('=LEN("\U00020000")', 2),
+        ("=LEN(1/3)", 17),
+        ("=LEN(A1)", 0),  # UTF-16 units
+        ("=CHAR(10)", "\n"),
+        ("=CHAR(65)", "A"),
+        ("=CHAR(0)", VALUE),
+        ("=CHAR(256)", VALUE),
+        ('=LEFT("abc",5)', "abc"),
+        ('=RIGHT("abc",5)', "abc"),
+        ('=RIGHT("abc",2)', "bc"),
+        ('=LEFT("abc")', "a"),
+        ('=RIGHT("abc",0)', ""),
+        ('=LEFT("abc",-1)', VALUE),
+        ('=CONCATENATE(1,TRUE,"x")', "1TRUEx"),
+        ("=_xlfn.CONCAT(B1:B3)", "12x"),
+        ("=_xlfn.CONCAT(B1:B4)", NA),
+        ('=VALUE("1,234")', 1234),
+        ("=VALUE(TRUE)", VALUE),
+        ('=VALUE("x")', VALUE),
+        ("=VALUE(A1)", 0),
+    ],
+)
 def test_text_functions(formula: str, expected: object) -> None:
     check(formula, expected, {"B1": 1, "B2": 2, "B3": "x", "B4": NA})
 
@@ -345,11 +527,20 @@ def test_check_column_shape_treats_every_blank_as_blank() -> None:
         check(f"={blank}", expected, {"A1": reason})
 
 
-@pytest.mark.parametrize(("formula", "expected"), [
-    ('=IFERROR(1/0,"x")', "x"), ('=IFERROR(A1,"x")', "x"), ('=IFERROR(A2,"x")', "x"),  # error values from cells
-    ('=IFERROR(A3,"x")', 0), ("=IFERROR(NA(),)", 0), ('=IFERROR(5,"x")', 5),
-    ("=_xlfn.IFNA(A1,1)", 1), ("=_xlfn.IFNA(A2,1)", DIV0), ("=_xlfn.IFNA(NA(),1)", 1),
-])
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ('=IFERROR(1/0,"x")', "x"),
+        ('=IFERROR(A1,"x")', "x"),
+        ('=IFERROR(A2,"x")', "x"),  # error values from cells
+        ('=IFERROR(A3,"x")', 0),
+        ("=IFERROR(NA(),)", 0),
+        ('=IFERROR(5,"x")', 5),
+        ("=_xlfn.IFNA(A1,1)", 1),
+        ("=_xlfn.IFNA(A2,1)", DIV0),
+        ("=_xlfn.IFNA(NA(),1)", 1),
+    ],
+)
 def test_iferror(formula: str, expected: object) -> None:
     check(formula, expected, {"A1": NA, "A2": "=1/0"})
 
@@ -373,10 +564,21 @@ def test_a_function_may_give_a_reference() -> None:
 
 def test_implicit_intersection() -> None:
     # A range where one value is expected gives the cell in the formula's row or column (Excel 2010).
-    engine, _ = engine_for({**{f"A{row}": row for row in range(1, 11)}, "C1": 10, "D1": 20, "E1": 30,
-                            "B5": "=A1:A10*2", "D7": "=C1:E1", "B12": "=A1:A10", "C5": "=A1:B10",
-                            "F4": "=Other!A1:A10", "F2": "=_xlfn.SINGLE(A1:A10)"},
-                           Other={"A4": "four"})
+    engine, _ = engine_for(
+        {
+            **{f"A{row}": row for row in range(1, 11)},
+            "C1": 10,
+            "D1": 20,
+            "E1": 30,
+            "B5": "=A1:A10*2",
+            "D7": "=C1:E1",
+            "B12": "=A1:A10",
+            "C5": "=A1:B10",
+            "F4": "=Other!A1:A10",
+            "F2": "=_xlfn.SINGLE(A1:A10)",
+        },
+        Other={"A4": "four"},
+    )
     assert same(engine.value("S", 5, 2), 10)
     assert same(engine.value("S", 7, 4), 20)
     assert same(engine.value("S", 12, 2), VALUE)  # row 12 is outside A1:A10
@@ -386,21 +588,23 @@ def test_implicit_intersection() -> None:
 
 
 def test_defined_names() -> None:
-    engine, _ = engine_for({"A1": "=Rate*100", "B1": 0.06, "A2": "=Missing"},
-                           names={"rate": Reference("S", 1, 2, 1, 2)})
+    engine, _ = engine_for(
+        {"A1": "=Rate*100", "B1": 0.06, "A2": "=Missing"}, names={"rate": Reference("S", 1, 2, 1, 2)}
+    )
     assert same(engine.value("S", 1, 1), 6)  # names are case-insensitive
     assert same(engine.value("S", 2, 1), NAME)
 
 
 def test_circular_references_keep_their_cached_values() -> None:
-    engine, _ = engine_for({"A1": "=B1+1", "B1": "=A1+1", "C1": "=A1*2", "D1": "=D1"},
-                           cached={"A1": 5, "B1": 4, "D1": "x"})
+    engine, _ = engine_for(
+        {"A1": "=B1+1", "B1": "=A1+1", "C1": "=A1*2", "D1": "=D1"}, cached={"A1": 5, "B1": 4, "D1": "x"}
+    )
     assert [engine.value("S", 1, col) for col in (1, 2, 3, 4)] == [D(5), D(4), D(10), "x"]
     assert engine.uncomputed == {("S", 1, 1): "循环引用", ("S", 1, 2): "循环引用", ("S", 1, 4): "循环引用"}
 
 
 def test_unsupported_functions_keep_their_cached_values() -> None:
-    engine, _ = engine_for({"A1": '=VLOOKUP(1,B1:C2,2,FALSE)', "A2": "=A1+1"}, cached={"A1": 7})
+    engine, _ = engine_for({"A1": "=VLOOKUP(1,B1:C2,2,FALSE)", "A2": "=A1+1"}, cached={"A1": 7})
     assert engine.value("S", 1, 1) == D(7)
     assert engine.value("S", 2, 1) == D(8)  # cells after it compute from the value it shows
     assert engine.uncomputed == {("S", 1, 1): "不支持的函数 VLOOKUP"}
@@ -424,8 +628,11 @@ def test_a_long_sum_of_cells() -> None:
 def test_deep_nesting_is_computed_or_reported(depth: int, computed: bool) -> None:
     # Excel allows 64 nested functions; 100 IFs are beyond it and still computed.
     functions = depth // 3
-    formulas = {"A1": "=" + "(" * depth + "1" + ")" * depth, "A2": "=" + "-" * depth + "1",
-                "A3": "=" + "IF(TRUE," * functions + "1" + ")" * functions}
+    formulas = {
+        "A1": "=" + "(" * depth + "1" + ")" * depth,
+        "A2": "=" + "-" * depth + "1",
+        "A3": "=" + "IF(TRUE," * functions + "1" + ")" * functions,
+    }
     engine, _ = engine_for(formulas, cached={"A1": "cached", "A2": "cached", "A3": "cached"})
     values = [engine.value("S", row, 1) for row in (1, 2, 3)]
     if computed:
@@ -437,8 +644,13 @@ def test_deep_nesting_is_computed_or_reported(depth: int, computed: bool) -> Non
 
 def test_huge_ranges_cost_the_cells_present() -> None:
     cells = {"A1": 1, "A1000000": 2, "XFD1048576": "x", "C3": True}
-    formulas = {"B1": "=SUM(S!A1:XFD1048576)", "B2": "=COUNTA(S!A:A)", "B3": "=COUNT(S!1:1048576)",
-                "B4": "=ROWS(S!A:A)*COLUMNS(S!1:1)", "B5": "=MAX(S!A:XFD)"}
+    formulas = {
+        "B1": "=SUM(S!A1:XFD1048576)",
+        "B2": "=COUNTA(S!A:A)",
+        "B3": "=COUNT(S!1:1048576)",
+        "B4": "=ROWS(S!A:A)*COLUMNS(S!1:1)",
+        "B5": "=MAX(S!A:XFD)",
+    }
     engine, source = engine_for(cells, Formulas=formulas)
     started = time.perf_counter()
     values = [engine.value("Formulas", row, 2) for row in range(1, 6)]
@@ -461,7 +673,7 @@ def test_udf_arguments_and_results() -> None:
 
     functions = {**BUILTINS, "PERF_PROBE": udf(PERF_PROBE)}
     cells = {"A1": 1.5, "A2": NA, "A3": "boom", "A4": True}
-    assert same(evaluate("=PERF_PROBE(A1,A5,A2,A4,\"t\")", cells, functions=functions), 1.5)
+    assert same(evaluate('=PERF_PROBE(A1,A5,A2,A4,"t")', cells, functions=functions), 1.5)
     assert seen[-1] == (1.5, None, "#N/A", True, "t")  # numbers as floats, empty as None, errors as text
     assert same(evaluate("=PERF_PROBE(A3)", cells, functions=functions), VALUE)  # a UDF that raises
     assert same(evaluate("=PERF_PROBE(A1:A2)", cells, functions=functions), VALUE)  # ranges: one cell only
@@ -489,16 +701,20 @@ def package(path: Path, sheet_data: str, defined_names: str = "") -> Path:
             '<Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
         "_rels/.rels": (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/>'
-            f"</sheets>{f'<definedNames>{defined_names}</definedNames>' if defined_names else ''}</workbook>"),
+            f"</sheets>{f'<definedNames>{defined_names}</definedNames>' if defined_names else ''}</workbook>"
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+            f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
         "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{_MAIN}"><sheetData>{sheet_data}</sheetData></worksheet>',
     }
     with zipfile.ZipFile(path, "w") as archive:
@@ -512,20 +728,26 @@ def calculated(path: Path) -> tuple[dict[str, object], dict[str, str]]:
     with XlsxBook(path) as book:
         calculation = book.calculate(FORM_FUNCTIONS)
         cells = sorted(book._sheet("S").cells)
-        values = {f"{openpyxl.utils.get_column_letter(col)}{row}": book.values(Ref.cell("S", row, col))[0][0]
-                  for row, col in cells}
+        values = {
+            f"{openpyxl.utils.get_column_letter(col)}{row}": book.values(Ref.cell("S", row, col))[0][0]
+            for row, col in cells
+        }
     return values, calculation.uncomputed
 
 
 def test_shared_formulas_are_expanded(tmp_path: Path) -> None:
     # Excel and LibreOffice write a filled-down formula once, in its first cell (ECMA-376 §18.3.1.40).
-    path = package(tmp_path / "shared.xlsx", (
-        '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:B3" si="0">A1*10+$A$1</f><v>0</v></c>'
-        '<c r="C1"><f t="shared" ref="C1:E1" si="1">A1&amp;"|A1"</f></c><c r="D1"><f t="shared" si="1"/></c>'
-        '<c r="E1"><f t="shared" si="1"/></c></row>'
-        '<row r="2"><c r="A2"><v>2</v></c><c r="B2"><f t="shared" si="0"/><v>0</v></c></row>'
-        '<row r="3"><c r="A3"><v>3</v></c><c r="B3"><f t="shared" si="0"/><v>0</v></c>'
-        '<c r="C3"><f t="shared" si="9"/><v>5</v></c></row>'))
+    path = package(
+        tmp_path / "shared.xlsx",
+        (
+            '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:B3" si="0">A1*10+$A$1</f><v>0</v></c>'
+            '<c r="C1"><f t="shared" ref="C1:E1" si="1">A1&amp;"|A1"</f></c><c r="D1"><f t="shared" si="1"/></c>'
+            '<c r="E1"><f t="shared" si="1"/></c></row>'
+            '<row r="2"><c r="A2"><v>2</v></c><c r="B2"><f t="shared" si="0"/><v>0</v></c></row>'
+            '<row r="3"><c r="A3"><v>3</v></c><c r="B3"><f t="shared" si="0"/><v>0</v></c>'
+            '<c r="C3"><f t="shared" si="9"/><v>5</v></c></row>'
+        ),
+    )
     values, uncomputed = calculated(path)
     assert [values["B1"], values["B2"], values["B3"]] == [11.0, 21.0, 31.0]
     assert [values["C1"], values["D1"], values["E1"]] == ["1|A1", "11|A1", "1|A1|A1"]  # D1 is B1&"|A1"…
@@ -534,17 +756,21 @@ def test_shared_formulas_are_expanded(tmp_path: Path) -> None:
 
 
 def test_file_specific_cells(tmp_path: Path) -> None:
-    path = package(tmp_path / "cells.xlsx", (
-        '<row r="1"><c r="A1" t="inlineStr"/><c r="B1"><f>ISBLANK(A1)</f></c>'  # openpyxl's "": no content
-        '<c r="C1" t="inlineStr"><is><t/></is></c><c r="D1"><f>ISBLANK(C1)</f></c>'  # an empty text
-        '<c r="E1" t="e"><v>#N/A</v></c><c r="F1"><f>IFERROR(E1,"无")</f></c>'  # an error constant
-        '<c r="G1" t="b"><v>1</v></c><c r="H1"><f>AND(G1,TRUE())</f></c>'  # LibreOffice writes TRUE()
-        '<c r="I1" t="inlineStr"><is><r><t>达</t></r><r><t>标</t></r><rPh><t>ダ</t></rPh></is></c>'
-        '<c r="J1"><f>I1&amp;"!"</f></c>'
-        '<c r="K1"><f t="array" ref="K1">SUM(L1:L2*M1:M2)</f><v>11</v></c>'  # arrays keep their value
-        '<c r="L1"><f>rate*2</f><v>0.12</v></c><c r="M1"><f>lower*2</f></c><c r="N1"><f>Nowhere+1</f></c>'
-        '<c r="O1"><f>s!A1=""</f></c></row>'),  # sheet names are case-insensitive
-        '<definedName name="Rate">0.06</definedName><definedName name="Lower">S!$G$1</definedName>')
+    path = package(
+        tmp_path / "cells.xlsx",
+        (
+            '<row r="1"><c r="A1" t="inlineStr"/><c r="B1"><f>ISBLANK(A1)</f></c>'  # openpyxl's "": no content
+            '<c r="C1" t="inlineStr"><is><t/></is></c><c r="D1"><f>ISBLANK(C1)</f></c>'  # an empty text
+            '<c r="E1" t="e"><v>#N/A</v></c><c r="F1"><f>IFERROR(E1,"无")</f></c>'  # an error constant
+            '<c r="G1" t="b"><v>1</v></c><c r="H1"><f>AND(G1,TRUE())</f></c>'  # LibreOffice writes TRUE()
+            '<c r="I1" t="inlineStr"><is><r><t>达</t></r><r><t>标</t></r><rPh><t>ダ</t></rPh></is></c>'
+            '<c r="J1"><f>I1&amp;"!"</f></c>'
+            '<c r="K1"><f t="array" ref="K1">SUM(L1:L2*M1:M2)</f><v>11</v></c>'  # arrays keep their value
+            '<c r="L1"><f>rate*2</f><v>0.12</v></c><c r="M1"><f>lower*2</f></c><c r="N1"><f>Nowhere+1</f></c>'
+            '<c r="O1"><f>s!A1=""</f></c></row>'
+        ),  # sheet names are case-insensitive
+        '<definedName name="Rate">0.06</definedName><definedName name="Lower">S!$G$1</definedName>',
+    )
     values, uncomputed = calculated(path)
     assert values["B1"] is True and values["D1"] is False
     assert values["F1"] == "无" and values["H1"] is True and values["J1"] == "达标!"
@@ -554,10 +780,14 @@ def test_file_specific_cells(tmp_path: Path) -> None:
 
 
 def test_huge_ranges_in_a_file_cost_the_cells_present(tmp_path: Path) -> None:
-    path = package(tmp_path / "sparse.xlsx", (
-        '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>SUM(A:A)+COUNTA(C1:XFD1048576)</f></c></row>'
-        '<row r="1048576"><c r="A1048576"><v>2</v></c><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
-        "</row>"))
+    path = package(
+        tmp_path / "sparse.xlsx",
+        (
+            '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>SUM(A:A)+COUNTA(C1:XFD1048576)</f></c></row>'
+            '<row r="1048576"><c r="A1048576"><v>2</v></c><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+            "</row>"
+        ),
+    )
     started = time.perf_counter()
     values, uncomputed = calculated(path)
     assert time.perf_counter() - started < 1

@@ -39,74 +39,89 @@ Key = tuple[str, int, int]
 WHY = {
     "logical": (
         "LibreOffice has no logical type: TRUE and FALSE are the numbers 1 and 0 (LibreOffice Help, 'TRUE "
-        "function': 'the logical value TRUE ... is 1'), so ISNUMBER(TRUE) is TRUE, TRUE&\"\" is \"1\" and "
+        'function\': \'the logical value TRUE ... is 1\'), so ISNUMBER(TRUE) is TRUE, TRUE&"" is "1" and '
         "SUM/COUNT/MIN/MAX/AVERAGE count a cell holding TRUE. In Excel a logical value is its own type: "
-        "=\"A\"&TRUE is \"ATRUE\" (Microsoft, 'Calculation operators and precedence in Excel', converting "
+        '="A"&TRUE is "ATRUE" (Microsoft, \'Calculation operators and precedence in Excel\', converting '
         "values), logical values in references are ignored by SUM, COUNT, MIN, MAX, AVERAGE (Microsoft's "
         "pages for each: 'Empty cells, logical values, or text in the array or reference are ignored') and "
-        "sort after text (Microsoft, 'Sort data in a range or table': numbers, text, logical values)."),
+        "sort after text (Microsoft, 'Sort data in a range or table': numbers, text, logical values)."
+    ),
     "empty-text": (
         "LibreOffice loads a cell holding an empty text (<is><t/></is>, what Excel saves after pasting a "
-        "formula's \"\" as a value) as an empty cell. Excel keeps the empty text: COUNTA counts it "
+        'formula\'s "" as a value) as an empty cell. Excel keeps the empty text: COUNTA counts it '
         "(Microsoft, 'COUNTA function': 'including error values and empty text (\"\")'), ISBLANK is FALSE, "
-        "and arithmetic on it is #VALUE! as on any text that is not a number."),
+        "and arithmetic on it is #VALUE! as on any text that is not a number."
+    ),
     "text-as-logical": (
         "LibreOffice converts numeric text to a number where IF and NOT expect a logical value "
-        "(IF(\"88%\",1,0) is 1). Excel does not: text other than \"TRUE\"/\"FALSE\" is #VALUE! there (Microsoft, "
-        "'IF function' and 'NOT function': the argument is a logical value or an expression giving one)."),
+        '(IF("88%",1,0) is 1). Excel does not: text other than "TRUE"/"FALSE" is #VALUE! there (Microsoft, '
+        "'IF function' and 'NOT function': the argument is a logical value or an expression giving one)."
+    ),
     "direct-text": (
         "LibreOffice rejects text typed directly into SUM, MIN, AVERAGE (#VALUE!). Excel converts it: "
-        "'=SUM(\"3\", 2, TRUE) returns 6, because the text values are translated into numbers, and the "
+        '\'=SUM("3", 2, TRUE) returns 6, because the text values are translated into numbers, and the '
         "logical value TRUE is translated into the number 1' (Microsoft, 'SUM function'; 'MIN function' "
         "and 'AVERAGE function': text representations of numbers typed into the list of arguments are "
-        "counted)."),
+        "counted)."
+    ),
     "general-format": (
         "LibreOffice writes a number converted to text with three exponent digits (1E+020) and without "
         "scientific notation up to 16 digits or down to 1E-12. Excel's General format shows 15 significant "
         "digits and switches to scientific notation from 1E+15 and below 1E-9 with a two-digit exponent "
         "(Microsoft, 'Display numbers in scientific (exponential) notation': 1.23E+10; 'Number format codes': "
-        "General). The engine follows Excel's rule; the thresholds are not verifiable without Excel."),
+        "General). The engine follows Excel's rule; the thresholds are not verifiable without Excel."
+    ),
     "date-text": (
         "LibreOffice converts only ISO 8601 dates (2022-12-31) in arithmetic by default (LibreOffice Help, "
         "'Formula options', 'Conversion from text to number': Convert only if unambiguous). Excel converts "
         "the dates its locale reads, 2022/12/31 and 2022年12月31日 in Chinese Excel (Microsoft, 'Calculation "
-        "operators and precedence in Excel': =\"6/1/2001\"-\"5/1/2001\" is 31)."),
+        'operators and precedence in Excel\': ="6/1/2001"-"5/1/2001" is 31).'
+    ),
     "1900": (
         "LibreOffice counts days from 1899-12-30 without Lotus 1-2-3's 29 February 1900: its serials before "
         "1900-03-01 are one more than Excel's (Microsoft, 'Excel incorrectly assumes that the year 1900 is "
-        "a leap year': 1900-01-01 is 1)."),
+        "a leap year': 1900-01-01 is 1)."
+    ),
     "no-break-space": (
-        "LibreOffice reads \"\\xa07\" (a no-break space, as pasted from web pages) as 7. Excel leaves it text "
+        'LibreOffice reads "\\xa07" (a no-break space, as pasted from web pages) as 7. Excel leaves it text '
         "(Microsoft, 'Top ten ways to clean your data' and 'TRIM function': the nonbreaking space, CHAR(160), "
-        "is not a space to Excel and must be removed with SUBSTITUTE before the text is a number)."),
+        "is not a space to Excel and must be removed with SUBSTITUTE before the text is a number)."
+    ),
     "overflow-text": (
-        "LibreOffice reads \"1e400\" as the largest double. Excel leaves it text: no cell holds a number "
-        "beyond 9.99999999999999E+307 (Microsoft, 'Excel specifications and limits')."),
+        'LibreOffice reads "1e400" as the largest double. Excel leaves it text: no cell holds a number '
+        "beyond 9.99999999999999E+307 (Microsoft, 'Excel specifications and limits')."
+    ),
     "currency-text": (
-        "LibreOffice (en-US locale here) converts \"$1,234\" in arithmetic, as en-US Excel does (Microsoft, "
+        'LibreOffice (en-US locale here) converts "$1,234" in arithmetic, as en-US Excel does (Microsoft, '
         "'Calculation operators and precedence in Excel': =1+\"$4.00\" is 5). The engine converts no currency "
         "text: which symbol is the currency depends on the PC's locale (¥ on a Chinese PC), and the forms' "
-        "formulas never compute with pasted money text (ISNUMBER guards them). Known engine limitation."),
+        "formulas never compute with pasted money text (ISNUMBER guards them). Known engine limitation."
+    ),
     "power": (
         "LibreOffice computes 0^0 as 1, (-8)^(1/3) as -2 and 0^-1 as #NUM!. Excel gives #NUM!, #NUM! and "
         "#DIV/0! (Microsoft, 'POWER function' and the ^ operator; Excel has no real odd roots of negatives "
-        "by ^)."),
+        "by ^)."
+    ),
     "utf16": (
         "LibreOffice's LEN counts code points (LEN(\"\U00020000\") is 1). Excel's strings are UTF-16 and LEN "
-        "counts code units: a character outside the Basic Multilingual Plane is 2 (as LENB and MID treat it)."),
+        "counts code units: a character outside the Basic Multilingual Plane is 2 (as LENB and MID treat it)."
+    ),
     "round-binary": (
         "LibreOffice rounds the binary double: 0.285*100 is 28.499999999999996, ROUND gives 28. Excel rounds "
         "the number as it keeps it, to 15 significant digits (28.5000000000000), giving 29, as ROUND(2.675,2) "
-        "is 2.68 (Microsoft, 'ROUND function' examples; docs/decisions.md, 'A second engine')."),
+        "is 2.68 (Microsoft, 'ROUND function' examples; docs/decisions.md, 'A second engine')."
+    ),
     "exact-decimal": (
         "Engine limitation, by design (rules.md §3): the engine computes with exact decimals and reads cells "
         "to 15 significant digits, where Excel and LibreOffice compute with binary doubles; they agree to "
         "15 digits except when a double's error reaches the 15th digit (=1.2-1.1 is 0.0999999999999999 in "
-        "Excel and LibreOffice, 0.1 in the engine) or a cell holds more than 15 digits."),
+        "Excel and LibreOffice, 0.1 in the engine) or a cell holds more than 15 digits."
+    ),
     "text-true": (
-        "LibreOffice reads the text \"TRUE\" as 1 in arithmetic. Excel does not: it is text that is not a "
+        'LibreOffice reads the text "TRUE" as 1 in arithmetic. Excel does not: it is text that is not a '
         "number, #VALUE! (Microsoft, 'Calculation operators and precedence in Excel': Excel converts text "
-        "only if it is in a format that would usually be accepted for a number)."),
+        "only if it is in a format that would usually be accepted for a number)."
+    ),
 }
 
 
@@ -123,19 +138,25 @@ def number(text: str) -> Decimal:
 
 VALUE, NUM, DIV0 = ExcelError("#VALUE!"), ExcelError("#NUM!"), ExcelError("#DIV/0!")
 
+
 # Cases by their description in the semantics workbook: "<input>: <template>" or the formula on constants.
 def _texts(label: str, libreoffice: str, excel: str, why: str = "general-format") -> dict[str, Known]:
-    return {f'{label}: ={{x}}&""': Known(libreoffice, excel, why),
-            f"{label}: =LEN({{x}})": Known(number(str(len(libreoffice))), number(str(len(excel))), why)}
+    return {
+        f'{label}: ={{x}}&""': Known(libreoffice, excel, why),
+        f"{label}: =LEN({{x}})": Known(number(str(len(libreoffice))), number(str(len(excel))), why),
+    }
 
 
 def _converted(label: str, libreoffice: Value, excel: Value, why: str) -> dict[str, Known]:
     """A text input that one side reads as a number and the other not (or as another number)."""
     fallback = "错" if isinstance(excel, ExcelError) else excel
-    return {f"{label}: ={{x}}+0": Known(libreoffice, excel, why),
-            f"{label}: =VALUE({{x}})": Known(libreoffice, excel, why),
-            f'{label}: =IFERROR({{x}}+0,"错")': Known("错" if isinstance(libreoffice, ExcelError) else libreoffice,
-                                                      fallback, why)}
+    return {
+        f"{label}: ={{x}}+0": Known(libreoffice, excel, why),
+        f"{label}: =VALUE({{x}})": Known(libreoffice, excel, why),
+        f'{label}: =IFERROR({{x}}+0,"错")': Known(
+            "错" if isinstance(libreoffice, ExcelError) else libreoffice, fallback, why
+        ),
+    }
 
 
 DATE = number("44926")  # 2022-12-31
@@ -182,8 +203,13 @@ class Comparison:
     unexplained: list[str]
 
 
-def compare(described: dict[Key, str], libreoffice: dict[Key, Value], engine: dict[Key, Value],
-            lo_view: dict[Key, Value], label_of: Callable[[Key], str | None]) -> Comparison:
+def compare(
+    described: dict[Key, str],
+    libreoffice: dict[Key, Value],
+    engine: dict[Key, Value],
+    lo_view: dict[Key, Value],
+    label_of: Callable[[Key], str | None],
+) -> Comparison:
     result = Comparison({}, [])
     for key, lo in sorted(libreoffice.items()):
         ours = engine.get(key)

@@ -38,19 +38,34 @@ def test_check_json_matches_the_published_results(seed_list: Path, seed_expected
     for name, expected in seed_expected.items():
         form = forms[name]
         assert (form["rate"], form["budget_score"], form["total"], form["grade"]) == (
-            expected["rate"], expected["budget_score"], expected["total"], expected["grade"])
+            expected["rate"],
+            expected["budget_score"],
+            expected["total"],
+            expected["grade"],
+        )
         rows = {row["name"]: row for row in form["indicators"]}
         for indicator, rule_score in expected["rule_scores"].items():
             assert rows[indicator]["rule_score"] == rule_score
         warned = {f["message"].split("「")[1].split("」")[0] for f in form["findings"] if f["level"] == "warning"}
         assert warned == set(expected["warnings_expected"])
     first = forms["业务工作经历"]["indicators"][0]
-    assert first == {"name": "工作人员培训场次数", "target": ">=3次", "actual": "18次", "weight": 10.0,
-                     "score": 10.0, "rule_score": 10.0, "tier": "达成"}
+    assert first == {
+        "name": "工作人员培训场次数",
+        "target": ">=3次",
+        "actual": "18次",
+        "weight": 10.0,
+        "score": 10.0,
+        "rule_score": 10.0,
+        "tier": "达成",
+    }
     first_finding = forms["业务工作经历"]["findings"][0]
     assert first_finding == {
-        "level": "warning", "code": "over_achievement", "field": "indicators[0].reason",
-        "label": "指标「工作人员培训场次数」的偏差原因分析及改进措施", "message": first_finding["message"]}
+        "level": "warning",
+        "code": "over_achievement",
+        "field": "indicators[0].reason",
+        "label": "指标「工作人员培训场次数」的偏差原因分析及改进措施",
+        "message": first_finding["message"],
+    }
 
 
 @pytest.mark.slow
@@ -64,8 +79,9 @@ def test_exit_code_1_when_a_form_has_an_error(tmp_path: Path, seed_list: Path) -
     assert f"[错误] {path} · 业务工作经历 · 指标「课题报告完成情况」" in run.stdout
 
 
-@pytest.mark.parametrize("content", ["perfxl: 1\nyear: 2022\nprojects: [{name: a, indicators: [{weight: x}]}]\n",
-                                     "::: not yaml [", ""])
+@pytest.mark.parametrize(
+    "content", ["perfxl: 1\nyear: 2022\nprojects: [{name: a, indicators: [{weight: x}]}]\n", "::: not yaml [", ""]
+)
 @pytest.mark.slow
 def test_bad_input_exits_2_with_a_chinese_message_and_no_traceback(tmp_path: Path, content: str) -> None:
     path = tmp_path / "坏清单.yaml"
@@ -92,8 +108,13 @@ def test_console_script_is_installed() -> None:
 
 @pytest.mark.slow
 def test_generate_the_bundled_example(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "perfxl", "generate", "-o", str(tmp_path / "out")],
-                         capture_output=True, text=True, check=False, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "perfxl", "generate", "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     assert "已生成 2 张自评表" in run.stdout
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2022_业务工作经历.xlsm", "2022_鉴定考务经费.xlsm"]
@@ -150,6 +171,8 @@ def test_every_kind_of_failure_exits_with_its_exit_code(tmp_path: Path, seed_lis
     }
     assert codes == {"ok": ExitCode.OK, "errors": ExitCode.ERRORS, "input": ExitCode.INPUT, "usage": ExitCode.INPUT}
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    assert (f"退出码：`{ExitCode.OK:d}` 没有错误；`{ExitCode.ERRORS:d}` 至少一张表有“错误”级问题；"
-            f"`{ExitCode.INPUT:d}` 输入文件无法使用。") in readme
+    assert (
+        f"退出码：`{ExitCode.OK:d}` 没有错误；`{ExitCode.ERRORS:d}` 至少一张表有“错误”级问题；"
+        f"`{ExitCode.INPUT:d}` 输入文件无法使用。"
+    ) in readme
     assert f"退出码 {ExitCode.BROKEN_PIPE:d}" in readme

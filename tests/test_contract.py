@@ -87,7 +87,9 @@ def test_the_contract_imports_only_the_core_and_the_standard_library() -> None:
 def test_the_headless_batch_imports_neither_excel_nor_a_workbook_writer() -> None:
     loaded = _fresh_modules("import perfxl.batch.runner")
     assert [m for m in EXCEL_WRITERS if m in loaded] == []
-    assert not any(m.startswith(("perfxl.generate", "perfxl.udfs", "perfxl.excel", "perfxl.form_template")) for m in loaded)
+    assert not any(
+        m.startswith(("perfxl.generate", "perfxl.udfs", "perfxl.excel", "perfxl.form_template")) for m in loaded
+    )
 
 
 def _command_modules(args: list[str]) -> list[str]:

@@ -37,8 +37,9 @@ def perfxl(*args: str, cwd: Path | None = None, xlwings_from: Path | None = None
     env = dict(os.environ)
     if xlwings_from is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(xlwings_from)])
-    return subprocess.run([sys.executable, "-m", "perfxl", *args], capture_output=True, text=True, check=False,
-                          cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "perfxl", *args], capture_output=True, text=True, check=False, cwd=cwd, env=env
+    )
 
 
 def recorded_version(path: Path) -> str | None:
@@ -160,10 +161,31 @@ def test_wheelhouse_installs_offline_on_64_bit_windows(tmp_path: Path) -> None:
     assert all(name.endswith(("-none-any.whl", "-win_amd64.whl")) for name in wheels), wheels
     # pip itself resolves the whole set for Windows from the folder alone, without an index.
     resolve = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links", str(folder),
-         "--platform", "win_amd64", "--python-version", "3.11", "--implementation", "cp", "--only-binary=:all:",
-         "--target", str(tmp_path / "target"), "perfxl", "pywin32"],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-index",
+            "--find-links",
+            str(folder),
+            "--platform",
+            "win_amd64",
+            "--python-version",
+            "3.11",
+            "--implementation",
+            "cp",
+            "--only-binary=:all:",
+            "--target",
+            str(tmp_path / "target"),
+            "perfxl",
+            "pywin32",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert resolve.returncode == 0, resolve.stderr
     assert missing_wheels(folder) == []
     # Exactly the xlwings whose DLL the forms' VBA module declares, whatever the index's newest is.

@@ -18,8 +18,14 @@ from perfxl.readback.label_grid import FUNDS_COLUMNS, FUNDS_ROWS, INDICATOR_LABE
 PACKAGE = Path(__file__).parents[1] / "perfxl"
 HOMES = {PACKAGE / "core" / "labels.py", PACKAGE / "core" / "budget.py"}
 # Labels no other word contains, so that any string holding one spells the label again.
-DISTINCT = (labels.TARGET, labels.ACTUAL, labels.REASON, COLUMN_LABELS["annual"],
-            COLUMN_LABELS["executed"], TOTAL_LABEL)
+DISTINCT = (
+    labels.TARGET,
+    labels.ACTUAL,
+    labels.REASON,
+    COLUMN_LABELS["annual"],
+    COLUMN_LABELS["executed"],
+    TOTAL_LABEL,
+)
 
 
 def _code_strings(path: Path) -> list[tuple[int, str]]:
@@ -31,21 +37,30 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 docstrings.add(id(first.value))
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
 
 
 def test_no_code_outside_the_home_spells_a_label() -> None:
-    restated = [f"{path.relative_to(PACKAGE.parent)}:{line}: {label}"
-                for path in sorted(PACKAGE.rglob("*.py")) if path not in HOMES
-                for line, text in _code_strings(path) for label in DISTINCT if label in text]
+    restated = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {label}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path not in HOMES
+        for line, text in _code_strings(path)
+        for label in DISTINCT
+        if label in text
+    ]
     assert restated == []
 
 
 def test_the_scan_finds_a_restated_label(tmp_path: Path) -> None:
     module = tmp_path / "restated.py"
-    module.write_text('"""实际完成值 in a docstring may stay."""\nMESSAGE = f"{x}实际完成值有误"  # 实际完成值\n',
-                      encoding="utf-8")
+    module.write_text(
+        '"""实际完成值 in a docstring may stay."""\nMESSAGE = f"{x}实际完成值有误"  # 实际完成值\n', encoding="utf-8"
+    )
     assert _code_strings(module) == [(2, "实际完成值有误")]
 
 
@@ -70,4 +85,6 @@ def test_a_hand_made_form_is_read_by_the_labels_perfxl_writes(key: str) -> None:
 def test_the_funds_block_is_read_by_its_labels() -> None:
     assert [label_kind(label, FUNDS_COLUMNS) for label in COLUMN_LABELS.values()] == list(COLUMN_LABELS)
     assert [label_kind(label, FUNDS_ROWS) for label in (TOTAL_LABEL, *dict(SOURCES).values())] == [
-        "total", *dict(SOURCES)]
+        "total",
+        *dict(SOURCES),
+    ]

@@ -41,10 +41,15 @@ pytestmark = pytest.mark.slow
 # No shrinking: an example costs seconds of real runs, shrinking one would take many minutes, and the
 # report names the few mutations of the failing example exactly (Mutation's repr).
 # PERFXL_FUZZ_EXAMPLES=500 PERFXL_FUZZ_RANDOM=1 runs a longer, random search on a developer's machine.
-PROPERTY = settings(max_examples=int(os.environ.get("PERFXL_FUZZ_EXAMPLES", "40")), deadline=None,
-                    derandomize=not os.environ.get("PERFXL_FUZZ_RANDOM"), database=None, print_blob=False,
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=int(os.environ.get("PERFXL_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    derandomize=not os.environ.get("PERFXL_FUZZ_RANDOM"),
+    database=None,
+    print_blob=False,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 MUTATIONS = st.lists(workbook_mutations, min_size=1, max_size=3)
 CANARY = "perfxl-canary-executed"  # relative: a YAML tag that ran code would create it in the run's folder
 
@@ -70,12 +75,30 @@ def batch_commands(where: Scene, bad: Path, good: Path, good_generated: bool, wh
     """check (or check --json), summary and recalc of the folder holding the mutated file and a good one."""
     summary = where.out / "汇总.xlsx"
     folder = str(where.inputs)
-    _run(where, what, "check", *(["--json"] if as_json else []), folder,
-         expect=Expect(named=[good], mentioned=[bad], json=as_json))
-    _run(where, what, "summary", "-o", str(summary), folder,
-         expect=Expect(outputs=lambda name: name == summary.name, output_file=summary))
-    _run(where, what, "recalc", folder,
-         expect=Expect(named=[good], mentioned=[bad], rewrites=[good] if good_generated else []))
+    _run(
+        where,
+        what,
+        "check",
+        *(["--json"] if as_json else []),
+        folder,
+        expect=Expect(named=[good], mentioned=[bad], json=as_json),
+    )
+    _run(
+        where,
+        what,
+        "summary",
+        "-o",
+        str(summary),
+        folder,
+        expect=Expect(outputs=lambda name: name == summary.name, output_file=summary),
+    )
+    _run(
+        where,
+        what,
+        "recalc",
+        folder,
+        expect=Expect(named=[good], mentioned=[bad], rewrites=[good] if good_generated else []),
+    )
 
 
 @PROPERTY
@@ -95,9 +118,15 @@ def _generate_and_read_back(where: Scene, listed: Path, what: str, mode: str, si
     args = ["generate", str(listed), "-o", str(forms), "--mode", mode]
     if single:
         args += ["--single", str(forms / ("全部.xlsm" if mode == "udf" else "全部.xlsx"))]
-    run = _run(where, what, *args, expect=Expect(outputs=lambda name: name.startswith("forms/")
-                                                  and name.endswith((".xlsx", ".xlsm")),
-                                                  nothing_written_on_input_error=True))
+    run = _run(
+        where,
+        what,
+        *args,
+        expect=Expect(
+            outputs=lambda name: name.startswith("forms/") and name.endswith((".xlsx", ".xlsm")),
+            nothing_written_on_input_error=True,
+        ),
+    )
     if run.returncode == 0:
         check = _run(where, what + " (check of the generated forms)", "check", str(forms))
         assert check.returncode in (0, 1), report(["generated forms do not check", ""], what, check)
@@ -107,19 +136,32 @@ def list_commands(where: Scene, listed: Path, what: str, mode: str, single: bool
     """check (or check --json), summary and generate of a project list."""
     summary = where.out / "汇总.xlsx"
     _run(where, what, "check", *(["--json"] if as_json else []), str(listed), expect=Expect(json=as_json))
-    _run(where, what, "summary", "-o", str(summary), str(listed),
-         expect=Expect(outputs=lambda name: name == summary.name, output_file=summary))
+    _run(
+        where,
+        what,
+        "summary",
+        "-o",
+        str(summary),
+        str(listed),
+        expect=Expect(outputs=lambda name: name == summary.name, output_file=summary),
+    )
     _generate_and_read_back(where, listed, what, mode, single)
 
 
 @PROPERTY
-@given(source=st.sampled_from(LIST_SOURCES), mode=st.sampled_from(["udf", "native"]), single=st.booleans(),
-       as_json=st.booleans(), data=st.data())
+@given(
+    source=st.sampled_from(LIST_SOURCES),
+    mode=st.sampled_from(["udf", "native"]),
+    single=st.booleans(),
+    as_json=st.booleans(),
+    data=st.data(),
+)
 def test_mutated_project_lists(source: str, mode: str, single: bool, as_json: bool, data: st.DataObject) -> None:
     text, kind = list_sources()[source]
     mutations: list[ListMutation] = data.draw(
         st.lists(st.one_of(list_data_mutations, list_text_mutations(kind, CANARY)), min_size=1, max_size=3),
-        label="mutations")
+        label="mutations",
+    )
     mutated = mutate_list(text, kind, mutations)
     with scene() as where:
         listed = where.put(f"清单.{kind}", mutated.encode("utf-8", "surrogatepass"))

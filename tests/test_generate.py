@@ -38,7 +38,7 @@ def test_one_file_per_project_named_by_year_and_project(seed_forms) -> None:
 def test_cached_values_are_the_published_results(seed_forms, seed_expected: dict) -> None:
     _, paths = seed_forms
     for path in paths:
-        (sheet, names), = named_values(path).items()
+        ((sheet, names),) = named_values(path).items()
         expected = seed_expected[sheet]
         assert names["PERFXL_RATE"] == [expected["rate"]]
         assert names["PERFXL_BUDGET_SCORE"] == [expected["budget_score"]]
@@ -138,7 +138,11 @@ def test_validations_guide_the_officer_in_chinese(seed_forms) -> None:
     assert (qualitative.errorStyle or "stop") == ("stop" if mode == "native" else "warning")
     score = by_cell["H13"]
     assert (score.type, score.operator or "between", float(score.formula1), float(score.formula2)) == (
-        "decimal", "between", 0, 10)
+        "decimal",
+        "between",
+        0,
+        10,
+    )
     assert ws["F19"].number_format == "0%"  # 培训出勤率 >=95%, 97%
 
 
@@ -165,7 +169,7 @@ def test_indicator_groups_are_merged(seed_forms) -> None:
 @pytest.mark.slow
 def test_blank_list_makes_blank_forms(tmp_path: Path) -> None:
     paths = generate(BLANK, tmp_path, mode="native")
-    (sheet, names), = named_values(paths[0]).items()
+    ((sheet, names),) = named_values(paths[0]).items()
     # An empty text result reads back as None.
     assert names["PERFXL_RATE"] == names["PERFXL_TOTAL"] == names["PERFXL_GRADE"] == [None]
     assert set(names["PERFXL_IND_ACTUAL"]) == set(names["PERFXL_IND_SCORE"]) == {None}
@@ -177,7 +181,7 @@ def test_blank_list_makes_blank_forms(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_single_workbook_with_index(tmp_path: Path) -> None:
-    path, = generate(bundled_example(), tmp_path, mode="native", single="全部.xlsx")
+    (path,) = generate(bundled_example(), tmp_path, mode="native", single="全部.xlsx")
     assert path == tmp_path / "全部.xlsx"
     book = openpyxl.load_workbook(path, data_only=True)
     assert book.sheetnames == ["目录", "业务工作经历", "鉴定考务经费", "perfxl"]
@@ -196,10 +200,11 @@ def test_list_profile_reaches_the_udfs_and_the_native_constants(tmp_path: Path) 
     data["projects"][0]["indicators"][19].pop("score")  # 鉴定考试完成情况 较顺利: rule score, 0.5 × 4
     data["projects"][0]["indicators"][19].pop("reason")
     project_list = build_project_list(data, Path("list.yaml"))  # in memory: no file to write or read
-    udf, = generate_forms(project_list, tmp_path / "udf", mode="udf")[:1]
-    native, = generate_forms(project_list, tmp_path / "native", mode="native")[:1]
+    (udf,) = generate_forms(project_list, tmp_path / "udf", mode="udf")[:1]
+    (native,) = generate_forms(project_list, tmp_path / "native", mode="native")[:1]
     assert formula_cells(udf)[("业务工作经历", "H32")] == (
-        '=IF(OR(E32="",F32="",G32=""),"",PERF_SCORE(E32,F32,G32,PERFXL_PROFILE))')
+        '=IF(OR(E32="",F32="",G32=""),"",PERF_SCORE(E32,F32,G32,PERFXL_PROFILE))'
+    )
     assert "G32*0.5" in formula_cells(native)[("业务工作经历", "H32")]
     for path in (udf, native):
         names = named_values(path)["业务工作经历"]
@@ -217,8 +222,9 @@ def test_bad_list_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_project_without_indicators_is_refused(tmp_path: Path) -> None:
-    project_list = build_project_list({"perfxl": 1, "year": 2022, "projects": [{"name": "空项目", "indicators": []}]},
-                                      Path("empty.yaml"))
+    project_list = build_project_list(
+        {"perfxl": 1, "year": 2022, "projects": [{"name": "空项目", "indicators": []}]}, Path("empty.yaml")
+    )
     with pytest.raises(InputError, match="没有绩效指标"):
         generate_forms(project_list, tmp_path / "out")
     assert not (tmp_path / "out").exists()

@@ -12,8 +12,11 @@ from pathlib import Path
 import perfxl
 
 ROOT = Path(__file__).resolve().parents[1]
-LINT_IMPORTS = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
-                "sys.exit(lint_imports_command())"]
+LINT_IMPORTS = [
+    sys.executable,
+    "-c",
+    "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+]
 
 
 def _contracts() -> dict[str, dict]:
@@ -22,8 +25,14 @@ def _contracts() -> dict[str, dict]:
 
 
 def _lint(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(LINT_IMPORTS, cwd=root, capture_output=True, text=True, check=False,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)})
+    return subprocess.run(
+        LINT_IMPORTS,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)},
+    )
 
 
 def test_the_tree_keeps_every_contract() -> None:
@@ -45,8 +54,9 @@ def test_a_forbidden_import_breaks_the_contract(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "perfxl", copy / "perfxl", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     numbers = copy / "perfxl" / "core" / "numbers.py"
-    numbers.write_text(numbers.read_text(encoding="utf-8") + "\nimport perfxl.workbook.base  # noqa\n",
-                       encoding="utf-8")
+    numbers.write_text(
+        numbers.read_text(encoding="utf-8") + "\nimport perfxl.workbook.base  # noqa\n", encoding="utf-8"
+    )
     done = _lint(copy)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "imports nothing outside perfxl.core" in done.stdout and "BROKEN" in done.stdout

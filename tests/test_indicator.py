@@ -528,18 +528,21 @@ def test_officer_score_on_a_blank_actual_is_taken():
     assert result.findings == ()
 
 
-@pytest.mark.parametrize(("target", "actual", "warned"), [
-    (">=90%", "0.96", True),  # 0.96% or 96%: both plausible, read as 0.96% (rules.md §4)
-    (">=90%", "1.5", True),  # 1.5% or 150%
-    ("<=5%", "0.5", True),
-    (">=90%", "96", False),  # 9600% is not plausible: the figure, silently
-    (">=90%", "2.5", False),  # 250% is beyond twice 100%
-    (">=90%", "0.96%", False),  # says %
-    (">=90%", "0", False),  # 0 is 0% either way
-    (">=90%", 0.96, False),  # a number as Excel stores it: 96%
-    (">=3次", "0.96", False),  # not a percentage target
-    ("完成", "0.96", False),
-])
+@pytest.mark.parametrize(
+    ("target", "actual", "warned"),
+    [
+        (">=90%", "0.96", True),  # 0.96% or 96%: both plausible, read as 0.96% (rules.md §4)
+        (">=90%", "1.5", True),  # 1.5% or 150%
+        ("<=5%", "0.5", True),
+        (">=90%", "96", False),  # 9600% is not plausible: the figure, silently
+        (">=90%", "2.5", False),  # 250% is beyond twice 100%
+        (">=90%", "0.96%", False),  # says %
+        (">=90%", "0", False),  # 0 is 0% either way
+        (">=90%", 0.96, False),  # a number as Excel stores it: 96%
+        (">=3次", "0.96", False),  # not a percentage target
+        ("完成", "0.96", False),
+    ],
+)
 def test_text_without_percent_against_a_percent_target_warns_how_it_is_read(target, actual, warned):
     result = evaluate(target, actual, reason="说明")
     percent = [f for f in result.findings if f.code == "percent_ambiguous"]

@@ -43,8 +43,10 @@ def _read(path: Path, sheet: str | None = None):
 
 
 def _seed_inputs(seed: Seed) -> list[tuple]:
-    return [(l1, l2, name, target, actual, D(weight), D(str(score)), reason)
-            for l1, l2, name, target, actual, weight, score, reason in seed.rows]
+    return [
+        (l1, l2, name, target, actual, D(weight), D(str(score)), reason)
+        for l1, l2, name, target, actual, weight, score, reason in seed.rows
+    ]
 
 
 def _inputs(read) -> list[tuple]:
@@ -62,11 +64,19 @@ def _check_seed_results(read, seed: Seed, expected: dict) -> None:
 # --- labels ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "label"), [
-    ("项　目　名　称", "项目名称"), ("年度\n指标值", "年度指标值"), ("实际\n完成值", "实际完成值"),
-    ("偏差原因分析及\n改进措施", "偏差原因分析及改进措施"), ("项目资金\n（元）", "项目资金"),
-    ("年度\n总体\n目标", "年度总体目标"), ("其中：当年财政拨款", "其中:当年财政拨款"), ("主管部门：", "主管部门"),
-])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("项　目　名　称", "项目名称"),
+        ("年度\n指标值", "年度指标值"),
+        ("实际\n完成值", "实际完成值"),
+        ("偏差原因分析及\n改进措施", "偏差原因分析及改进措施"),
+        ("项目资金\n（元）", "项目资金"),
+        ("年度\n总体\n目标", "年度总体目标"),
+        ("其中：当年财政拨款", "其中:当年财政拨款"),
+        ("主管部门：", "主管部门"),
+    ],
+)
 def test_labels_are_compared_without_spaces_breaks_notes_and_colons(text: str, label: str) -> None:
     assert normalise_label(text) == label
 
@@ -103,22 +113,42 @@ def test_seed_layout_refs_point_at_the_cells(tmp_path: Path) -> None:
     _, read = _read(handmade_book(tmp_path, build))
     sheet = WORK.name
     assert {key: ref.address for key, ref in read.fields.items()} == {
-        "project.name": "C3", "project.department": "C4", "project.unit": "G4",
-        "goal.expected": "B11", "goal.actual": "F11",
-        "funds.total.initial": "C6", "funds.total.annual": "D6", "funds.total.executed": "E6",
-        "funds.fiscal.initial": "C7", "funds.fiscal.annual": "D7", "funds.fiscal.executed": "E7",
-        "funds.carryover.initial": "C8", "funds.carryover.annual": "D8", "funds.carryover.executed": "E8",
-        "funds.other.initial": "C9", "funds.other.annual": "D9", "funds.other.executed": "E9",
-        "budget.weight": "F6", "budget.rate": "G6", "budget.score": "H6",
-        "total.weight": f"G{total_row}", "total.score": f"H{total_row}",
+        "project.name": "C3",
+        "project.department": "C4",
+        "project.unit": "G4",
+        "goal.expected": "B11",
+        "goal.actual": "F11",
+        "funds.total.initial": "C6",
+        "funds.total.annual": "D6",
+        "funds.total.executed": "E6",
+        "funds.fiscal.initial": "C7",
+        "funds.fiscal.annual": "D7",
+        "funds.fiscal.executed": "E7",
+        "funds.carryover.initial": "C8",
+        "funds.carryover.annual": "D8",
+        "funds.carryover.executed": "E8",
+        "funds.other.initial": "C9",
+        "funds.other.annual": "D9",
+        "funds.other.executed": "E9",
+        "budget.weight": "F6",
+        "budget.rate": "G6",
+        "budget.score": "H6",
+        "total.weight": f"G{total_row}",
+        "total.score": f"H{total_row}",
     }
     assert all(ref.sheet == sheet for ref in read.fields.values())
     assert total_row == 35
     assert len(read.rows) == 22
     assert {key: str(ref) for key, ref in read.rows[0].items()} == {
-        "row.level1": f"{sheet}!B13", "row.level2": f"{sheet}!C13", "row.name": f"{sheet}!D13",
-        "row.target": f"{sheet}!E13", "row.actual": f"{sheet}!F13", "row.weight": f"{sheet}!G13",
-        "row.score": f"{sheet}!H13", "row.reason": f"{sheet}!I13"}
+        "row.level1": f"{sheet}!B13",
+        "row.level2": f"{sheet}!C13",
+        "row.name": f"{sheet}!D13",
+        "row.target": f"{sheet}!E13",
+        "row.actual": f"{sheet}!F13",
+        "row.weight": f"{sheet}!G13",
+        "row.score": f"{sheet}!H13",
+        "row.reason": f"{sheet}!I13",
+    }
     assert read.rows[-1]["row.score"] == Ref.cell(sheet, 34, 8)
     assert read.actual_cells[0] == "18次"
     # The core's findings land on the cells: 培训覆盖人次数 (row 29) is over-achieved without a reason.
@@ -148,8 +178,16 @@ def test_moved_columns_blank_rows_and_a_responsible_person_row(tmp_path: Path, s
     assert read.fields["funds.total.initial"] == Ref.cell(EXAM.name, 10, 5)
     assert read.fields["goal.actual"] == Ref.cell(EXAM.name, 15, 6)
     first = {key: ref.address for key, ref in read.rows[0].items()}
-    assert first == {"row.level1": "B18", "row.level2": "C18", "row.name": "D18", "row.weight": "E18",
-                     "row.target": "F18", "row.actual": "H18", "row.score": "I18", "row.reason": "J18"}
+    assert first == {
+        "row.level1": "B18",
+        "row.level2": "C18",
+        "row.name": "D18",
+        "row.weight": "E18",
+        "row.target": "F18",
+        "row.actual": "H18",
+        "row.score": "I18",
+        "row.reason": "J18",
+    }
     # 效益指标 starts after the blank row: 8 产出 rows (18–25), blank 26, then 27.
     assert read.rows[8]["row.name"].address == "D27"
     assert read.fields["total.score"].address == "I32"  # 效益 27–28, blank 29, 满意度 30–31
@@ -163,8 +201,10 @@ def test_no_sub_rows_and_cost_indicators(tmp_path: Path) -> None:
     assert (form.name, form.department, form.unit) == ("职业培训补贴发放", DEPARTMENT, UNIT)
     assert form.funds.stated_total == FundsRow(D(1200000), D(1000000), D(950000))
     assert form.funds.fiscal == form.funds.carryover == form.funds.other == FundsRow()
-    assert _inputs(read) == [(l1, l2, name, target, actual, D(weight), D(str(score)), reason)
-                             for l1, l2, name, target, actual, weight, score, reason in COST_ROWS]
+    assert _inputs(read) == [
+        (l1, l2, name, target, actual, D(weight), D(str(score)), reason)
+        for l1, l2, name, target, actual, weight, score, reason in COST_ROWS
+    ]
     result = evaluate_form(form, PROFILE)
     assert (result.rate, result.budget_score, result.total, result.grade) == (D("0.95"), D("9.50"), D("98.97"), "优")
     assert [r.input.level1 for r in result.indicators].count("成本指标") == 1
@@ -204,8 +244,12 @@ def test_unreadable_weight_score_and_amount_are_located(tmp_path: Path) -> None:
     _, read = _read(handmade_book(tmp_path, build))
     sheet = WORK.name
     problems = {(p.code, p.cell): p for p in read.problems}
-    assert set(problems) == {("weight_unreadable", f"{sheet}!G15"), ("score_unreadable", f"{sheet}!H16"),
-                             ("amount_unreadable", f"{sheet}!D7"), ("weight_unreadable", f"{sheet}!G17")}
+    assert set(problems) == {
+        ("weight_unreadable", f"{sheet}!G15"),
+        ("score_unreadable", f"{sheet}!H16"),
+        ("amount_unreadable", f"{sheet}!D7"),
+        ("weight_unreadable", f"{sheet}!G17"),
+    }
     assert all(p.level is Level.ERROR for p in read.problems)
     assert problems[("weight_unreadable", f"{sheet}!G15")].message == "指标「专家咨询工作完成率」的分值「五」不是数字"
     assert problems[("weight_unreadable", f"{sheet}!G17")].message == "指标「耗材购置完成率」未填写分值"
@@ -282,7 +326,7 @@ def test_the_project_list_workbook_holds_no_form() -> None:
 def test_generated_forms_read_by_labels_as_by_names(tmp_path: Path, mode: str) -> None:
     for path in generate(bundled_example(), tmp_path, mode=mode):
         with XlsxBook(path) as book:
-            sheet, = find_forms(book)  # the hidden metadata sheet is not listed
+            (sheet,) = find_forms(book)  # the hidden metadata sheet is not listed
             labelled = read_labelled_form(book, sheet)
             named = read_form(book, sheet, read_metadata(book))
         assert labelled.problems == []
@@ -292,17 +336,23 @@ def test_generated_forms_read_by_labels_as_by_names(tmp_path: Path, mode: str) -
         assert labelled.form.funds.total == named.form.funds.total
         by_labels, by_names = evaluate_form(labelled.form, PROFILE), evaluate_form(named.form, named.profile)
         assert (by_labels.rate, by_labels.budget_score, by_labels.total, by_labels.grade) == (
-            by_names.rate, by_names.budget_score, by_names.total, by_names.grade)
+            by_names.rate,
+            by_names.budget_score,
+            by_names.total,
+            by_names.grade,
+        )
         assert by_labels.total == to_decimal(SEEDS[sheet].total)
         for key, ref in labelled.fields.items():
             assert named.fields[key] == ref, key
         assert {"budget.rate", "budget.score", "total.score", "total.grade"} <= set(labelled.fields)
-        assert labelled.rows == [{key: ref for key, ref in row.items() if key in labelled.rows[0]}
-                                 for row in named.rows]
+        assert labelled.rows == [
+            {key: ref for key, ref in row.items() if key in labelled.rows[0]} for row in named.rows
+        ]
 
 
 def test_labels_with_their_values_and_a_two_row_header(tmp_path: Path) -> None:
-    """"项目名称：…" in one cell; column labels merged over two rows, 三级指标 over two columns."""
+    """ "项目名称：…" in one cell; column labels merged over two rows, 三级指标 over two columns."""
+
     def build(ws: Worksheet) -> None:
         ws.title = "表1"
         ws["A1"], ws["A2"], ws["E2"] = "项目名称：就业见习补贴（本级）", "主管部门： 上海市某局", "实施单位:某中心"
@@ -310,15 +360,25 @@ def test_labels_with_their_values_and_a_two_row_header(tmp_path: Path) -> None:
             ws.merge_cells(cells)
         ws["A3"], ws["C3"], ws["D3"], ws["E3"] = "项目资金（万元）", "年初预算数", "全年预算数", "全年执行数"
         ws["B4"], ws["C4"], ws["D4"], ws["E4"] = "年度资金总额", 100, 80, 76
-        header = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                  "偏差原因分析及改进措施")
+        header = (
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        )
         for col, label in zip("ABCEFGHI", header, strict=True):
             ws[f"{col}5"] = label
             if col != "C":
                 ws.merge_cells(f"{col}5:{col}6")
-        rows = (("产出指标", "数量指标", "见习人数", None, ">=10人", "12人", 45, 45),
-                (None, None, None, "见习补贴发放率", "=100%", "100%", 45, 45),
-                ("总分", None, None, None, None, None, 100, 99.5))
+        rows = (
+            ("产出指标", "数量指标", "见习人数", None, ">=10人", "12人", 45, 45),
+            (None, None, None, "见习补贴发放率", "=100%", "100%", 45, 45),
+            ("总分", None, None, None, None, None, 100, 99.5),
+        )
         for row, values in enumerate(rows, 7):
             for col, value in zip("ABCDEFGH", values, strict=True):
                 ws[f"{col}{row}"] = value
@@ -332,7 +392,9 @@ def test_labels_with_their_values_and_a_two_row_header(tmp_path: Path) -> None:
     assert read.fields["project.name"].address == "A1"
     assert read.fields["project.unit"].address == "E2"
     assert [(r.level1, r.level2, r.name) for r in form.indicators] == [
-        ("产出指标", "数量指标", "见习人数"), ("产出指标", "数量指标", "见习补贴发放率")]
+        ("产出指标", "数量指标", "见习人数"),
+        ("产出指标", "数量指标", "见习补贴发放率"),
+    ]
     assert [row["row.name"].address for row in read.rows] == ["C7", "D8"]
     result = evaluate_form(form, PROFILE)
     assert (result.rate, result.budget_score, result.total) == (D("0.95"), D("9.50"), D("99.50"))

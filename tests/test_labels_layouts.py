@@ -41,8 +41,17 @@ from tests.support.handmade import (
     stacked_forms,
 )
 
-HEADER = ("绩效\n指标", "一级指标", "二级指标", "三级指标", "年度\n指标值", "实际\n完成值", "分值", "得分",
-          "偏差原因分析及\n改进措施")
+HEADER = (
+    "绩效\n指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度\n指标值",
+    "实际\n完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及\n改进措施",
+)
 
 
 def _read_all(path: Path, sheet: str) -> list[ReadForm]:
@@ -55,8 +64,10 @@ def _inputs(read: ReadForm) -> list[tuple]:
 
 
 def _seed_inputs(seed: Seed) -> list[tuple]:
-    return [(l1, l2, name, target, actual, D(weight), D(str(score)), reason)
-            for l1, l2, name, target, actual, weight, score, reason in seed.rows]
+    return [
+        (l1, l2, name, target, actual, D(weight), D(str(score)), reason)
+        for l1, l2, name, target, actual, weight, score, reason in seed.rows
+    ]
 
 
 def _check_published(read: ReadForm, seed: Seed, expected: dict) -> FormResult:
@@ -77,6 +88,7 @@ def _check_published(read: ReadForm, seed: Seed, expected: dict) -> FormResult:
 def test_a_continued_page_with_its_header_and_title_typed_again(tmp_path: Path, seed_expected: dict) -> None:
     """Page 2 starts at 效益指标 (row 28): the officer inserted the title, the year line and the header there,
     each merged across the table as on page 1."""
+
     def build(ws: Worksheet) -> None:
         shanghai_form(ws, WORK)
         insert_rows(ws, 28, 3, split_merges=True)
@@ -90,7 +102,7 @@ def test_a_continued_page_with_its_header_and_title_typed_again(tmp_path: Path, 
     with XlsxBook(path) as book:  # the file holds what the layout claims
         assert book.values(Ref(WORK.name, 30, 1, 30, 4)) == [["绩效\n指标", "一级指标", "二级指标", "三级指标"]]
         assert book.values(Ref.cell(WORK.name, 31, 2)) == [["效益指标"]]
-    read, = _read_all(path, WORK.name)
+    (read,) = _read_all(path, WORK.name)
     assert read.problems == []
     assert _inputs(read) == _seed_inputs(WORK)
     _check_published(read, WORK, seed_expected)
@@ -104,6 +116,7 @@ def test_a_header_typed_inside_merged_groups_and_over_two_rows(tmp_path: Path, s
     """Page 2 starts inside 数量指标 (row 17): the 一级/二级 merges grow over the inserted rows (so the
     header there has no 一级/二级 labels), the labels are merged over two rows, 三级指标 over two columns
     of its own, and the title is typed in the 三级指标 column."""
+
     def build(ws: Worksheet) -> None:
         shanghai_form(ws, WORK)
         insert_rows(ws, 17, 3, split_merges=False)
@@ -116,7 +129,7 @@ def test_a_header_typed_inside_merged_groups_and_over_two_rows(tmp_path: Path, s
     path = handmade_book(tmp_path, build)
     with XlsxBook(path) as book:
         assert {"B13:B30", "C13:C22", "E18:E19"} <= {m.address for m in book.merged_ranges(WORK.name)}
-    read, = _read_all(path, WORK.name)
+    (read,) = _read_all(path, WORK.name)
     assert read.problems == []
     assert _inputs(read) == _seed_inputs(WORK)
     _check_published(read, WORK, seed_expected)
@@ -125,14 +138,15 @@ def test_a_header_typed_inside_merged_groups_and_over_two_rows(tmp_path: Path, s
 
 def test_a_header_row_typed_again_is_read_as_before_without_it(tmp_path: Path) -> None:
     """Without the skip, the repeated header was an indicator named 三级指标 (three errors, no total)."""
+
     def build(ws: Worksheet) -> None:
         cost_form(ws)
         insert_rows(ws, 14, 1, split_merges=False)
         for col, label in zip("ABCDEFGHI", HEADER, strict=True):
             ws[f"{col}14"] = label
 
-    plain, = _read_all(handmade_book(tmp_path, cost_form, "plain.xlsx"), "职业培训补贴")
-    repeated, = _read_all(handmade_book(tmp_path, build), "职业培训补贴")
+    (plain,) = _read_all(handmade_book(tmp_path, cost_form, "plain.xlsx"), "职业培训补贴")
+    (repeated,) = _read_all(handmade_book(tmp_path, build), "职业培训补贴")
     assert repeated.problems == []
     assert repeated.form.indicators == plain.form.indicators
     assert evaluate_form(repeated.form, PROFILE).total == evaluate_form(plain.form, PROFILE).total == D("98.97")
@@ -162,10 +176,20 @@ def test_two_seed_forms_stacked_on_one_sheet(tmp_path: Path, seed_expected: dict
     shift = firsts[1] - 1
     assert shift == 37
     assert work.fields["total.score"].address == "H35"
-    expected = {"project.name": "C3", "project.department": "C4", "project.unit": "G4", "goal.expected": "B11",
-                "goal.actual": "F11", "funds.total.annual": "D6", "funds.fiscal.executed": "E7",
-                "budget.weight": "F6", "budget.rate": "G6", "budget.score": "H6", "total.weight": "G25",
-                "total.score": "H25"}
+    expected = {
+        "project.name": "C3",
+        "project.department": "C4",
+        "project.unit": "G4",
+        "goal.expected": "B11",
+        "goal.actual": "F11",
+        "funds.total.annual": "D6",
+        "funds.fiscal.executed": "E7",
+        "budget.weight": "F6",
+        "budget.rate": "G6",
+        "budget.score": "H6",
+        "total.weight": "G25",
+        "total.score": "H25",
+    }
     for key, address in expected.items():
         alone = parse_reference(address, "汇总")
         assert exam.fields[key] == Ref.cell("汇总", alone.min_row + shift, alone.min_col), key
@@ -175,8 +199,7 @@ def test_two_seed_forms_stacked_on_one_sheet(tmp_path: Path, seed_expected: dict
 
 def test_three_forms_of_different_layouts_stacked(tmp_path: Path, seed_expected: dict) -> None:
     def build(ws: Worksheet) -> None:
-        stacked_forms(ws, [lambda w: shanghai_form(w, WORK), lambda w: moved_columns_form(w, EXAM), cost_form],
-                      gap=1)
+        stacked_forms(ws, [lambda w: shanghai_form(w, WORK), lambda w: moved_columns_form(w, EXAM), cost_form], gap=1)
 
     path = handmade_book(tmp_path, build)
     work, exam, cost = _read_all(path, "汇总")
@@ -186,9 +209,14 @@ def test_three_forms_of_different_layouts_stacked(tmp_path: Path, seed_expected:
     assert _inputs(exam) == _seed_inputs(EXAM)
     result = evaluate_form(cost.form, PROFILE)
     assert (cost.form.name, result.rate, result.total, result.grade) == (
-        "职业培训补贴发放", D("0.95"), D("98.97"), "优")
-    assert [ref.min_row for ref in (work.fields["project.name"], exam.fields["project.name"],
-                                    cost.fields["project.name"])] == [3, 41, 73]
+        "职业培训补贴发放",
+        D("0.95"),
+        D("98.97"),
+        "优",
+    )
+    assert [
+        ref.min_row for ref in (work.fields["project.name"], exam.fields["project.name"], cost.fields["project.name"])
+    ] == [3, 41, 73]
     # The footer of the second form (填报人, two rows below its 总分) is not the third form's.
     assert exam.fields["total.score"].min_row == 68
     assert cost.form.funds.stated_total.annual == D(1000000)
@@ -201,21 +229,27 @@ def test_the_single_form_reader_says_what_it_leaves(tmp_path: Path) -> None:
     with XlsxBook(handmade_book(tmp_path, build)) as book:
         read = read_labelled_form(book, "汇总")
     assert read.form.name == WORK.name
-    problem, = read.problems
+    (problem,) = read.problems
     assert (problem.level, problem.code, problem.cell) == (Level.ERROR, "forms_not_read", "汇总!A1")
     assert problem.message == "工作表「汇总」中有 2 张自评表，只读取了第一张（项目名称在第 40 行的表未读取）"
 
 
 def test_a_table_without_its_head_below_a_form_is_reported(tmp_path: Path) -> None:
     """Only the indicator table of a second project pasted below a form: an error names the sheet and the row."""
+
     def build(ws: Worksheet) -> None:
         stacked_forms(ws, [lambda w: shanghai_form(w, WORK), (lambda w: shanghai_form(w, EXAM), range(12, 26))])
 
-    read, = _read_all(handmade_book(tmp_path, build), "汇总")
+    (read,) = _read_all(handmade_book(tmp_path, build), "汇总")
     assert len(read.form.indicators) == 22
-    assert [(p.level, p.code, p.cell, p.message) for p in read.problems] == [(
-        Level.ERROR, "form_unreadable", "汇总!A38",
-        "工作表「汇总」第 38 行另有一张指标表，但其上方没有「项目名称」，未读取")]
+    assert [(p.level, p.code, p.cell, p.message) for p in read.problems] == [
+        (
+            Level.ERROR,
+            "form_unreadable",
+            "汇总!A38",
+            "工作表「汇总」第 38 行另有一张指标表，但其上方没有「项目名称」，未读取",
+        )
+    ]
 
 
 def test_a_head_without_its_table_between_two_forms_is_reported(tmp_path: Path, seed_expected: dict) -> None:
@@ -227,9 +261,13 @@ def test_a_head_without_its_table_between_two_forms_is_reported(tmp_path: Path, 
     assert work.problems == []
     _check_published(work, WORK, seed_expected)
     assert [(p.code, p.cell, p.message) for p in exam.problems] == [
-        ("form_unreadable", "汇总!A40",
-         "工作表「汇总」第 40 行的「项目名称」下方没有指标表（下一张表的「项目名称」在第 53 行），"
-         "这部分未作为自评表读取")]
+        (
+            "form_unreadable",
+            "汇总!A40",
+            "工作表「汇总」第 40 行的「项目名称」下方没有指标表（下一张表的「项目名称」在第 53 行），"
+            "这部分未作为自评表读取",
+        )
+    ]
     _check_published(exam, EXAM, seed_expected)
     assert exam.fields["project.name"].address == "C53"
 
@@ -238,32 +276,36 @@ def test_a_head_without_its_table_below_the_last_form_is_reported(tmp_path: Path
     def build(ws: Worksheet) -> None:
         stacked_forms(ws, [cost_form, (lambda w: shanghai_form(w, EXAM), range(1, 12))])
 
-    read, = _read_all(handmade_book(tmp_path, build), "汇总")
+    (read,) = _read_all(handmade_book(tmp_path, build), "汇总")
     assert read.form.name == "职业培训补贴发放"
     assert [(p.code, p.cell, p.message) for p in read.problems] == [
-        ("form_unreadable", "汇总!A22", "工作表「汇总」第 22 行的「项目名称」下方没有指标表，这部分未作为自评表读取")]
+        ("form_unreadable", "汇总!A22", "工作表「汇总」第 22 行的「项目名称」下方没有指标表，这部分未作为自评表读取")
+    ]
 
 
 # --- percentages typed as plain numbers ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("number", "reference", "percent", "certainty"), [
-    ("88", "90", "88", Certainty.LIKELY),  # 88 typed for 88%: 8800% is not a percentage of that kind
-    ("0.88", "90", "88", Certainty.AMBIGUOUS),  # 0.88% or 88%: nearer the target
-    ("1", "100", "100", Certainty.AMBIGUOUS),  # =100% with 1: 100%, not 1%
-    ("100", "100", "100", Certainty.LIKELY),
-    ("120", "100", "120", Certainty.LIKELY),
-    ("1.2", "100", "120", Certainty.AMBIGUOUS),
-    ("2", "90", "200", Certainty.AMBIGUOUS),
-    ("50", "90", "50", Certainty.LIKELY),
-    ("1.5", "5", "1.5", Certainty.AMBIGUOUS),  # ≤5%: 1.5%, not 150%
-    ("0.3", "5", "30", Certainty.AMBIGUOUS),
-    ("0.5", "0", "0.5", Certainty.AMBIGUOUS),  # ≤0%: the figure
-    ("-5", "10", "-5", Certainty.LIKELY),
-    ("-0.05", "5", "-5", Certainty.AMBIGUOUS),
-    ("250", "90", "250", Certainty.UNLIKELY),  # no reading is a likely percentage: the figure, to be checked
-    ("3", "300", "300", Certainty.AMBIGUOUS),  # a target above 200% widens what is plausible
-])
+@pytest.mark.parametrize(
+    ("number", "reference", "percent", "certainty"),
+    [
+        ("88", "90", "88", Certainty.LIKELY),  # 88 typed for 88%: 8800% is not a percentage of that kind
+        ("0.88", "90", "88", Certainty.AMBIGUOUS),  # 0.88% or 88%: nearer the target
+        ("1", "100", "100", Certainty.AMBIGUOUS),  # =100% with 1: 100%, not 1%
+        ("100", "100", "100", Certainty.LIKELY),
+        ("120", "100", "120", Certainty.LIKELY),
+        ("1.2", "100", "120", Certainty.AMBIGUOUS),
+        ("2", "90", "200", Certainty.AMBIGUOUS),
+        ("50", "90", "50", Certainty.LIKELY),
+        ("1.5", "5", "1.5", Certainty.AMBIGUOUS),  # ≤5%: 1.5%, not 150%
+        ("0.3", "5", "30", Certainty.AMBIGUOUS),
+        ("0.5", "0", "0.5", Certainty.AMBIGUOUS),  # ≤0%: the figure
+        ("-5", "10", "-5", Certainty.LIKELY),
+        ("-0.05", "5", "-5", Certainty.AMBIGUOUS),
+        ("250", "90", "250", Certainty.UNLIKELY),  # no reading is a likely percentage: the figure, to be checked
+        ("3", "300", "300", Certainty.AMBIGUOUS),  # a target above 200% widens what is plausible
+    ],
+)
 def test_the_rule_for_plain_numbers(number: str, reference: str, percent: str, certainty: Certainty) -> None:
     reading = read_plain_number(Decimal(number), Decimal(reference))
     assert (reading.percent, reading.certainty) == (Decimal(percent), certainty)
@@ -271,19 +313,37 @@ def test_the_rule_for_plain_numbers(number: str, reference: str, percent: str, c
     assert {reading.percent, reading.other} == {Decimal(number), Decimal(number) * 100}
 
 
-@pytest.mark.parametrize(("code", "kind"), [
-    ("General", None), ("0%", PercentFormat.SCALED), ("0.00%", PercentFormat.SCALED),
-    ('">="0%', PercentFormat.SCALED), ('0"%"', PercentFormat.LITERAL), ("0\\%", PercentFormat.LITERAL),
-    ('General"次"', None), ('"%"0.0%', PercentFormat.SCALED), ("0;-0%", None),
-])
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("General", None),
+        ("0%", PercentFormat.SCALED),
+        ("0.00%", PercentFormat.SCALED),
+        ('">="0%', PercentFormat.SCALED),
+        ('0"%"', PercentFormat.LITERAL),
+        ("0\\%", PercentFormat.LITERAL),
+        ('General"次"', None),
+        ('"%"0.0%', PercentFormat.SCALED),
+        ("0;-0%", None),
+    ],
+)
 def test_percent_formats(code: str, kind: PercentFormat | None) -> None:
     assert percent_format(code) is kind
 
 
-@pytest.mark.parametrize(("value", "code", "shown"), [
-    (0.95, '">="0%', ">=95%"), (90, '0"%"', "90%"), (95, "0\\%", "95%"), (5, 'General"台"', "5台"),
-    (0.95, '0%"以上"', "95%以上"), (0.5958, "0.00%", "59.58%"), (3, "General", "3"), (0, "0%", "0%"),
-])
+@pytest.mark.parametrize(
+    ("value", "code", "shown"),
+    [
+        (0.95, '">="0%', ">=95%"),
+        (90, '0"%"', "90%"),
+        (95, "0\\%", "95%"),
+        (5, 'General"台"', "5台"),
+        (0.95, '0%"以上"', "95%以上"),
+        (0.5958, "0.00%", "59.58%"),
+        (3, "General", "3"),
+        (0, "0%", "0%"),
+    ],
+)
 def test_numbers_shown_as_their_format_shows_them(value: float, code: str, shown: str) -> None:
     assert shown_number(value, code) == shown
 
@@ -294,14 +354,34 @@ def _percent_row(target: str, actual: object, code: str = "General") -> tuple[st
 
 
 def test_row_percentages_pass_what_the_core_is_to_read() -> None:
-    assert _percent_row(">=90%", 88) == (">=90%", "88%", [_finding(
-        Level.INFO, "percent_read", "actual", "指标「考生满意度」的实际完成值「88」未带 %，按 88% 读取")])
-    assert _percent_row(">=90%", 0.88) == (">=90%", 0.88, [_finding(
-        Level.WARNING, "percent_ambiguous", "actual",
-        "指标「考生满意度」的实际完成值「0.88」未带 %，可读作 0.88% 或 88%，按 88% 读取；请改填为「88%」")])
-    assert _percent_row(">=90%", 250)[1:] == ("250%", [_finding(
-        Level.WARNING, "percent_unlikely", "actual",
-        "指标「考生满意度」的实际完成值「250」未带 %，按 250% 读取，请核对")])
+    assert _percent_row(">=90%", 88) == (
+        ">=90%",
+        "88%",
+        [_finding(Level.INFO, "percent_read", "actual", "指标「考生满意度」的实际完成值「88」未带 %，按 88% 读取")],
+    )
+    assert _percent_row(">=90%", 0.88) == (
+        ">=90%",
+        0.88,
+        [
+            _finding(
+                Level.WARNING,
+                "percent_ambiguous",
+                "actual",
+                "指标「考生满意度」的实际完成值「0.88」未带 %，可读作 0.88% 或 88%，按 88% 读取；请改填为「88%」",
+            )
+        ],
+    )
+    assert _percent_row(">=90%", 250)[1:] == (
+        "250%",
+        [
+            _finding(
+                Level.WARNING,
+                "percent_unlikely",
+                "actual",
+                "指标「考生满意度」的实际完成值「250」未带 %，按 250% 读取，请核对",
+            )
+        ],
+    )
     # Certain: a % format (Excel's fraction, or a literal % after the figure), zero, a % typed, not a % row.
     assert _percent_row(">=90%", 0.88, "0%") == (">=90%", 0.88, [])
     assert _percent_row(">=90%", 88, '0"%"') == (">=90%", "88%", [])
@@ -313,11 +393,23 @@ def test_row_percentages_pass_what_the_core_is_to_read() -> None:
 
 
 def test_row_percentages_read_a_plain_target_by_its_actual() -> None:
-    assert _percent_row("0.9", 0.88, "0%") == ("90%", 0.88, [_finding(
-        Level.WARNING, "percent_ambiguous", "target",
-        "指标「考生满意度」的年度指标值「0.9」未带 %，可读作 0.9% 或 90%，按 90% 读取；请改填为「90%」")])
-    assert _percent_row(">=90", "88%") == (">=90%", "88%", [_finding(
-        Level.INFO, "percent_read", "target", "指标「考生满意度」的年度指标值「90」未带 %，按 90% 读取")])
+    assert _percent_row("0.9", 0.88, "0%") == (
+        "90%",
+        0.88,
+        [
+            _finding(
+                Level.WARNING,
+                "percent_ambiguous",
+                "target",
+                "指标「考生满意度」的年度指标值「0.9」未带 %，可读作 0.9% 或 90%，按 90% 读取；请改填为「90%」",
+            )
+        ],
+    )
+    assert _percent_row(">=90", "88%") == (
+        ">=90%",
+        "88%",
+        [_finding(Level.INFO, "percent_read", "target", "指标「考生满意度」的年度指标值「90」未带 %，按 90% 读取")],
+    )
     assert _percent_row("90以上", 88, '0"%"')[:2] == ("90%以上", "88%")
     assert _percent_row("90", 88) == ("90", 88, [])  # neither side says %: as typed
 
@@ -348,7 +440,7 @@ def test_percentages_typed_as_plain_numbers_in_a_hand_made_form(tmp_path: Path, 
         assert book.number_formats(Ref(WORK.name, 33, 5, 34, 6)) == [["General"] * 2] * 2
         assert book.values(Ref.cell(WORK.name, 33, 5)) == [[0.9]]
         assert book.values(Ref.cell(WORK.name, 34, 6)) == [[88]]
-    read, = _read_all(path, WORK.name)
+    (read,) = _read_all(path, WORK.name)
     result = _check_published(read, WORK, seed_expected)
     rows = {r.input.name: r for r in result.indicators}
     assert (rows["考生满意度"].actual.value, rows["考生满意度"].actual.unit) == (D(88), "%")
@@ -361,13 +453,16 @@ def test_percentages_typed_as_plain_numbers_in_a_hand_made_form(tmp_path: Path, 
     assert rows["受培训人员满意度"].rule.score == D(5)
     sheet = WORK.name
     assert {(p.level, p.code, p.cell) for p in read.problems} == {
-        (Level.WARNING, "percent_ambiguous", f"{sheet}!F19"), (Level.INFO, "percent_read", f"{sheet}!F34"),
-        (Level.INFO, "percent_read", f"{sheet}!F15"), (Level.WARNING, "percent_ambiguous", f"{sheet}!F14"),
+        (Level.WARNING, "percent_ambiguous", f"{sheet}!F19"),
+        (Level.INFO, "percent_read", f"{sheet}!F34"),
+        (Level.INFO, "percent_read", f"{sheet}!F15"),
+        (Level.WARNING, "percent_ambiguous", f"{sheet}!F14"),
         (Level.WARNING, "percent_ambiguous", f"{sheet}!E33"),
     }
     messages = {p.cell: p.message for p in read.problems}
     assert messages[f"{sheet}!F14"] == (
-        "指标「业务印刷工作完成率」的实际完成值「1」未带 %，可读作 1% 或 100%，按 100% 读取；请改填为「100%」")
+        "指标「业务印刷工作完成率」的实际完成值「1」未带 %，可读作 1% 或 100%，按 100% 读取；请改填为「100%」"
+    )
     assert messages[f"{sheet}!F34"] == "指标「考生满意度」的实际完成值「88」未带 %，按 88% 读取"
     assert read.actual_cells[-1] == 88  # what the cell holds, as before
 
@@ -403,12 +498,18 @@ def _grade_without_label(ws: Worksheet) -> None:
     ws[f"I{total}"] = "良"
 
 
-@pytest.mark.parametrize(("build", "sheet", "address"), [
-    (_grade_row_beside, "职业培训补贴", "J17"), (_grade_row_below, WORK.name, "C36"),
-    (_grade_two_rows, WORK.name, "I36"), (_grade_inline, EXAM.name, "J32"), (_grade_without_label, WORK.name, "I35"),
-])
+@pytest.mark.parametrize(
+    ("build", "sheet", "address"),
+    [
+        (_grade_row_beside, "职业培训补贴", "J17"),
+        (_grade_row_below, WORK.name, "C36"),
+        (_grade_two_rows, WORK.name, "I36"),
+        (_grade_inline, EXAM.name, "J32"),
+        (_grade_without_label, WORK.name, "I35"),
+    ],
+)
 def test_the_grade_cell(tmp_path: Path, build, sheet: str, address: str) -> None:
-    read, = _read_all(handmade_book(tmp_path, build), sheet)
+    (read,) = _read_all(handmade_book(tmp_path, build), sheet)
     assert read.problems == []
     assert read.fields["total.grade"] == parse_reference(address, sheet)
 
@@ -419,20 +520,27 @@ def test_no_grade_cell_when_there_is_none(tmp_path: Path) -> None:
         ws[f"I{total}"] = "评价等级"  # the label, with nothing beside or below it
         ws[f"A{total + 1}"] = "填报人：张三"
 
-    read, = _read_all(handmade_book(tmp_path, build), WORK.name)
+    (read,) = _read_all(handmade_book(tmp_path, build), WORK.name)
     assert read.fields["total.grade"].address == "J35"  # where it would be typed, right of the label
-    read, = _read_all(handmade_book(tmp_path, lambda ws: shanghai_form(ws, WORK), "plain.xlsx"), WORK.name)
+    (read,) = _read_all(handmade_book(tmp_path, lambda ws: shanghai_form(ws, WORK), "plain.xlsx"), WORK.name)
     assert "total.grade" not in read.fields
 
 
-@pytest.mark.parametrize(("build", "sheet", "fields"), [
-    (lambda ws: shanghai_form(ws, WORK), WORK.name, ("G6", "H6", "H35")),
-    (lambda ws: shanghai_form(ws, EXAM, percent_numbers=True, amounts_as_text=True), EXAM.name, ("G6", "H6", "H25")),
-    (lambda ws: moved_columns_form(ws, EXAM), EXAM.name, ("G10", "I10", "I32")),
-    (cost_form, "职业培训补贴", ("G5", "H5", "H17")),
-])
+@pytest.mark.parametrize(
+    ("build", "sheet", "fields"),
+    [
+        (lambda ws: shanghai_form(ws, WORK), WORK.name, ("G6", "H6", "H35")),
+        (
+            lambda ws: shanghai_form(ws, EXAM, percent_numbers=True, amounts_as_text=True),
+            EXAM.name,
+            ("G6", "H6", "H25"),
+        ),
+        (lambda ws: moved_columns_form(ws, EXAM), EXAM.name, ("G10", "I10", "I32")),
+        (cost_form, "职业培训补贴", ("G5", "H5", "H17")),
+    ],
+)
 def test_every_layout_has_its_computed_fields(tmp_path: Path, build, sheet: str, fields: tuple[str, ...]) -> None:
-    read, = _read_all(handmade_book(tmp_path, build), sheet)
+    (read,) = _read_all(handmade_book(tmp_path, build), sheet)
     assert tuple(read.fields[key].address for key in ("budget.rate", "budget.score", "total.score")) == fields
 
 
@@ -465,7 +573,12 @@ def test_a_value_in_the_last_cell_and_a_huge_merge_do_not_make_a_vast_grid(tmp_p
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in parts.items():
             target.writestr(name, data)
-    run = subprocess.run([sys.executable, "-m", "perfxl", "check", str(path), "--json"], capture_output=True,
-                         text=True, timeout=120, check=False)
-    form, = json.loads(run.stdout)["forms"]
+    run = subprocess.run(
+        [sys.executable, "-m", "perfxl", "check", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    (form,) = json.loads(run.stdout)["forms"]
     assert form["total"] == seed_expected[WORK.name]["total"]

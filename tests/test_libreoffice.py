@@ -77,11 +77,17 @@ def test_missing_soffice_raises_a_chinese_error(monkeypatch: pytest.MonkeyPatch)
 def test_user_installation_maps_chinese_font_names_to_noto_cjk_sc() -> None:
     with UserInstallation() as installation:
         assert (installation.path / "user" / "registrymodifications.xcu").read_text(encoding="utf-8").count(
-            "RecalcMode") == 2
+            "RecalcMode"
+        ) == 2
         family = {}
         for name in ("宋体", "仿宋_GB2312", "黑体"):
-            run = subprocess.run(["fc-match", "-f", "%{family[0]}", name], env=installation.env, capture_output=True,
-                                 text=True, check=True)
+            run = subprocess.run(
+                ["fc-match", "-f", "%{family[0]}", name],
+                env=installation.env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             family[name] = run.stdout
     assert family == {"宋体": "Noto Serif CJK SC", "仿宋_GB2312": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC"}
     assert not installation.path.exists()
@@ -104,13 +110,24 @@ def test_convert_to_xlsx_recalculates_instead_of_trusting_cached_values(form: Pa
 def test_sheet_scoped_and_workbook_names_are_read(session: UnoSession, form: Path) -> None:
     result = session.recalculate(form)
     assert result.sheets == [SHEET]
-    assert set(result.names) == {f"{SHEET}!预算数", f"{SHEET}!执行数", f"{SHEET}!执行率", f"{SHEET}!预算得分",
-                                 "完成情况", "检查区"}
+    assert set(result.names) == {
+        f"{SHEET}!预算数",
+        f"{SHEET}!执行数",
+        f"{SHEET}!执行率",
+        f"{SHEET}!预算得分",
+        "完成情况",
+        "检查区",
+    }
     assert result.names[f"{SHEET}!预算数"] == [[100.0]]
     assert result.other_names == {"部分达成比例": "0.7"}
     # Errors are ErrorValue, empty cells None, an empty-string result "", ranges clipped to the used area.
-    assert result.names["检查区"] == [[ErrorValue("#VALUE!")], [ErrorValue("#NAME?")], [ErrorValue("#DIV/0!")],
-                                      [""], [None]]
+    assert result.names["检查区"] == [
+        [ErrorValue("#VALUE!")],
+        [ErrorValue("#NAME?")],
+        [ErrorValue("#DIV/0!")],
+        [""],
+        [None],
+    ]
 
 
 def test_setting_cells_changes_dependent_formulas(session: UnoSession, form: Path) -> None:
@@ -138,7 +155,10 @@ def test_bad_references_are_reported_in_chinese(session: UnoSession, form: Path)
 def test_error_cells_are_listed(session: UnoSession, form: Path) -> None:
     errors = session.error_cells(form)
     assert [(e.sheet, e.cell, e.error) for e in errors] == [
-        (SHEET, "C1", "#VALUE!"), (SHEET, "C2", "#NAME?"), (SHEET, "C3", "#DIV/0!")]
+        (SHEET, "C1", "#VALUE!"),
+        (SHEET, "C2", "#NAME?"),
+        (SHEET, "C3", "#DIV/0!"),
+    ]
     assert errors[0].formula == '=B1+"x"'
 
 

@@ -61,7 +61,7 @@ def test_a_part_over_the_limit_is_refused_naming_it(tmp_path: Path) -> None:
 def test_a_part_under_the_limit_is_read(tmp_path: Path, seed_expected: dict) -> None:
     large = _grown(FILLED, tmp_path / "较大.xlsx", MAX_PART_BYTES - 200_000)
     check_package(large)
-    form, = check_file(large, large.name).forms
+    (form,) = check_file(large, large.name).forms
     assert float(form.result.total) == seed_expected["业务工作经历"]["total"]
 
 
@@ -71,15 +71,16 @@ def test_a_batch_goes_on_past_a_file_over_the_limit(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(FILLED, folder / FILLED.name)
     _grown(FILLED, folder / "过大.xlsx", MAX_PART_BYTES + 100_000)
-    run = subprocess.run([sys.executable, "-m", "perfxl", "check", str(folder)], capture_output=True, text=True,
-                         check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "perfxl", "check", str(folder)], capture_output=True, text=True, check=False
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "过大.xlsx" in run.stdout and "超过上限 8 MB" in run.stdout and "89.96" in run.stdout
 
 
 def test_the_sheets_of_a_large_workbook_are_read_one_at_a_time(tmp_path: Path) -> None:
     """What bounds the memory of a workbook of many forms (white-box: the parsed sheets held)."""
-    path, = generate(bundled_example(), tmp_path, mode="native", single="全部.xlsx")
+    (path,) = generate(bundled_example(), tmp_path, mode="native", single="全部.xlsx")
     held = []
 
     class Watching(XlsxBook):

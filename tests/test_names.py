@@ -103,7 +103,11 @@ def test_sheet_names_and_file_names_share_the_one_unique_name_rule() -> None:
 
     taken: set[str] = set()
     assert [sheet_name(t, taken) for t in ("Straße", "STRASSE", "e\u0301", "\u00e9")] == [
-        "Straße", "STRASSE~2", "e\u0301", "\u00e9~2"]  # casefold and NFC: as Excel compares them
+        "Straße",
+        "STRASSE~2",
+        "e\u0301",
+        "\u00e9~2",
+    ]  # casefold and NFC: as Excel compares them
     keys: set[str] = set()
     numbered = [unique_name(t, keys, lambda n, t=t: f"{t}~{n}", key=sheet_key) for t in ("Straße", "STRASSE")]
     assert numbered == ["Straße", "STRASSE~2"] and keys == {"strasse", "strasse~2"}

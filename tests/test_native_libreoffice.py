@@ -56,13 +56,14 @@ def assert_same_as_cached(office: UnoSession, path: Path) -> int:
             grid = result.names[f"{sheet}!{name}"]
             recalculated = [value for row in grid for value in row]
             assert [plain(v) for v in recalculated] == [plain(v) for v in cached][: len(recalculated)], (
-                f"{sheet}!{name}")
+                f"{sheet}!{name}"
+            )
             compared += len(recalculated)
     return compared
 
 
 def test_seed_forms_recalculate_to_the_published_results(office, tmp_path: Path, seed_expected: dict) -> None:
-    path, = generate(bundled_example(), tmp_path, mode="native", single="seed.xlsx")
+    (path,) = generate(bundled_example(), tmp_path, mode="native", single="seed.xlsx")
     assert assert_same_as_cached(office, path) > 100
     result = office.recalculate(path)
     for project, expected in seed_expected.items():
@@ -79,7 +80,7 @@ def test_random_forms_recalculate_to_the_core(office, tmp_path_factory, seed: in
     folder = tmp_path_factory.mktemp("random")
     source = folder / "list.yaml"
     source.write_text(yaml.safe_dump(random_list(random.Random(seed), 75), allow_unicode=True), encoding="utf-8")
-    path, = generate(source, folder, mode="native", single="random.xlsx")
+    (path,) = generate(source, folder, mode="native", single="random.xlsx")
     assert assert_same_as_cached(office, path) > 75 * 10
     # The cached values are the core's: spot-check totals against evaluate_form.
     project_list = load_project_list(source)
@@ -92,19 +93,21 @@ def test_random_forms_recalculate_to_the_core(office, tmp_path_factory, seed: in
 def _with_actual(form, index: int, actual: object):
     rows = list(form.indicators)
     old = rows[index]
-    rows[index] = IndicatorInput(old.level1, old.level2, old.name, old.target, old.weight, actual, old.score,
-                                 old.reason)
+    rows[index] = IndicatorInput(
+        old.level1, old.level2, old.name, old.target, old.weight, actual, old.score, old.reason
+    )
     return type(form)(**{**form.__dict__, "indicators": tuple(rows)})
 
 
 def test_changing_an_actual_changes_the_total_as_the_rules_say(office, tmp_path: Path) -> None:
-    path, = generate(bundled_example(), tmp_path, mode="native")[:1]
+    (path,) = generate(bundled_example(), tmp_path, mode="native")[:1]
     project_list = load_project_list(bundled_example())
     form = project_list.forms[0]
     satisfaction = [r.name for r in form.indicators].index("受培训人员满意度")  # >=90%, weight 5, no override
     row = 13 + satisfaction
-    result = office.recalculate(path, set={f"业务工作经历!F{row}": 0.45},
-                                cells=[f"业务工作经历!H{row}", f"业务工作经历!K{row}"])
+    result = office.recalculate(
+        path, set={f"业务工作经历!F{row}": 0.45}, cells=[f"业务工作经历!H{row}", f"业务工作经历!K{row}"]
+    )
     expected = evaluate_form(_with_actual(form, satisfaction, 0.45), project_list.profile)
     assert expected.indicators[satisfaction].score == Decimal("2.5")
     assert result.value(f"业务工作经历!H{row}") == 2.5
@@ -119,7 +122,7 @@ def test_changing_an_actual_changes_the_total_as_the_rules_say(office, tmp_path:
 
 def test_restyled_template_recalculates_in_libreoffice(office, tmp_path: Path) -> None:
     template = restyled_template(tmp_path / "改版模板.xlsx")
-    path, = generate(bundled_example(), tmp_path / "out", mode="native", single="seed.xlsx", template_path=template)
+    (path,) = generate(bundled_example(), tmp_path / "out", mode="native", single="seed.xlsx", template_path=template)
     assert assert_same_as_cached(office, path) > 100
 
 
@@ -145,9 +148,27 @@ def test_pdf_is_one_a4_page_with_the_chinese_labels(tmp_path: Path) -> None:
     assert "Pages:           1" in info
     assert "595.3" in info and "841.89" in info  # A4 portrait, in points
     labels = (
-        "财政项目支出绩效自评表", "（2022 年度）", "项目名称", "主管部门", "实施单位", "年度资金总额",
-        "年初预算数", "全年预算数", "全年执行数", "执行率", "预期目标", "实际完成情况", "一级指标",
-        "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施", "总分", "填报人", "89.96", "59.58%",
+        "财政项目支出绩效自评表",
+        "（2022 年度）",
+        "项目名称",
+        "主管部门",
+        "实施单位",
+        "年度资金总额",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "预期目标",
+        "实际完成情况",
+        "一级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "偏差原因分析及改进措施",
+        "总分",
+        "填报人",
+        "89.96",
+        "59.58%",
     )
     for label in labels:
         assert label in text, label
@@ -158,9 +179,15 @@ def test_pdf_of_a_form_with_25_long_indicators_is_one_page(tmp_path: Path) -> No
     data = random_list(random.Random(7), 1)
     project = data["projects"][0]
     project["indicators"] = [
-        {"level1": "产出指标", "level2": "数量指标", "name": f"第{i + 1}项较长的三级指标名称用于测试换行效果",
-         "target": ">=90%", "weight": 3.6, "actual": 0.8,
-         "reason": "原因：受疫情影响，部分项目未能按计划实施；措施：及时跟踪情况，调整工作计划，加强过程管理。"}
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": f"第{i + 1}项较长的三级指标名称用于测试换行效果",
+            "target": ">=90%",
+            "weight": 3.6,
+            "actual": 0.8,
+            "reason": "原因：受疫情影响，部分项目未能按计划实施；措施：及时跟踪情况，调整工作计划，加强过程管理。",
+        }
         for i in range(25)
     ]
     data.pop("profile", None)

@@ -126,8 +126,7 @@ def test_function_without_xlfn_prefix_is_caught(tmp_path: Path) -> None:
     ws.write_formula("B7", "=XLOOKUP(1,C1:C3,D1:D3)")  # xlsxwriter writes _xlfn.XLOOKUP itself
     ws.write_formula("B8", "=XLOOKUP(2,C1:C3,D1:D3)")
     wb.close()
-    broken = mutate(path, tmp_path / "unprefixed.xlsx", SHEET_XML,
-                    lambda t: t.replace("_xlfn.XLOOKUP(1", "XLOOKUP(1"))
+    broken = mutate(path, tmp_path / "unprefixed.xlsx", SHEET_XML, lambda t: t.replace("_xlfn.XLOOKUP(1", "XLOOKUP(1"))
     errors = [p for p in validate_package(broken) if p.severity == "error"]
     assert len(errors) == 1
     assert errors[0].check == "function" and errors[0].part == SHEET_XML and errors[0].line == 2
@@ -148,14 +147,22 @@ def test_bad_names_in_workbook_xml_are_caught(good: Path, tmp_path: Path) -> Non
 
 
 def test_package_structure_problems_are_caught(good: Path, tmp_path: Path) -> None:
-    broken = mutate(good, tmp_path / "rels.xlsx", "xl/_rels/workbook.xml.rels",
-                    lambda t: t.replace("worksheets/sheet1.xml", "worksheets/sheet9.xml"))
+    broken = mutate(
+        good,
+        tmp_path / "rels.xlsx",
+        "xl/_rels/workbook.xml.rels",
+        lambda t: t.replace("worksheets/sheet1.xml", "worksheets/sheet9.xml"),
+    )
     problems = validate_package(broken)
     assert ("package", "xl/_rels/workbook.xml.rels") in checks(problems)
     assert any("points to missing part xl/worksheets/sheet9.xml" in p.message for p in problems)
 
-    no_type = mutate(good, tmp_path / "types.xlsx", "[Content_Types].xml",
-                     lambda t: t.replace('<Default Extension="rels"', '<Default Extension="relsx"'))
+    no_type = mutate(
+        good,
+        tmp_path / "types.xlsx",
+        "[Content_Types].xml",
+        lambda t: t.replace('<Default Extension="rels"', '<Default Extension="relsx"'),
+    )
     assert any(p.part == "_rels/.rels" and "no content type" in p.message for p in validate_package(no_type))
 
 
@@ -173,31 +180,71 @@ def test_not_a_zip_file(tmp_path: Path) -> None:
     assert problem.check == "package" and "not a zip package" in problem.message
 
 
-@pytest.mark.parametrize(("name", "bad"), [
-    ("预算数", False), ("_xlnm.Print_Area", False), ("XFE1", False), ("ABCD12", False), ("执行率.2022", False),
-    ("A1", True), ("xfd1048576", True), ("R1C1", True), ("R", True), ("c", True), ("RC", True), ("R12", True),
-    ("1abc", True), ("a b", True), ("", True), ("x" * 256, True),
-])
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("预算数", False),
+        ("_xlnm.Print_Area", False),
+        ("XFE1", False),
+        ("ABCD12", False),
+        ("执行率.2022", False),
+        ("A1", True),
+        ("xfd1048576", True),
+        ("R1C1", True),
+        ("R", True),
+        ("c", True),
+        ("RC", True),
+        ("R12", True),
+        ("1abc", True),
+        ("a b", True),
+        ("", True),
+        ("x" * 256, True),
+    ],
+)
 def test_defined_name_rules(name: str, bad: bool) -> None:
     assert bool(defined_name_problems(name)) is bad
 
 
-@pytest.mark.parametrize(("name", "bad"), [
-    ("自评表", False), ("Sheet 1", False), ("x" * 31, False),
-    ("x" * 32, True), ("a/b", True), ("[1]", True), ("'quoted'", True), ("History", True), ("", True),
-    ("HISTORY", True), ("𠀀" * 15 + "x", False), ("𠀀" * 16, True), ("报告.py", True), ("报告.PY", True),
-    ("报告_py", False), ("a\x01b", True),
-])
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("自评表", False),
+        ("Sheet 1", False),
+        ("x" * 31, False),
+        ("x" * 32, True),
+        ("a/b", True),
+        ("[1]", True),
+        ("'quoted'", True),
+        ("History", True),
+        ("", True),
+        ("HISTORY", True),
+        ("𠀀" * 15 + "x", False),
+        ("𠀀" * 16, True),
+        ("报告.py", True),
+        ("报告.PY", True),
+        ("报告_py", False),
+        ("a\x01b", True),
+    ],
+)
 def test_sheet_name_rules(name: str, bad: bool) -> None:
     assert bool(sheet_name_problems(name)) is bad
 
 
-@pytest.mark.parametrize(("formula", "check"), [
-    ("=SUM(A1:A3)", None), ("=_xlfn.STDEV.S(A1:A3)", None), ("=_xlfn._xlws.SORT(A1:A3)", None),
-    ("=IF(A1>0,\"达成\",\"未达成\")", None), ("='自评表'!A1*2", None),
-    ("=SUM(A1:A3", "formula"), ('="abc', "formula"), ("=A1+)", "formula"), ("=STDEV.S(A1:A3)", "function"),
-    ("=IFS(A1>0,1)", "function"),
-])
+@pytest.mark.parametrize(
+    ("formula", "check"),
+    [
+        ("=SUM(A1:A3)", None),
+        ("=_xlfn.STDEV.S(A1:A3)", None),
+        ("=_xlfn._xlws.SORT(A1:A3)", None),
+        ('=IF(A1>0,"达成","未达成")', None),
+        ("='自评表'!A1*2", None),
+        ("=SUM(A1:A3", "formula"),
+        ('="abc', "formula"),
+        ("=A1+)", "formula"),
+        ("=STDEV.S(A1:A3)", "function"),
+        ("=IFS(A1>0,1)", "function"),
+    ],
+)
 def test_formula_rules(formula: str, check: str | None) -> None:
     problems = check_formula(formula, SHEET_XML, 2, "cell A1")
     assert [p.check for p in problems] == ([check] if check else [])

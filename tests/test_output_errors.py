@@ -100,8 +100,9 @@ def test_a_read_only_disk(native: Path, udf_form: Path, tmp_path: Path) -> None:
         explained(perfxl("excel", "wheelhouse", str(disk / "包")), f"「{disk}/包」", "只读")
         explained(perfxl("excel", "refresh", str(disk / udf_form.name)), f"「{disk}/{udf_form.name}」", "只读")
         run = perfxl("recalc", "收回", cwd=disk)
-        explained(run, f"[跳过] 收回/{WORK}：无法写入「收回/{WORK}」：位于只读的磁盘", "原文件未改动",
-                  "已重新计算 0 个文件")
+        explained(
+            run, f"[跳过] 收回/{WORK}：无法写入「收回/{WORK}」：位于只读的磁盘", "原文件未改动", "已重新计算 0 个文件"
+        )
         assert snapshot(disk) == before
 
 
@@ -135,8 +136,11 @@ def test_pdf_on_a_full_disk(native: Path, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "U盘", "256k") as disk:
         fill(disk)
         run = perfxl("pdf", str(native), "-o", str(disk / "PDF"))  # LibreOffice prints, placing them fails
-        explained(run, f"[跳过] {native / WORK}：无法写入 PDF「{disk}/PDF/2022_业务工作经历.pdf」：磁盘已满",
-                  "已导出 0 个 PDF")
+        explained(
+            run,
+            f"[跳过] {native / WORK}：无法写入 PDF「{disk}/PDF/2022_业务工作经历.pdf」：磁盘已满",
+            "已导出 0 个 PDF",
+        )
         assert list((disk / "PDF").iterdir()) == []
 
 
@@ -204,8 +208,14 @@ def test_output_into_a_closed_pipe_ends_quietly(args: tuple[str, ...], native: P
     os.close(read)  # the reader is gone before perfxl writes a line
     arguments = [a.format(native=native) for a in args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run([sys.executable, "-m", "perfxl", *arguments], stdout=write, stderr=subprocess.PIPE,
-                         text=True, check=False, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "perfxl", *arguments],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        env=env,
+    )
     os.close(write)
     assert run.returncode == 141 and run.stderr == "", run.stderr
 
@@ -214,8 +224,9 @@ def test_output_into_a_closed_pipe_ends_quietly(args: tuple[str, ...], native: P
 def test_head_reads_the_first_lines(native: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = f"{sys.executable} -m perfxl check {native} {native} {native} | head -n 1"
-    run = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False,
-                         env=env)
+    run = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, check=False, env=env
+    )
     assert run.stdout.startswith("项目") and run.returncode in (0, 141), run.stdout + run.stderr
     assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
 

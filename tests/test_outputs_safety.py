@@ -188,8 +188,10 @@ def test_an_output_name_without_xlsx_gets_it(forms: Path, tmp_path: Path) -> Non
 def test_a_folder_where_a_file_name_is_needed(forms: Path, tmp_path: Path) -> None:
     (tmp_path / "输出").mkdir()
     before = snapshot(tmp_path)
-    refused(perfxl("summary", "收回", "-o", "输出", cwd=tmp_path),
-            "-o 应给出汇总表的文件名，「输出」是文件夹：请写成 输出/汇总.xlsx 这样的文件名")
+    refused(
+        perfxl("summary", "收回", "-o", "输出", cwd=tmp_path),
+        "-o 应给出汇总表的文件名，「输出」是文件夹：请写成 输出/汇总.xlsx 这样的文件名",
+    )
     refused(perfxl("summary", "收回", "-o", "新文件夹/", cwd=tmp_path), "「新文件夹/」是文件夹")
     refused(perfxl("check", "收回", "--report", "输出/", cwd=tmp_path), "--report 应给出问题清单的文件名")
     assert snapshot(tmp_path) == before and not (tmp_path / "新文件夹").exists()
@@ -328,23 +330,37 @@ def test_generate_writes_the_names_the_readme_gives(tmp_path: Path) -> None:
 def test_the_readme_first_command_works_on_the_system_python(tmp_path: Path) -> None:
     """On Debian's own Python, whose pip refuses to install into the system (PEP 668), the README's first
     command makes a virtual environment, installs perfxl from PyPI's packages into it and generates."""
-    if not SYSTEM_PYTHON.is_file() or subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip, venv"],
-                                                      capture_output=True, check=False).returncode != 0:
+    if (
+        not SYSTEM_PYTHON.is_file()
+        or subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip, venv"], capture_output=True, check=False).returncode
+        != 0
+    ):
         pytest.skip("no system Python with venv here")
     checkout = tmp_path / "perfxl"
     checkout.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(README.with_name(name), checkout / name)
     shutil.copytree(README.with_name("perfxl"), checkout / "perfxl", ignore=shutil.ignore_patterns("__pycache__"))
-    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", str(tmp_path)), "LANG": "C.UTF-8",
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "LANG": "C.UTF-8",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
     command = readme_first_command()
     assert command == "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && perfxl generate"
     if list(SYSTEM_PYTHON.parent.parent.glob("lib/python3*/EXTERNALLY-MANAGED")):
-        refused = subprocess.run(["bash", "-c", "python3 -m pip install -e ."], cwd=checkout, env=env,
-                                 capture_output=True, text=True, check=False)
+        refused = subprocess.run(
+            ["bash", "-c", "python3 -m pip install -e ."],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert refused.returncode != 0 and "externally-managed-environment" in refused.stderr  # the old command
-    run = subprocess.run(["bash", "-c", command], cwd=checkout, env=env, capture_output=True, text=True,
-                         check=False, timeout=600)
+    run = subprocess.run(
+        ["bash", "-c", command], cwd=checkout, env=env, capture_output=True, text=True, check=False, timeout=600
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert sorted(p.name for p in (checkout / "自评表").iterdir()) == UDF_FORMS

@@ -27,8 +27,16 @@ def minimal(**project: object) -> dict:
     base = {
         "name": "示例项目",
         "funds": {"fiscal": {"initial": 100, "annual": 100, "executed": 90}},
-        "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "培训场次", "target": ">=3次",
-                        "weight": 90, "actual": "3次"}],
+        "indicators": [
+            {
+                "level1": "产出指标",
+                "level2": "数量指标",
+                "name": "培训场次",
+                "target": ">=3次",
+                "weight": 90,
+                "actual": "3次",
+            }
+        ],
     }
     base.update(project)
     return {"perfxl": 1, "year": 2022, "department": "某局", "unit": "某中心", "projects": [base]}
@@ -91,8 +99,10 @@ def test_profile_selected_by_name_and_overridden(tmp_path: Path) -> None:
         (lambda d: d["projects"][0]["indicators"][0].update(weight=0), "分值（weight）：分值应大于 0"),
         (lambda d: d["projects"][0]["indicators"][0].pop("target"), "年度指标值（target）：必须填写"),
         (lambda d: d["projects"][0]["indicators"][0].update(target=">=abc"), "年度指标值「>=abc」无法识别"),
-        (lambda d: d["projects"][0]["funds"].update(total={"annual": 999}),
-         "年度资金总额的全年预算数 999 不等于各资金来源之和 100"),
+        (
+            lambda d: d["projects"][0]["funds"].update(total={"annual": 999}),
+            "年度资金总额的全年预算数 999 不等于各资金来源之和 100",
+        ),
         (lambda d: d["projects"].append(dict(d["projects"][0])), "项目名称重复"),
         (lambda d: d["projects"][0].pop("name"), "缺少必填字段 项目名称（name）"),
         (lambda d: d.pop("perfxl"), "缺少必填字段 格式版本（perfxl）"),
@@ -116,16 +126,24 @@ def test_bad_list_names_file_project_and_field(tmp_path: Path, change, expected:
 @pytest.mark.parametrize(
     ("where", "label"),
     [
-        (lambda d, n: d["projects"][0]["funds"]["fiscal"].update(executed=n),
-         "当年财政拨款全年执行数（funds.fiscal.executed）"),
-        (lambda d, n: d["projects"][0]["funds"]["fiscal"].update(annual=n),
-         "当年财政拨款全年预算数（funds.fiscal.annual）"),
-        (lambda d, n: d["projects"][0]["funds"].update(total={"initial": n}),
-         "年度资金总额年初预算数（funds.total.initial）"),
+        (
+            lambda d, n: d["projects"][0]["funds"]["fiscal"].update(executed=n),
+            "当年财政拨款全年执行数（funds.fiscal.executed）",
+        ),
+        (
+            lambda d, n: d["projects"][0]["funds"]["fiscal"].update(annual=n),
+            "当年财政拨款全年预算数（funds.fiscal.annual）",
+        ),
+        (
+            lambda d, n: d["projects"][0]["funds"].update(total={"initial": n}),
+            "年度资金总额年初预算数（funds.total.initial）",
+        ),
         (lambda d, n: d["projects"][0]["indicators"][0].update(weight=n), "第1个指标「培训场次」的分值（weight）"),
         (lambda d, n: d["projects"][0]["indicators"][0].update(score=n), "第1个指标「培训场次」的得分（score）"),
-        (lambda d, n: d["projects"][0]["indicators"][0].update(actual=n),
-         "第1个指标「培训场次」的实际完成值（actual）"),
+        (
+            lambda d, n: d["projects"][0]["indicators"][0].update(actual=n),
+            "第1个指标「培训场次」的实际完成值（actual）",
+        ),
     ],
     ids=["executed", "annual", "total", "weight", "score", "actual"],
 )
@@ -133,8 +151,15 @@ def test_a_number_of_1e28_or_more_is_refused(tmp_path: Path, where, label: str, 
     data = minimal()
     where(data, number)
     messages = problems(write(tmp_path, data, "list.json"))
-    shown = {1e28: "1E+28", 1e30: "1E+30", 1e300: "1E+300", -1e28: "-1E+28", 9.99e307: "9.99E+307",
-             10**28: "1E+28", -(10**29): "-1E+29"}[number]
+    shown = {
+        1e28: "1E+28",
+        1e30: "1E+30",
+        1e300: "1E+300",
+        -1e28: "-1E+28",
+        9.99e307: "9.99E+307",
+        10**28: "1E+28",
+        -(10**29): "-1E+29",
+    }[number]
     assert messages == [f"list.json，项目「示例项目」，{label}：数值过大（绝对值应小于 1E+28），当前为 {shown}"]
 
 
@@ -146,13 +171,13 @@ def test_a_number_of_1e28_or_more_is_refused(tmp_path: Path, where, label: str, 
         ("actual", "-99999999999999999999999999999.5次", "-1E+29"),  # shown to 15 digits, as Excel
     ],
 )
-def test_a_huge_number_in_a_target_or_actual_text_is_refused(tmp_path: Path, field: str, text: str,
-                                                            shown: str) -> None:
+def test_a_huge_number_in_a_target_or_actual_text_is_refused(tmp_path: Path, field: str, text: str, shown: str) -> None:
     data = minimal()
     data["projects"][0]["indicators"][0][field] = text
     label = {"actual": "实际完成值（actual）", "target": "年度指标值（target）"}[field]
     assert problems(write(tmp_path, data)) == [
-        f"list.yaml，项目「示例项目」，第1个指标「培训场次」的{label}：数值过大（绝对值应小于 1E+28），当前为 {shown}"]
+        f"list.yaml，项目「示例项目」，第1个指标「培训场次」的{label}：数值过大（绝对值应小于 1E+28），当前为 {shown}"
+    ]
 
 
 def test_numbers_just_below_1e28_are_taken(tmp_path: Path) -> None:
@@ -208,8 +233,9 @@ def test_a_repeated_name_is_reported_before_the_other_problems(tmp_path: Path) -
     data["projects"][0]["indicators"][0]["weight"] = "x"
     data["projects"].append(copy.deepcopy(data["projects"][0]))
     messages = problems(write(tmp_path, data))
-    assert messages[0] == ("list.yaml，项目「示例项目」，项目名称（name）："
-                           "项目名称重复：同一清单中每个项目名称只能出现一次")
+    assert messages[0] == (
+        "list.yaml，项目「示例项目」，项目名称（name）：项目名称重复：同一清单中每个项目名称只能出现一次"
+    )
     assert len(messages) == 3 and all("分值（weight）：应为数字" in m for m in messages[1:]), messages
 
 
@@ -228,9 +254,15 @@ def test_funds_total_mismatch_is_the_cores_rule_and_message(tmp_path: Path) -> N
     data["projects"][0]["funds"]["total"] = {"initial": 999, "annual": "99.50", "executed": 90}
     with pytest.raises(InputError) as caught:
         load_project_list(write(tmp_path, data))
-    core = stated_total_findings(Funds(fiscal=FundsRow(Decimal(100), Decimal(100), Decimal(90)),
-                                       stated_total=FundsRow(Decimal(999), Decimal("99.50"), Decimal(90))))
+    core = stated_total_findings(
+        Funds(
+            fiscal=FundsRow(Decimal(100), Decimal(100), Decimal(90)),
+            stated_total=FundsRow(Decimal(999), Decimal("99.50"), Decimal(90)),
+        )
+    )
     assert [f.field for f in core] == ["funds.total.initial", "funds.total.annual"]
     assert [p.message for p in caught.value.problems] == [f.message for f in core]
-    assert [p.field for p in caught.value.problems] == ["年度资金总额年初预算数（funds.total.initial）",
-                                                        "年度资金总额全年预算数（funds.total.annual）"]
+    assert [p.field for p in caught.value.problems] == [
+        "年度资金总额年初预算数（funds.total.initial）",
+        "年度资金总额全年预算数（funds.total.annual）",
+    ]

@@ -65,10 +65,12 @@ def set_cell(sheet_name: str, row: int, header: str, value: object, number_forma
         cell.value = value
         if number_format:
             cell.number_format = number_format
+
     return change
 
 
 # --- round trip ----------------------------------------------------------------------------------
+
 
 def test_seed_yaml_to_workbook_and_back_gives_the_same_forms(seed_xlsx: Path, seed_list: Path) -> None:
     from_yaml, from_xlsx = load_project_list(seed_list), load_project_list(seed_xlsx)
@@ -120,6 +122,7 @@ def test_writer_refuses_a_field_the_workbook_has_no_place_for(tmp_path: Path, se
 
 # --- the blank template --------------------------------------------------------------------------
 
+
 def test_blank_template_reads_as_a_list_without_projects() -> None:
     assert read_project_list_workbook(TEMPLATE) == {"perfxl": 1, "profile": "mof-2020", "projects": []}
 
@@ -133,6 +136,7 @@ def test_blank_template_is_refused_with_a_clear_message() -> None:
 
 # --- an officer's edits that must not matter -----------------------------------------------------
 
+
 def reorder_and_pad(book) -> None:
     """Columns reversed, blank rows above, between and below the data, numbers typed as text with
     spaces, trailing spaces in texts, an extra 备注 column."""
@@ -143,16 +147,24 @@ def reorder_and_pad(book) -> None:
         sheet.append([*header, "备注（自用）"])
         sheet.append([])
         for row in data:
-            sheet.append([f" {v:,} " if isinstance(v, (int, float)) and not isinstance(v, bool) else
-                          f"{v}  " if isinstance(v, str) else v for v in row] + ["不读取"])
+            sheet.append(
+                [
+                    f" {v:,} "
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)
+                    else f"{v}  "
+                    if isinstance(v, str)
+                    else v
+                    for v in row
+                ]
+                + ["不读取"]
+            )
             for cell in sheet[sheet.max_row]:
                 if cell.data_type == "f":  # =100% typed into a text cell is text, not a formula
                     cell.data_type = "s"
             sheet.append([None, "   "])
 
 
-def test_reordered_columns_blank_rows_text_numbers_and_spaces_are_read_alike(
-        seed_xlsx: Path, seed_list: Path) -> None:
+def test_reordered_columns_blank_rows_text_numbers_and_spaces_are_read_alike(seed_xlsx: Path, seed_list: Path) -> None:
     edit(seed_xlsx, reorder_and_pad)
     assert load_project_list(seed_xlsx).forms == load_project_list(seed_list).forms
 
@@ -164,8 +176,9 @@ def test_a_number_typed_as_percent_stays_the_number_excel_stores(seed_xlsx: Path
     loaded = load_project_list(seed_xlsx)
     assert loaded.forms[0].indicators[1].actual == 1
     expected = load_project_list(seed_list)
-    assert evaluate_form(loaded.forms[0], loaded.profile).total == evaluate_form(
-        expected.forms[0], expected.profile).total
+    assert (
+        evaluate_form(loaded.forms[0], loaded.profile).total == evaluate_form(expected.forms[0], expected.profile).total
+    )
 
 
 def test_a_target_typed_as_percent_into_a_general_cell_is_read_as_the_text_shown(seed_xlsx: Path) -> None:
@@ -177,6 +190,7 @@ def test_year_and_version_typed_as_text_are_read(seed_xlsx: Path) -> None:
     def change(book) -> None:
         book["基本信息"]["B2"] = "1"
         book["基本信息"]["B3"] = " 2022年 "
+
     edit(seed_xlsx, change)
     loaded = read_project_list_workbook(seed_xlsx)
     assert (loaded["perfxl"], loaded["year"]) == (1, 2022)
@@ -190,10 +204,12 @@ def test_project_names_match_across_full_and_half_width_forms(seed_xlsx: Path) -
 
 # --- problems named by sheet, row and column -----------------------------------------------------
 
+
 def test_orphan_indicator_row_and_bad_weight_are_named_by_sheet_and_row(seed_xlsx: Path) -> None:
     def change(book) -> None:
         set_cell("指标", 5, "项目名称", "不存在的项目")(book)
         set_cell("指标", 12, "分值", "十分")(book)
+
     edit(seed_xlsx, change)
     assert problems(seed_xlsx) == [
         "清单.xlsx，项目「不存在的项目」，「指标」表第5行「项目名称」：「项目」表中没有名为「不存在的项目」的项目："
@@ -214,22 +230,34 @@ def test_rows_are_named_as_excel_numbers_them_after_reordering(seed_xlsx: Path) 
     ("sheet", "row", "header", "value", "expected"),
     [
         ("项目", 2, "当年财政拨款全年预算数", -5, "「项目」表第2行「当年财政拨款·全年预算数」：不能为负数，当前为 -5"),
-        ("项目", 3, "年度资金总额全年预算数", 999,
-         "「项目」表第3行「年度资金总额·全年预算数」：年度资金总额的全年预算数 999 不等于各资金来源之和 1440512"),
+        (
+            "项目",
+            3,
+            "年度资金总额全年预算数",
+            999,
+            "「项目」表第3行「年度资金总额·全年预算数」：年度资金总额的全年预算数 999 不等于各资金来源之和 1440512",
+        ),
         ("指标", ROW_OF_6TH_INDICATOR, "三级指标", None, "「指标」表第7行「三级指标」：必须填写"),
         ("指标", 30, "得分", "满分", "「指标」表第30行「得分」：应为数字，当前为「满分」"),
         ("基本信息", 3, "填写内容", "明年", "「基本信息」表第3行「年度」：年度应为 2000–2100 之间的年份"),
-        ("基本信息", 6, "填写内容", "guangdong-2030",
-         "「基本信息」表第6行「评分配置」：没有名为「guangdong-2030」的评分配置"),
+        (
+            "基本信息",
+            6,
+            "填写内容",
+            "guangdong-2030",
+            "「基本信息」表第6行「评分配置」：没有名为「guangdong-2030」的评分配置",
+        ),
     ],
 )
 @pytest.mark.slow
-def test_content_problems_name_sheet_row_and_column(seed_xlsx: Path, sheet: str, row: int, header: str,
-                                                    value: object, expected: str) -> None:
+def test_content_problems_name_sheet_row_and_column(
+    seed_xlsx: Path, sheet: str, row: int, header: str, value: object, expected: str
+) -> None:
     def change(book) -> None:
         ws = book[sheet]
         column = 2 if sheet == "基本信息" else headers(ws)[header]
         ws.cell(row, column).value = value
+
     edit(seed_xlsx, change)
     found = problems(seed_xlsx)
     assert len(found) == 1 and expected in found[0], found
@@ -238,23 +266,35 @@ def test_content_problems_name_sheet_row_and_column(seed_xlsx: Path, sheet: str,
 @pytest.mark.parametrize(
     ("sheet", "row", "header", "value", "expected"),
     [
-        ("项目", 2, "当年财政拨款全年执行数", 1e28,
-         "「项目」表第2行「当年财政拨款·全年执行数」：数值过大（绝对值应小于 1E+28），当前为 1E+28"),
-        ("项目", 3, "当年财政拨款全年预算数", 9.99e307,
-         "「项目」表第3行「当年财政拨款·全年预算数」：数值过大（绝对值应小于 1E+28），当前为 9.99E+307"),
+        (
+            "项目",
+            2,
+            "当年财政拨款全年执行数",
+            1e28,
+            "「项目」表第2行「当年财政拨款·全年执行数」：数值过大（绝对值应小于 1E+28），当前为 1E+28",
+        ),
+        (
+            "项目",
+            3,
+            "当年财政拨款全年预算数",
+            9.99e307,
+            "「项目」表第3行「当年财政拨款·全年预算数」：数值过大（绝对值应小于 1E+28），当前为 9.99E+307",
+        ),
         ("指标", 4, "分值", -1e30, "「指标」表第4行「分值」：数值过大（绝对值应小于 1E+28），当前为 -1E+30"),
         ("指标", 5, "得分", 1e300, "「指标」表第5行「得分」：数值过大（绝对值应小于 1E+28），当前为 1E+300"),
         ("指标", 6, "实际完成值", 1e28, "「指标」表第6行「实际完成值」：数值过大（绝对值应小于 1E+28），当前为 1E+28"),
     ],
 )
 @pytest.mark.slow
-def test_numbers_of_1e28_or_more_are_named_by_sheet_row_and_column(seed_xlsx: Path, sheet: str, row: int,
-                                                                    header: str, value: float, expected: str) -> None:
+def test_numbers_of_1e28_or_more_are_named_by_sheet_row_and_column(
+    seed_xlsx: Path, sheet: str, row: int, header: str, value: float, expected: str
+) -> None:
     edit(seed_xlsx, set_cell(sheet, row, header, value))
     found = problems(seed_xlsx)
     assert len(found) == 1 and expected in found[0], found
-    run = subprocess.run([sys.executable, "-m", "perfxl", "check", str(seed_xlsx)], cwd=ROOT, capture_output=True,
-                         text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "perfxl", "check", str(seed_xlsx)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert run.returncode == 2 and expected in run.stderr and "内部错误" not in run.stderr
 
 
@@ -273,6 +313,7 @@ def test_rows_naming_no_project_after_a_missing_name_follow_every_other_problem(
         set_cell("项目", 3, "项目名称", None)(book)  # the name left out: its 12 indicator rows name no project
         set_cell("指标", 12, "分值", "十分")(book)  # a problem of its own, in a row before those
         set_cell("指标", 20, "实际完成值", True)(book)  # and one the reader finds (a cell's type), in a row after it
+
     edit(seed_xlsx, change)
     found = problems(seed_xlsx)
     assert found[0].startswith("清单.xlsx，「项目」表第3行「项目名称」：必须填写项目名称"), found
@@ -309,6 +350,7 @@ def test_missing_sheet_and_header_are_named(seed_xlsx: Path) -> None:
         del book["基本信息"]
         ws = book["指标"]
         ws.cell(1, headers(ws)["分值"]).value = "分数"
+
     edit(seed_xlsx, change)
     assert problems(seed_xlsx) == [
         "清单.xlsx，「基本信息」表：缺少「基本信息」表（工作表）。请使用 perfxl 的项目清单模板，不要删除或改名工作表",
@@ -322,6 +364,7 @@ def test_optional_columns_may_be_deleted(seed_xlsx: Path) -> None:
         ws = book["项目"]
         first = headers(ws)["年度资金总额年初预算数"]
         ws.delete_cols(first, 3)
+
     edit(seed_xlsx, change)
     assert len(load_project_list(seed_xlsx).forms) == 2
 
@@ -330,7 +373,8 @@ def test_indicator_row_without_project_name(seed_xlsx: Path) -> None:
     edit(seed_xlsx, set_cell("指标", 10, "项目名称", None))
     assert problems(seed_xlsx) == [
         "清单.xlsx，「指标」表第10行「项目名称」：必须填写项目名称（此行其他栏已有内容），以说明此指标属于哪个项目；"
-        "如合并了单元格，请取消合并并在每行填写项目名称"]
+        "如合并了单元格，请取消合并并在每行填写项目名称"
+    ]
 
 
 def test_unreadable_and_old_format_files(tmp_path: Path) -> None:
@@ -341,14 +385,17 @@ def test_unreadable_and_old_format_files(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.title = "自评表"
     book.save(other)
-    assert problems(other) == ["别的表.xlsx：不是项目清单工作簿：没有「基本信息」「项目」「指标」表。"
-                               "请使用 perfxl 的项目清单模板（templates/项目清单.xlsx）填写"]
+    assert problems(other) == [
+        "别的表.xlsx：不是项目清单工作簿：没有「基本信息」「项目」「指标」表。"
+        "请使用 perfxl 的项目清单模板（templates/项目清单.xlsx）填写"
+    ]
     old = tmp_path / "旧.xls"
     old.write_bytes(b"x")
     assert "另存为 .xlsx" in problems(old)[0]
 
 
 # --- what the officer sees in Excel --------------------------------------------------------------
+
 
 def validations(sheet) -> dict[str, object]:
     return {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
@@ -357,8 +404,17 @@ def validations(sheet) -> dict[str, object]:
 def test_dropdowns_and_checks_sit_on_the_right_columns() -> None:
     book = openpyxl.load_workbook(TEMPLATE)
     indicators, projects = book["指标"], book["项目"]
-    assert [c.value for c in indicators[1]] == ["项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "分值",
-                                                "实际完成值", "得分", "偏差原因分析及改进措施"]
+    assert [c.value for c in indicators[1]] == [
+        "项目名称",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "分值",
+        "实际完成值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
     checks = validations(indicators)
     assert checks["A2:A2001"].type == "list" and checks["A2:A2001"].formula1 == "'项目'!$A$2:$A$2001"
     assert projects["A1"].value == "项目名称"
@@ -367,7 +423,11 @@ def test_dropdowns_and_checks_sit_on_the_right_columns() -> None:
     assert checks["C2:C2001"].formula1 == '"' + ",".join(LEVEL2_CHOICES) + '"'
     weight = checks["F2:F2001"]
     assert (weight.type, weight.operator or "between", weight.formula1, weight.formula2) == (
-        "decimal", "between", "0", "100")
+        "decimal",
+        "between",
+        "0",
+        "100",
+    )
     assert weight.promptTitle == "分值" and "0 到 100" in weight.prompt
     amounts = [dv for dv in validations(projects).values() if dv.type == "decimal"]
     assert len(amounts) == 12 and all(dv.operator == "greaterThanOrEqual" and "元" in dv.prompt for dv in amounts)
@@ -389,8 +449,9 @@ def test_targets_and_actuals_are_text_cells_and_headers_stay_in_view() -> None:
 
 @pytest.mark.slow
 def test_perfxl_check_reads_the_example_workbook() -> None:
-    run = subprocess.run([sys.executable, "-m", "perfxl", "check", str(EXAMPLE)], capture_output=True, text=True,
-                         check=False, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "perfxl", "check", str(EXAMPLE)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
     assert run.returncode == 0, run.stderr
     assert "89.96" in run.stdout and "92.57" in run.stdout
 
@@ -409,7 +470,10 @@ def test_one_year_range_for_the_list_its_workbook_and_the_forms(tmp_path: Path) 
         assert load_project_list(write(tmp_path, {**minimal(), "year": taken})).year == taken
     for refused in (MIN_YEAR - 1, MAX_YEAR + 1):
         assert problems(write(tmp_path, {**minimal(), "year": refused})) == [
-            f"list.yaml：年度（year）应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{refused}」"]
-    read = {value: Metadata({YEAR_KEY: value}, {}, load_profile(), None).year
-            for value in (MIN_YEAR, float(MAX_YEAR), MIN_YEAR - 1, MAX_YEAR + 1, True)}
+            f"list.yaml：年度（year）应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{refused}」"
+        ]
+    read = {
+        value: Metadata({YEAR_KEY: value}, {}, load_profile(), None).year
+        for value in (MIN_YEAR, float(MAX_YEAR), MIN_YEAR - 1, MAX_YEAR + 1, True)
+    }
     assert read == {MIN_YEAR: MIN_YEAR, float(MAX_YEAR): MAX_YEAR, MIN_YEAR - 1: None, MAX_YEAR + 1: None, True: None}

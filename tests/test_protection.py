@@ -102,8 +102,9 @@ def test_file_protection_round_trip_keeps_the_element(form: Path, tmp_path: Path
         assert book.protection(SHEET) == FORM_PROTECTION
         book.save(tmp_path / "again.xlsm")
     with zipfile.ZipFile(form) as old, zipfile.ZipFile(tmp_path / "again.xlsm") as new:
-        before, after = (etree.tostring(etree.fromstring(z.read("xl/worksheets/sheet1.xml")), method="c14n")
-                         for z in (old, new))
+        before, after = (
+            etree.tostring(etree.fromstring(z.read("xl/worksheets/sheet1.xml")), method="c14n") for z in (old, new)
+        )
     assert before == after  # the very element, in its place
 
 

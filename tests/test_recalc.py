@@ -40,7 +40,7 @@ def _recalc(path: Path, **cells: object) -> list:
 
 def test_recalculating_an_unchanged_form_changes_no_number(form: Path) -> None:
     before = named_values(form)[SHEET]
-    outcome, = _recalc(form)
+    (outcome,) = _recalc(form)
     assert (float(outcome.result.total), outcome.result.grade) == (89.96, "良")
     after = named_values(form)[SHEET]
     for name in before:
@@ -52,7 +52,7 @@ def test_recalculating_an_unchanged_form_changes_no_number(form: Path) -> None:
 
 def test_a_changed_actual_is_scored_and_cached(form: Path) -> None:
     # 受培训人员满意度 (row 33): >=90%, weight 5; 45% scores 2.5; the reason is then missing.
-    outcome, = _recalc(form, F33=0.45)
+    (outcome,) = _recalc(form, F33=0.45)
     assert float(outcome.result.total) == 87.46
     values = named_values(form)[SHEET]
     assert values["PERFXL_TOTAL"] == [87.46]
@@ -69,7 +69,7 @@ def test_a_typed_score_is_an_override_and_cached_values_come_back(form: Path) ->
     book[SHEET]["H13"] = 7
     book.save(form)
     assert named_values(form)[SHEET]["PERFXL_TOTAL"] == [None]
-    outcome, = _recalc(form)
+    (outcome,) = _recalc(form)
     row = outcome.result.indicators[0]
     assert (float(row.score), float(row.rule.score), row.overridden) == (7, 10, True)
     values = named_values(form)[SHEET]
@@ -79,7 +79,7 @@ def test_a_typed_score_is_an_override_and_cached_values_come_back(form: Path) ->
 
 
 def test_a_changed_target_is_reported_with_its_cell(form: Path) -> None:
-    outcome, = _recalc(form, E13=">=5次")
+    (outcome,) = _recalc(form, E13=">=5次")
     changed = [f for f in outcome.findings if f.code == "target_changed"]
     assert len(changed) == 1
     assert changed[0].cell == f"{SHEET}!E13"

@@ -21,8 +21,10 @@ def readme_commands() -> list[str]:
 
 
 def test_readme_opens_with_an_install_and_run_command_and_a_test_command() -> None:
-    assert readme_commands() == ["python3 -m venv .venv && . .venv/bin/activate && pip install -e . && perfxl generate",
-                                 "bash .ci/run"]
+    assert readme_commands() == [
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && perfxl generate",
+        "bash .ci/run",
+    ]
 
 
 def test_ci_ends_with_the_readme_test_command() -> None:
@@ -31,7 +33,7 @@ def test_ci_ends_with_the_readme_test_command() -> None:
     assert test_command is not None
     ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert ci_lines[-1] == test_command.group(1)
-    assert "pip install --quiet -e \".[test]\"" in "\n".join(ci_lines)
+    assert 'pip install --quiet -e ".[test]"' in "\n".join(ci_lines)
 
 
 def test_the_scoring_core_is_pure() -> None:
@@ -39,9 +41,11 @@ def test_the_scoring_core_is_pure() -> None:
     import subprocess
     import sys
 
-    probe = ("import sys, perfxl.core; "
-             "print(sorted(m for m in ('xlwings', 'openpyxl', 'xlsxwriter', 'yaml', 'lxml', 'perfxl.contract', "
-             "'perfxl.projectlist', 'perfxl.generate') if m in sys.modules))")
+    probe = (
+        "import sys, perfxl.core; "
+        "print(sorted(m for m in ('xlwings', 'openpyxl', 'xlsxwriter', 'yaml', 'lxml', 'perfxl.contract', "
+        "'perfxl.projectlist', 'perfxl.generate') if m in sys.modules))"
+    )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
     for path in (ROOT / "perfxl" / "core").glob("*.py"):

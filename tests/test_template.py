@@ -54,8 +54,10 @@ def _edited(tmp_path: Path, edit) -> Path:
         (lambda ws: ws.__setitem__("H14", None), "缺少必需的字段 {{ total.score }}（总分）"),
         (lambda ws: ws.__setitem__("C3", "{{ project.title }}"), "单元格 自评表!C3：未知的字段「project.title」"),
         (lambda ws: ws.__setitem__("K14", "{{ row.check }}"), "字段「row.check」重复出现"),
-        (lambda ws: (ws.__setitem__("K13", None), ws.__setitem__("K14", "{{ row.check }}")),
-         "指标行字段（row.*）应在同一行"),
+        (
+            lambda ws: (ws.__setitem__("K13", None), ws.__setitem__("K14", "{{ row.check }}")),
+            "指标行字段（row.*）应在同一行",
+        ),
         (lambda ws: ws.__setitem__("A2", "（{{ year 年度）"), "单元格 自评表!A2：占位符写法有误"),
         (lambda ws: ws.__setitem__("C4", "{{ project.name }}"), "字段「project.name」重复出现"),
     ],

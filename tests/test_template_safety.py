@@ -103,8 +103,15 @@ _PEAK_REPORTING = (
 def _run_bounded(args: list[str], seconds: float, peak_file: Path) -> tuple[int, str, int]:
     """``python -m perfxl …`` in its own process: exit code, stderr and peak memory (KiB), killed after ``seconds``."""
     env = {**os.environ, "PERFXL_TEST_PEAK": str(peak_file)}
-    run = subprocess.run([sys.executable, "-c", _PEAK_REPORTING, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, env=env, timeout=seconds, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", _PEAK_REPORTING, *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=seconds,
+        check=False,
+    )
     return run.returncode, run.stderr.decode(), int(peak_file.read_text())
 
 
@@ -119,8 +126,9 @@ def _run_bounded(args: list[str], seconds: float, peak_file: Path) -> tuple[int,
 def test_loops_and_huge_strings_neither_hang_nor_eat_memory(tmp_path: Path, payload: str) -> None:
     """Run as a user would, in its own process: refused within seconds, with a small peak memory."""
     template = _template_with(tmp_path, "A2", payload)
-    code, stderr, peak = _run_bounded(["generate", "--template", str(template), "-o", str(tmp_path / "out")], 120,
-                                      tmp_path / "peak.txt")
+    code, stderr, peak = _run_bounded(
+        ["generate", "--template", str(template), "-o", str(tmp_path / "out")], 120, tmp_path / "peak.txt"
+    )
     assert code == 2, stderr
     assert "单元格 自评表!A2" in stderr
     assert peak < 400 * 1024  # KiB: either payload, if evaluated, needs 2 GB or never ends

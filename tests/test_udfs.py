@@ -92,8 +92,19 @@ class TestScore:
 
 
 class TestGrade:
-    @pytest.mark.parametrize(("total", "grade"), [(92.57, "优"), (90.0, "优"), (89.96, "良"), (80.0, "良"),
-                                                   (79.99, "中"), (60.0, "中"), (59.99, "差"), ("85", "良")])
+    @pytest.mark.parametrize(
+        ("total", "grade"),
+        [
+            (92.57, "优"),
+            (90.0, "优"),
+            (89.96, "良"),
+            (80.0, "良"),
+            (79.99, "中"),
+            (60.0, "中"),
+            (59.99, "差"),
+            ("85", "良"),
+        ],
+    )
     def test_bands(self, total: object, grade: str) -> None:
         assert PERF_GRADE(total) == grade
 
@@ -119,7 +130,8 @@ class TestCheck:
 
     def test_score_cell_showing_a_formula_text(self) -> None:
         assert PERF_CHECK("顺利完成", "还可以", 4.0, "请人工评分", None) == (
-            "无法根据「还可以」自动判定是否达成「顺利完成」，请人工填写得分")
+            "无法根据「还可以」自动判定是否达成「顺利完成」，请人工填写得分"
+        )
 
     def test_over_achievement_asks_for_a_reason(self) -> None:
         assert "超额完成" in PERF_CHECK(">=500人次", "1745人次", 10.0, 10.0, None)
@@ -142,7 +154,10 @@ class TestProfileArgument:
 
 
 EXCEL_VALUES = st.one_of(
-    st.none(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12), st.booleans(),
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.booleans(),
     st.sampled_from(["#N/A", "#VALUE!", ">=90%", "较顺利", "1,745人次", "", "  "]),
     st.lists(st.floats(allow_nan=False), max_size=3),
 )
@@ -151,8 +166,13 @@ EXCEL_VALUES = st.one_of(
 @pytest.mark.slow  # a hypothesis search
 @given(EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES, EXCEL_VALUES)
 def test_a_udf_never_raises(a: object, b: object, c: object, d: object, e: object) -> None:
-    for result in (PERF_RATE(a, b), PERF_BUDGET_SCORE(a, b, c), PERF_SCORE(a, b, c), PERF_GRADE(a),
-                   PERF_CHECK(a, b, c, d, e)):
+    for result in (
+        PERF_RATE(a, b),
+        PERF_BUDGET_SCORE(a, b, c),
+        PERF_SCORE(a, b, c),
+        PERF_GRADE(a),
+        PERF_CHECK(a, b, c, d, e),
+    ):
         assert isinstance(result, (float, str))
 
 

@@ -53,8 +53,9 @@ RECALC_URL = "vnd.sun.star.script:VBAProject.perfxl.PerfxlRecalc?language=Basic&
 def build_workbook(path: Path, *, include_xlwings: bool = True, sheets: int = len(SHEETS)) -> Path:
     """An .xlsm as the generator writes one: the project, code names, a formula and the button."""
     workbook = xlsxwriter.Workbook(path)
-    workbook.add_vba_project(io.BytesIO(build_vba_project(include_xlwings=include_xlwings, sheets=sheets)),
-                             is_stream=True)
+    workbook.add_vba_project(
+        io.BytesIO(build_vba_project(include_xlwings=include_xlwings, sheets=sheets)), is_stream=True
+    )
     names = document_modules(include_xlwings=include_xlwings, sheets=sheets)
     workbook.set_vba_name(names[0])
     for title, code_name in zip(SHEETS[:sheets], names[1:], strict=True):
@@ -147,7 +148,7 @@ def run_assignments(lines: list[str]) -> dict[str, str]:
             continue
         variable, expression = found.groups()
         if expression.startswith(f"{variable} & "):
-            values[variable] += evaluate(expression[len(variable) + 3:])
+            values[variable] += evaluate(expression[len(variable) + 3 :])
         elif EXPRESSION.fullmatch(expression):
             values[variable] = evaluate(expression)
     return values
@@ -197,14 +198,17 @@ class TestModuleSource:
     def test_registration_is_generated_from_the_udf_metadata(self) -> None:
         """Interpret the registration routine: each MacroOptions call gets the metadata's Chinese texts."""
         lines = module_source().split("\r\n")
-        body = lines[lines.index("Public Sub PerfxlRegisterFunctions()") + 1:]
-        body = body[:body.index("End Sub")]
+        body = lines[lines.index("Public Sub PerfxlRegisterFunctions()") + 1 :]
+        body = body[: body.index("End Sub")]
         assert body.index("    On Error Resume Next") < min(i for i, line in enumerate(body) if "MacroOptions" in line)
         values: dict[str, str] = {}
         described: dict[str, tuple[str, str, list[str]]] = {}
         for statement in statements(body):
-            call = re.fullmatch(r'app\.MacroOptions Macro:=book & "(\w+)", Description:=description, '
-                                r"Category:=category, ArgumentDescriptions:=Array\(([\w, ]*)\)", statement)
+            call = re.fullmatch(
+                r'app\.MacroOptions Macro:=book & "(\w+)", Description:=description, '
+                r"Category:=category, ArgumentDescriptions:=Array\(([\w, ]*)\)",
+                statement,
+            )
             if call:
                 arguments = [values[name] for name in call[2].split(", ") if name]
                 described[call[1]] = (values["description"], values["category"], arguments)
@@ -213,8 +217,7 @@ class TestModuleSource:
         metadata = udf_metadata()
         assert set(described) == set(metadata)
         for name, record in metadata.items():
-            assert described[name] == (record["ret"]["doc"], CATEGORY,
-                                       [argument["doc"] for argument in record["args"]])
+            assert described[name] == (record["ret"]["doc"], CATEGORY, [argument["doc"] for argument in record["args"]])
 
 
 class TestProject:
@@ -231,12 +234,15 @@ class TestProject:
         assert build_vba_project(sheets=3) is build_vba_project(sheets=3)
         assert build_vba_project(sheets=3) != build_vba_project(sheets=4)
 
-    @pytest.mark.parametrize(("options", "changed"), [
-        ({}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs"}),
-        ({"sheets": 1}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs"}),
-        ({"sheets": 3}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs", "VBA/Sheet3"}),
-        ({"include_xlwings": False}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs"}),
-    ])
+    @pytest.mark.parametrize(
+        ("options", "changed"),
+        [
+            ({}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs"}),
+            ({"sheets": 1}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs"}),
+            ({"sheets": 3}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs", "VBA/Sheet3"}),
+            ({"include_xlwings": False}, {"PROJECT", "PROJECTwm", "VBA/dir", "VBA/perfxl", "VBA/xlwings_udfs"}),
+        ],
+    )
     def test_minimal_delta_to_xlwings_project(self, options: dict, changed: set[str]) -> None:
         """olefile (not pyOpenVBA) reads both: every stream not named here is byte-identical to what Excel saved."""
         before = ole_streams(xlwings_project())
@@ -255,10 +261,12 @@ class TestProject:
         before = ole_streams(xlwings_project())["PROJECT"].decode("cp1252")
         after = ole_streams(build_vba_project())["PROJECT"].decode("cp1252")
         window = "Dictionary=0, 0, 0, 0, C\r\n"
-        expected = (before.replace("Module=Module1\r\n", "Module=perfxl\r\n")
-                    .replace("\r\nModule1=", "\r\nperfxl=")
-                    .replace("Class=Dictionary\r\n", "Class=Dictionary\r\nModule=xlwings_udfs\r\n")
-                    .replace(window, window + "xlwings_udfs=0, 0, 0, 0, C\r\n"))
+        expected = (
+            before.replace("Module=Module1\r\n", "Module=perfxl\r\n")
+            .replace("\r\nModule1=", "\r\nperfxl=")
+            .replace("Class=Dictionary\r\n", "Class=Dictionary\r\nModule=xlwings_udfs\r\n")
+            .replace(window, window + "xlwings_udfs=0, 0, 0, 0, C\r\n")
+        )
         assert after == expected != before
 
     def test_the_project_comes_from_the_installed_xlwings(self) -> None:
@@ -281,8 +289,16 @@ class TestProject:
 class TestDecodedByOlevba:
     def test_every_module_decodes_as_ascii(self, workbook: Path) -> None:
         modules = olevba_modules(workbook)
-        assert set(modules) == {"ThisWorkbook", "Sheet1", "Sheet2", "Sheet3", "perfxl", "xlwings", "Dictionary",
-                                "xlwings_udfs"}
+        assert set(modules) == {
+            "ThisWorkbook",
+            "Sheet1",
+            "Sheet2",
+            "Sheet3",
+            "perfxl",
+            "xlwings",
+            "Dictionary",
+            "xlwings_udfs",
+        }
         assert all(code.isascii() for code in modules.values())
 
     def test_perfxl_and_udf_modules_equal_their_sources(self, workbook: Path) -> None:
@@ -352,8 +368,9 @@ class TestPackage:
             relations = package.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
             drawing = re.search(r'<legacyDrawing\b[^>]*\br:id="(\w+)"', sheet)
             assert drawing
-            target_part = re.search(rf'Id="{drawing[1]}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{drawing[1]}"',
-                                    relations)
+            target_part = re.search(
+                rf'Id="{drawing[1]}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{drawing[1]}"', relations
+            )
             assert target_part
             vml = package.read("xl/" + (target_part[1] or target_part[2]).removeprefix("/xl/").removeprefix("../"))
             assert b"<x:FmlaMacro>[0]!PerfxlRecalc</x:FmlaMacro>" in vml
@@ -383,10 +400,17 @@ class TestLibreOffice:
         assert button.scripts[0].partition("?")[0].endswith(".PerfxlRecalc")
 
     def test_reduced_project_compiles_and_runs(self, libreoffice: UnoSession, reduced_workbook: Path) -> None:
-        report = libreoffice.inspect_macros(reduced_workbook, run=[
-            "VBAProject.perfxl.PerfxlVersion", "VBAProject.perfxl.PerfxlRegisterFunctions"])
-        assert set(report.modules["VBAProject"]) == {"ThisWorkbook", "Sheet1", "Sheet2", "Sheet3", "perfxl",
-                                                     "xlwings_udfs"}
+        report = libreoffice.inspect_macros(
+            reduced_workbook, run=["VBAProject.perfxl.PerfxlVersion", "VBAProject.perfxl.PerfxlRegisterFunctions"]
+        )
+        assert set(report.modules["VBAProject"]) == {
+            "ThisWorkbook",
+            "Sheet1",
+            "Sheet2",
+            "Sheet3",
+            "perfxl",
+            "xlwings_udfs",
+        }
         assert report.results["VBAProject.perfxl.PerfxlVersion"] == perfxl.__version__
         # MacroOptions is Excel's: in LibreOffice it fails, and the routine still returns normally.
         assert report.results["VBAProject.perfxl.PerfxlRegisterFunctions"] is None
@@ -396,8 +420,9 @@ class TestLibreOffice:
         report = libreoffice.inspect_macros(reduced_workbook, run=["VBAProject.perfxl.NoSuchMacro"])
         assert isinstance(report.results["VBAProject.perfxl.NoSuchMacro"], ErrorValue)
 
-    def test_chrw_expressions_give_back_the_chinese_texts(self, libreoffice: UnoSession, reduced_workbook: Path,
-                                                          folder: Path) -> None:
+    def test_chrw_expressions_give_back_the_chinese_texts(
+        self, libreoffice: UnoSession, reduced_workbook: Path, folder: Path
+    ) -> None:
         """VBA (LibreOffice's) evaluates vba_assign's statements, split ones included, to the original texts."""
         metadata = udf_metadata()
         texts = [CATEGORY, *TestChrW.TEXTS[1:], "评分" * 1500 + '"引号"' + "x" * 3000]

@@ -53,8 +53,9 @@ def test_every_part_matches(regenerated: Path) -> None:
     failures = []
     for path in sorted(regenerated.rglob("*.xls?")):
         relative = path.relative_to(regenerated)
-        differences = compare_packages(read_parts(COMMITTED / relative), read_parts(path),
-                                       expected_name="committed", got_name="regenerated")
+        differences = compare_packages(
+            read_parts(COMMITTED / relative), read_parts(path), expected_name="committed", got_name="regenerated"
+        )
         if differences:
             failures.append(report(differences, f"workbooks/{relative}:"))
     if failures:
@@ -68,7 +69,10 @@ def test_every_part_is_byte_for_byte_reproducible(regenerated: Path) -> None:
     for path in sorted(regenerated.rglob("*.xls?")):
         relative = path.relative_to(regenerated)
         made, committed = read_parts(path), read_parts(COMMITTED / relative)
-        changed += [f"workbooks/{relative}: {part}" for part in sorted(made.keys() & committed.keys())
-                    if made[part] != committed[part] and compare_part(part, committed[part], made[part]) is None]
+        changed += [
+            f"workbooks/{relative}: {part}"
+            for part in sorted(made.keys() & committed.keys())
+            if made[part] != committed[part] and compare_part(part, committed[part], made[part]) is None
+        ]
     if changed:
         pytest.fail("\n".join(["same elements, other bytes:", *changed, REGENERATE]), pytrace=False)

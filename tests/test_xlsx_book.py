@@ -35,12 +35,21 @@ def excel_like(tmp_path: Path) -> Path:
     parts["xl/sharedStrings.xml"] = STRINGS.encode()
     types = parts["[Content_Types].xml"].decode()
     if "sharedStrings" not in types:
-        types = types.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                              'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        types = types.replace(
+            "</Types>",
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
         parts["[Content_Types].xml"] = types.encode()
-        rels = parts["xl/_rels/workbook.xml.rels"].decode().replace(
-            "</Relationships>", '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        rels = (
+            parts["xl/_rels/workbook.xml.rels"]
+            .decode()
+            .replace(
+                "</Relationships>",
+                '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+            )
+        )
         parts["xl/_rels/workbook.xml.rels"] = rels.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in parts.items():

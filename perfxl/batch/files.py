@@ -56,7 +56,10 @@ def _candidates(sources: Iterable[str | Path], suffixes: tuple[str, ...]) -> Ite
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in
-                              suffixes + OLD_SUFFIXES and not p.name.startswith(("~$", ".~")))
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in suffixes + OLD_SUFFIXES and not p.name.startswith(("~$", ".~"))
+            )
         else:
             yield path

@@ -38,8 +38,13 @@ PDF_TAIL_BYTES = 1 << 20  # the document information comes last in LibreOffice's
 CUSTOM_PART, CORE_PART = "docProps/custom.xml", "docProps/core.xml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _PDF_MARK = re.compile(
-    rb"/Keywords\s*(?:<\s*FEFF" + PDF_KEYWORD.encode("utf-16-be").hex().encode() + rb"\s*>|\(" +
-    re.escape(PDF_KEYWORD.encode()) + rb"\))", re.IGNORECASE)
+    rb"/Keywords\s*(?:<\s*FEFF"
+    + PDF_KEYWORD.encode("utf-16-be").hex().encode()
+    + rb"\s*>|\("
+    + re.escape(PDF_KEYWORD.encode())
+    + rb"\))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,10 @@ def copy_marked_for_pdf(source: Path, copy: Path) -> None:
             marked = etree.tostring(core, xml_declaration=True, encoding="UTF-8", standalone=True)
             with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in archive.infolist():
-                    out.writestr(info, marked if info.filename == CORE_PART else archive.read(info),
-                                 compress_type=zipfile.ZIP_DEFLATED)
+                    out.writestr(
+                        info,
+                        marked if info.filename == CORE_PART else archive.read(info),
+                        compress_type=zipfile.ZIP_DEFLATED,
+                    )
     except (OSError, etree.XMLSyntaxError, ValueError, *ZIP_READ_ERRORS):
         shutil.copyfile(source, copy)

@@ -76,8 +76,9 @@ def _process(path: Path, source: str, *, recalc: bool, stamp: str | None) -> Fil
     try:
         with book:
             outcomes = recalculate_book(book, stamp=stamp) if recalc else check_book(book)
-            outcome.forms = [CheckedForm(source, r.sheet, r.result, r.findings, generated=r.generated,
-                                         year=r.year) for r in outcomes]
+            outcome.forms = [
+                CheckedForm(source, r.sheet, r.result, r.findings, generated=r.generated, year=r.year) for r in outcomes
+            ]
             outcome.hand_made = any(not r.generated for r in outcomes)
             if recalc and outcomes and not outcome.hand_made:
                 book.save()
@@ -107,8 +108,7 @@ def _task(job: Job) -> FileOutcome:
 def _failed(source: str, message: str, *, internal: bool = False) -> FileOutcome:
     """The file as a problem, with the traceback of the exception being handled (a save is atomic: a file
     whose processing raised is as it was)."""
-    return FileOutcome(source, problem=FileProblem(source, message), detail=traceback.format_exc(),
-                       internal=internal)
+    return FileOutcome(source, problem=FileProblem(source, message), detail=traceback.format_exc(), internal=internal)
 
 
 def _lost(job: Job) -> FileOutcome:
@@ -118,16 +118,23 @@ def _lost(job: Job) -> FileOutcome:
     return FileOutcome(source, problem=FileProblem(source, message), detail="worker process died", internal=True)
 
 
-def run(kind: str, paths: Sequence[Path], *, stamp: str | None = None, workers: int | None = None,
-        on_progress: Progress | None = None) -> Iterator[FileOutcome]:
+def run(
+    kind: str,
+    paths: Sequence[Path],
+    *,
+    stamp: str | None = None,
+    workers: int | None = None,
+    on_progress: Progress | None = None,
+) -> Iterator[FileOutcome]:
     """Outcomes in the order of ``paths``; ``kind`` is "check" or "recalc".
 
     Ctrl-C or TERM: the files under way are finished, then :class:`Interrupted` says how many were done."""
     jobs: list[Job] = [(kind, path, display_name(path), stamp) for path in paths]
     log_file = debuglog.enable()
     try:
-        for outcome in run_jobs(_task, jobs, threshold=PARALLEL_THRESHOLD, chunk=CHUNK, workers=workers,
-                                on_progress=on_progress, lost=_lost):
+        for outcome in run_jobs(
+            _task, jobs, threshold=PARALLEL_THRESHOLD, chunk=CHUNK, workers=workers, on_progress=on_progress, lost=_lost
+        ):
             yield _logged(outcome, log_file) if outcome.detail is not None else outcome
     except Interrupted as stop:
         if kind == "recalc" and stamp is not None:  # not for pdf's recalculated temporary copies

@@ -77,8 +77,12 @@ NOTES_BEFORE_RULES = (
 NOTES_AFTER_RULES = (
     (SUMMARY_SHEET, "未达成指标数", "得分低于分值（未得满分）的三级指标个数；尚无得分的指标不计入。"),
     (SUMMARY_SHEET, "错误、警告", "检查发现的问题数；错误须改正，警告须核实。明细见“问题清单”。"),
-    (SUMMARY_SHEET, "合计行", "预算数、执行数、未达成指标数、错误、警告为合计；执行率为合计执行数 ÷ 合计预算数；"
-                              "总分为有总分的自评表的平均分；等级为各等级的项目数。"),
+    (
+        SUMMARY_SHEET,
+        "合计行",
+        "预算数、执行数、未达成指标数、错误、警告为合计；执行率为合计执行数 ÷ 合计预算数；"
+        "总分为有总分的自评表的平均分；等级为各等级的项目数。",
+    ),
     (CHART_SHEET, "等级分布", "各等级的项目数（按汇总表的等级列统计），及各项目总分、执行率的图表。"),
     (PROBLEM_SHEET, "级别", "错误：必须改正；警告：请核实或说明；提示：供参考。"),
     (PROBLEM_SHEET, "单元格", "问题所在的单元格（在“工作表”列所示的工作表中）；为空时指整张表或整个文件。"),
@@ -130,6 +134,7 @@ def summary_rules(forms: Sequence[CheckedForm]) -> SummaryRules:
 
 def rule_notes(rules: SummaryRules) -> tuple[tuple[str, str, str], ...]:
     """What 执行率, 预算执行率得分 and 总分、等级 mean, by each profile's rules (named when there are several)."""
+
     def each(text: Callable[[Profile], str]) -> str:
         if len(rules.profiles) == 1:
             return text(rules.profiles[0])
@@ -140,29 +145,58 @@ def rule_notes(rules: SummaryRules) -> tuple[tuple[str, str, str], ...]:
         return f"{bounds}，{GRADE_NAMES[-1]}<{plain(p.grades[-1])}"
 
     return (
-        (SUMMARY_SHEET, "执行率", each(
-            lambda p: f"{EXECUTED} ÷ {ANNUAL}，四舍五入保留{p.rate_decimals}位小数（显示为百分比）。")),
-        (SUMMARY_SHEET, "预算执行率得分", each(lambda p: (
-            f"执行率{'（超过100%按100%计）' if p.cap_budget_rate else ' '}× 预算执行率分值，"
-            f"保留{p.score_decimals}位小数。"))),
-        (SUMMARY_SHEET, "总分、等级", each(lambda p: f"预算执行率得分与各三级指标得分之和；等级：{grades(p)}。")
-         + "有指标尚无得分时，总分和等级为空。"),
+        (
+            SUMMARY_SHEET,
+            "执行率",
+            each(lambda p: f"{EXECUTED} ÷ {ANNUAL}，四舍五入保留{p.rate_decimals}位小数（显示为百分比）。"),
+        ),
+        (
+            SUMMARY_SHEET,
+            "预算执行率得分",
+            each(
+                lambda p: (
+                    f"执行率{'（超过100%按100%计）' if p.cap_budget_rate else ' '}× 预算执行率分值，"
+                    f"保留{p.score_decimals}位小数。"
+                )
+            ),
+        ),
+        (
+            SUMMARY_SHEET,
+            "总分、等级",
+            each(lambda p: f"预算执行率得分与各三级指标得分之和；等级：{grades(p)}。")
+            + "有指标尚无得分时，总分和等级为空。",
+        ),
     )
 
 
 def summary_order(forms: Sequence[CheckedForm]) -> list[CheckedForm]:
     """By 主管部门, 实施单位 (pinyin order, blank last), then 总分 from high to low; forms without a 总分 come
     after the unit's scored forms; ties by 项目名称, file and sheet."""
+
     def key(checked: CheckedForm) -> tuple:
         form, total = checked.result.form, checked.result.total
-        return (collation_key(form.department), collation_key(form.unit), total is None, -(total or 0),
-                collation_key(form.name), collation_key(checked.source), collation_key(checked.sheet))
+        return (
+            collation_key(form.department),
+            collation_key(form.unit),
+            total is None,
+            -(total or 0),
+            collation_key(form.name),
+            collation_key(checked.source),
+            collation_key(checked.sheet),
+        )
+
     return sorted(forms, key=key)
 
 
-def write_summary(path: str | Path, forms: Sequence[CheckedForm], problems: Sequence[FileProblem], *,
-                  year: int | None = None, levels: Collection[Level] = DEFAULT_LEVELS,
-                  generated: dt.datetime | None = None) -> Path:
+def write_summary(
+    path: str | Path,
+    forms: Sequence[CheckedForm],
+    problems: Sequence[FileProblem],
+    *,
+    year: int | None = None,
+    levels: Collection[Level] = DEFAULT_LEVELS,
+    generated: dt.datetime | None = None,
+) -> Path:
     """Write the 汇总 workbook to ``path`` (atomically) and return the path.
 
     ``levels``: which findings 问题清单 lists (errors and warnings by default; add ``Level.INFO`` for 提示).
@@ -186,8 +220,9 @@ def write_summary(path: str | Path, forms: Sequence[CheckedForm], problems: Sequ
         _write_forms(summary, styles, ordered, rules, title, note)
         _write_charts(workbook, charts, styles, ordered, rules)
         rows = problem_rows(ordered, problems, levels)
-        write_problem_table(problem_sheet, styles, rows, PROBLEM_KEYS, title="问题清单",
-                            note=f"共 {len(rows)} 项：{{counts}}")
+        write_problem_table(
+            problem_sheet, styles, rows, PROBLEM_KEYS, title="问题清单", note=f"共 {len(rows)} 项：{{counts}}"
+        )
         _write_notes(notes, styles, rules)
         summary.activate()
     return path
@@ -197,21 +232,40 @@ def _form_row(number: int, checked: CheckedForm) -> list[Cell]:
     result = checked.result
     total = result.form.funds.total
     values: dict[str, Cell] = {
-        "no": number, "department": result.form.department, "unit": result.form.unit, "project": result.form.name,
-        "annual": total.annual, "executed": total.executed, "rate": result.rate,
-        "budget_score": result.budget_score, "total": result.total, "grade": result.grade or "",
-        "missed": result.missed_indicators, "errors": checked.count(Level.ERROR),
-        "warnings": checked.count(Level.WARNING), "source": checked.source, "sheet": checked.sheet or "",
+        "no": number,
+        "department": result.form.department,
+        "unit": result.form.unit,
+        "project": result.form.name,
+        "annual": total.annual,
+        "executed": total.executed,
+        "rate": result.rate,
+        "budget_score": result.budget_score,
+        "total": result.total,
+        "grade": result.grade or "",
+        "missed": result.missed_indicators,
+        "errors": checked.count(Level.ERROR),
+        "warnings": checked.count(Level.WARNING),
+        "source": checked.source,
+        "sheet": checked.sheet or "",
     }
     return [values[key] for key in SUMMARY_COLUMNS]
 
 
-def _write_forms(sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], rules: SummaryRules, title: str,
-                 note: str) -> None:
+def _write_forms(
+    sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], rules: SummaryRules, title: str, note: str
+) -> None:
     rows = [_form_row(i, checked) for i, checked in enumerate(forms, start=1)]
     totals = _totals(forms, rules) if forms else None
-    write_table(sheet, styles, list(SUMMARY_COLUMNS.values()), rows, title=title, note=note, totals=totals,
-                total_lines=len(GRADE_NAMES))
+    write_table(
+        sheet,
+        styles,
+        list(SUMMARY_COLUMNS.values()),
+        rows,
+        title=title,
+        note=note,
+        totals=totals,
+        total_lines=len(GRADE_NAMES),
+    )
     if not forms:
         sheet.write_string(FIRST_ROW, COL["project"], "没有可汇总的自评表。", styles.note)
 
@@ -234,16 +288,18 @@ def _totals(forms: Sequence[CheckedForm], rules: SummaryRules) -> list[Cell]:
     rate = None if annual == 0 else round_half_up(executed / annual, rate_decimals)
     scored = [r.total for r in results if r.total is not None]
     average = round_half_up(sum(scored, Decimal(0)) / len(scored), score_decimals) if scored else None
-    grades = '&CHAR(10)&'.join(f'"{g} "&COUNTIF({column("grade")},"{g}")' for g in GRADE_NAMES)
+    grades = "&CHAR(10)&".join(f'"{g} "&COUNTIF({column("grade")},"{g}")' for g in GRADE_NAMES)
     grade_text = "\n".join(f"{g} {sum(1 for r in results if r.grade == g)}" for g in GRADE_NAMES)
     e, f = cell_here("annual"), cell_here("executed")
     values: dict[str, Cell] = {
-        "no": "合计", "project": f"共 {len(forms)} 张自评表",
+        "no": "合计",
+        "project": f"共 {len(forms)} 张自评表",
         "annual": Formula(f"=SUM({column('annual')})", annual),
         "executed": Formula(f"=SUM({column('executed')})", executed),
         "rate": Formula(f'=IF({e}=0,"",ROUND({f}/{e},{rate_decimals}))', rate),
-        "total": Formula(f'=IF(COUNT({column("total")})=0,"",ROUND(AVERAGE({column("total")}),{score_decimals}))',
-                         average),
+        "total": Formula(
+            f'=IF(COUNT({column("total")})=0,"",ROUND(AVERAGE({column("total")}),{score_decimals}))', average
+        ),
         "grade": Formula(f"={grades}", grade_text),
         "missed": Formula(f"=SUM({column('missed')})", sum(r.missed_indicators for r in results)),
         "errors": Formula(f"=SUM({column('errors')})", sum(c.count(Level.ERROR) for c in forms)),
@@ -252,8 +308,9 @@ def _totals(forms: Sequence[CheckedForm], rules: SummaryRules) -> list[Cell]:
     return [values.get(key) for key in SUMMARY_COLUMNS]
 
 
-def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Styles,
-                  forms: Sequence[CheckedForm], rules: SummaryRules) -> None:
+def _write_charts(
+    workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], rules: SummaryRules
+) -> None:
     """The 等级分布 table (COUNTIF over 汇总表's 等级 column) and three native charts over the real ranges."""
     count = len(forms)
     sheet.write_string(0, 0, "等级分布", styles.header)
@@ -274,10 +331,14 @@ def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Style
     title_font = {"name": "黑体", "size": 12}
 
     grade_chart = workbook.add_chart({"type": "column"})
-    grade_chart.add_series({
-        "name": "项目数", "categories": [CHART_SHEET, 2, 0, 1 + len(GRADE_NAMES), 0],
-        "values": [CHART_SHEET, 2, 1, 1 + len(GRADE_NAMES), 1], "data_labels": {"value": True},
-    })
+    grade_chart.add_series(
+        {
+            "name": "项目数",
+            "categories": [CHART_SHEET, 2, 0, 1 + len(GRADE_NAMES), 0],
+            "values": [CHART_SHEET, 2, 1, 1 + len(GRADE_NAMES), 1],
+            "data_labels": {"value": True},
+        }
+    )
     grade_chart.set_title({"name": "等级分布", "name_font": title_font})
     grade_chart.set_x_axis({"name": "等级", "name_font": font, "num_font": font})
     grade_chart.set_y_axis({"name": "项目数", "name_font": font, "num_font": font, "min": 0, "num_format": "0"})
@@ -291,13 +352,18 @@ def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Style
         (13, "rate", "各项目预算执行率", "执行率", {"min": 0, "num_format": "0%"}),
     ):
         chart = workbook.add_chart({"type": "bar"})
-        chart.add_series({
-            "name": SUMMARY_COLUMNS[key].heading,
-            "categories": [SUMMARY_SHEET, FIRST_ROW, COL["project"], FIRST_ROW + count - 1, COL["project"]],
-            "values": [SUMMARY_SHEET, FIRST_ROW, COL[key], FIRST_ROW + count - 1, COL[key]],
-            "data_labels": {"value": True, "font": font,
-                            "num_format": rules.score_format if key == "total" else rules.rate_format},
-        })
+        chart.add_series(
+            {
+                "name": SUMMARY_COLUMNS[key].heading,
+                "categories": [SUMMARY_SHEET, FIRST_ROW, COL["project"], FIRST_ROW + count - 1, COL["project"]],
+                "values": [SUMMARY_SHEET, FIRST_ROW, COL[key], FIRST_ROW + count - 1, COL[key]],
+                "data_labels": {
+                    "value": True,
+                    "font": font,
+                    "num_format": rules.score_format if key == "total" else rules.rate_format,
+                },
+            }
+        )
         chart.set_title({"name": title, "name_font": title_font})
         # In a bar chart the vertical axis (y) holds the categories and the horizontal one (x) the values.
         chart.set_y_axis({"name": "项目名称", "name_font": font, "num_font": font, "reverse": True, "crossing": "max"})
@@ -310,5 +376,12 @@ def _write_charts(workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Style
 def _write_notes(sheet: Worksheet, styles: Styles, rules: SummaryRules) -> None:
     columns = [TableColumn("工作表", 10, "center"), TableColumn("列", 22), TableColumn("说明", 80, "wrap")]
     notes = (*NOTES_BEFORE_RULES, *rule_notes(rules), *NOTES_AFTER_RULES)
-    write_table(sheet, styles, columns, [list(row) for row in notes], title="说明",
-                note="各工作表中列的含义及汇总规则。", autofilter=False)
+    write_table(
+        sheet,
+        styles,
+        columns,
+        [list(row) for row in notes],
+        title="说明",
+        note="各工作表中列的含义及汇总规则。",
+        autofilter=False,
+    )

@@ -79,8 +79,9 @@ class Styles:
         base = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
         self.title = workbook.add_format({**base, "font_name": "黑体", "font_size": 16, "align": "center"})
         self.note = workbook.add_format({**base, "font_color": "#595959"})
-        self.header = workbook.add_format({**base, "bold": True, "border": 1, "align": "center", "text_wrap": True,
-                                           "bg_color": "#DDEBF7"})
+        self.header = workbook.add_format(
+            {**base, "bold": True, "border": 1, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"}
+        )
         self.link = workbook.add_format({**base, "border": 1, "font_color": "#0563C1", "underline": 1})
         self.note_link = workbook.add_format({**base, "font_color": "#0563C1", "underline": 1})
         self.error_fill = workbook.add_format({"bg_color": ERROR_FILL})
@@ -118,8 +119,9 @@ def output_workbook(path: str | Path, title: str, kind: str) -> Iterator[tuple[x
     """An xlsxwriter workbook written to a temporary file beside ``path`` and renamed onto it when complete,
     marked as perfxl's output of ``kind`` (:mod:`perfxl.batch.marks`) so that the next run may replace it."""
     with atomic_path(Path(path), what=KIND_NAMES[kind]) as temporary:
-        workbook = xlsxwriter.Workbook(str(temporary), {
-            "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+        workbook = xlsxwriter.Workbook(
+            str(temporary), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         workbook.set_properties({"title": title, "creator": "perfxl", "created": creation_time()})
         mark_workbook(workbook, kind)
         try:
@@ -165,9 +167,18 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: Cell, cell_format: F
         sheet.write_string(row, col, value, cell_format)
 
 
-def write_table(sheet: Worksheet, styles: Styles, columns: Sequence[TableColumn], rows: Sequence[Sequence[Cell]], *,
-                title: str, note: str, totals: Sequence[Cell] | None = None, total_lines: int = 1,
-                autofilter: bool = True) -> int:
+def write_table(
+    sheet: Worksheet,
+    styles: Styles,
+    columns: Sequence[TableColumn],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    title: str,
+    note: str,
+    totals: Sequence[Cell] | None = None,
+    total_lines: int = 1,
+    autofilter: bool = True,
+) -> int:
     """Title and note (:func:`write_heading`), header at :data:`HEADER_ROW`, the rows, an optional totals row
     (outside the filter); frozen header, autofilter, column widths and print setup. Returns the 0-based index
     of the last data row (the header's when there are no rows)."""
@@ -179,8 +190,14 @@ def write_table(sheet: Worksheet, styles: Styles, columns: Sequence[TableColumn]
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
         for c, (column, value) in enumerate(zip(columns, values, strict=True)):
             write_cell(sheet, r, c, value, styles.cell(column.style), styles)
-        lines = max((lines_needed(value, column.width, FONT_SIZE) for column, value in zip(columns, values, strict=True)
-                     if column.style == "wrap" and isinstance(value, str)), default=1)
+        lines = max(
+            (
+                lines_needed(value, column.width, FONT_SIZE)
+                for column, value in zip(columns, values, strict=True)
+                if column.style == "wrap" and isinstance(value, str)
+            ),
+            default=1,
+        )
         if lines > 1:  # LibreOffice (and Excel's printout) would keep the default height of one line
             sheet.set_row(r, row_height(lines, FONT_SIZE))
     last = HEADER_ROW + len(rows)
@@ -231,18 +248,28 @@ class ProblemRow:
 
 
 def cell_address(located: str | None) -> str:
-    """"业务工作经历!H12" → "H12" (a sheet name may itself be quoted and contain "!")."""
+    """ "业务工作经历!H12" → "H12" (a sheet name may itself be quoted and contain "!")."""
     return "" if not located else located.rpartition("!")[2]
 
 
-def problem_rows(forms: Sequence[CheckedForm], problems: Sequence[FileProblem],
-                 levels: Collection[Level] = DEFAULT_LEVELS) -> list[ProblemRow]:
+def problem_rows(
+    forms: Sequence[CheckedForm], problems: Sequence[FileProblem], levels: Collection[Level] = DEFAULT_LEVELS
+) -> list[ProblemRow]:
     """Every finding of the given levels and every file problem, sorted by file, sheet and severity; within
     that, findings keep their order in the form."""
     rows = [
-        ProblemRow(form.source, form.sheet or "", form.project, form.result.form.unit.strip(), finding.level,
-                   cell_address(finding.cell), finding.message)
-        for form in forms for finding in form.findings if finding.level in levels
+        ProblemRow(
+            form.source,
+            form.sheet or "",
+            form.project,
+            form.result.form.unit.strip(),
+            finding.level,
+            cell_address(finding.cell),
+            finding.message,
+        )
+        for form in forms
+        for finding in form.findings
+        if finding.level in levels
     ]
     rows += [ProblemRow(p.source, "", "", None, Level.ERROR, "", p.message) for p in problems]
     return sorted(rows, key=lambda r: (collation_key(r.source), collation_key(r.sheet), LEVEL_ORDER[r.level]))
@@ -261,12 +288,21 @@ PROBLEM_COLUMNS = {
 
 
 def _problem_values(number: int, row: ProblemRow) -> dict[str, Cell]:
-    return {"no": number, "source": row.source, "sheet": row.sheet, "project": row.project,
-            "level": row.level.label, "cell": row.cell, "message": row.message, "action": None}
+    return {
+        "no": number,
+        "source": row.source,
+        "sheet": row.sheet,
+        "project": row.project,
+        "level": row.level.label,
+        "cell": row.cell,
+        "message": row.message,
+        "action": None,
+    }
 
 
-def write_problem_table(sheet: Worksheet, styles: Styles, rows: Sequence[ProblemRow], keys: Sequence[str], *,
-                        title: str, note: str) -> int:
+def write_problem_table(
+    sheet: Worksheet, styles: Styles, rows: Sequence[ProblemRow], keys: Sequence[str], *, title: str, note: str
+) -> int:
     """A problem list with the columns ``keys`` (of :data:`PROBLEM_COLUMNS`), 问题说明 wrapped, errors on light
     red and warnings on light yellow. ``note`` may use ``{counts}`` for 「错误 n 项，警告 m 项」. Returns the
     last data row (0-based)."""
@@ -277,8 +313,13 @@ def write_problem_table(sheet: Worksheet, styles: Styles, rows: Sequence[Problem
         level = xl_col_to_name(keys.index("level"))
         first = HEADER_ROW + 1
         for label, fill in ((Level.ERROR.label, styles.error_fill), (Level.WARNING.label, styles.warning_fill)):
-            sheet.conditional_format(first, 0, last, len(keys) - 1, {
-                "type": "formula", "criteria": f'=${level}{first + 1}="{label}"', "format": fill})
+            sheet.conditional_format(
+                first,
+                0,
+                last,
+                len(keys) - 1,
+                {"type": "formula", "criteria": f'=${level}{first + 1}="{label}"', "format": fill},
+            )
     else:
         message_col = keys.index("message")
         sheet.write_string(HEADER_ROW + 1, message_col, "未发现问题。", styles.note)

@@ -201,10 +201,16 @@ class Context:
 
 # How each kind of node gives its value (a table, not a chain of isinstance tests: the hot path).
 _EVALUATE: dict[type, Callable[[Context, Any], Value]] = {
-    Reference: Context._reference, Name: Context._reference, Call: Context._call_value,
-    Binary: Context._binary, Unary: Context._unary, Number: lambda ctx, node: node.value,
-    Text: lambda ctx, node: node.value, Logical: lambda ctx, node: node.value,
-    ErrorLiteral: lambda ctx, node: Context._error(node), Missing: lambda ctx, node: BLANK,
+    Reference: Context._reference,
+    Name: Context._reference,
+    Call: Context._call_value,
+    Binary: Context._binary,
+    Unary: Context._unary,
+    Number: lambda ctx, node: node.value,
+    Text: lambda ctx, node: node.value,
+    Logical: lambda ctx, node: node.value,
+    ErrorLiteral: lambda ctx, node: Context._error(node),
+    Missing: lambda ctx, node: BLANK,
 }
 
 
@@ -243,8 +249,12 @@ def _operate(op: str, left: Value, right: Value) -> Value:
 
 
 _COMPARISONS: dict[str, Callable[[int], bool]] = {
-    "=": lambda c: c == 0, "<>": lambda c: c != 0, "<": lambda c: c < 0, ">": lambda c: c > 0,
-    "<=": lambda c: c <= 0, ">=": lambda c: c >= 0,
+    "=": lambda c: c == 0,
+    "<>": lambda c: c != 0,
+    "<": lambda c: c < 0,
+    ">": lambda c: c > 0,
+    "<=": lambda c: c <= 0,
+    ">=": lambda c: c >= 0,
 }
 
 
@@ -306,7 +316,7 @@ class Engine:
                     if precedent in self._values or state.get(precedent) == 2:
                         continue
                     if state.get(precedent) == 1:  # a cycle: every cell on it keeps its cached value
-                        for cell, _ in stack[[k for k, _ in stack].index(precedent):]:
+                        for cell, _ in stack[[k for k, _ in stack].index(precedent) :]:
                             self.uncomputed.setdefault(cell, "循环引用")
                         continue
                     state[precedent] = 1

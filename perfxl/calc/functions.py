@@ -60,8 +60,11 @@ def _logicals(ctx: Context, args: Args) -> list[bool]:
     for node in args:  # every argument is evaluated, as Excel does: an error anywhere is the result
         value = ctx.arg(node)
         if isinstance(value, Area):
-            found.extend(v if isinstance(v, bool) else v != 0 for v in ctx.values(value)
-                         if isinstance(v, (bool, Decimal)) or _raise_error(v))
+            found.extend(
+                v if isinstance(v, bool) else v != 0
+                for v in ctx.values(value)
+                if isinstance(v, (bool, Decimal)) or _raise_error(v)
+            )
         elif isinstance(value, str):
             raise VALUE  # text given directly, even "TRUE", is not a logical value to AND and OR
         elif value is not BLANK:
@@ -279,7 +282,7 @@ def _substitute(ctx: Context, args: Args) -> str:
         start = text.find(old, start + len(old))
         if start < 0:
             return text
-    return text[:start] + new + text[start + len(old):]
+    return text[:start] + new + text[start + len(old) :]
 
 
 def _char(ctx: Context, args: Args) -> str:
@@ -320,7 +323,7 @@ def _right(ctx: Context, args: Args) -> str:
     if count < 0:
         raise VALUE
     text = _text_arg(ctx, args[0])
-    return text[max(len(text) - count, 0):] if count else ""
+    return text[max(len(text) - count, 0) :] if count else ""
 
 
 def _hyperlink(ctx: Context, args: Args) -> Value:
@@ -348,7 +351,12 @@ def _columns(ctx: Context, args: Args) -> Decimal:
 
 
 BUILTINS: dict[str, Function] = {
-    "IF": _if, "AND": _and, "OR": _or, "NOT": _not, "IFERROR": _iferror, "IFNA": _ifna,
+    "IF": _if,
+    "AND": _and,
+    "OR": _or,
+    "NOT": _not,
+    "IFERROR": _iferror,
+    "IFNA": _ifna,
     "ISNUMBER": _is(lambda v: isinstance(v, Decimal)),
     "ISTEXT": _is(lambda v: isinstance(v, str)),
     "ISNONTEXT": _is(lambda v: not isinstance(v, str)),
@@ -357,14 +365,34 @@ BUILTINS: dict[str, Function] = {
     "ISERROR": _is(lambda v: isinstance(v, ExcelError)),
     "ISERR": _is(lambda v: isinstance(v, ExcelError) and v.code != "#N/A"),
     "ISNA": _is(lambda v: isinstance(v, ExcelError) and v.code == "#N/A"),
-    "SUM": _sum, "MIN": _min, "MAX": _max, "AVERAGE": _average, "COUNT": _count, "COUNTA": _counta,
-    "ROUND": _rounding(ROUND_HALF_UP), "ROUNDUP": _rounding(ROUND_UP), "ROUNDDOWN": _rounding(ROUND_DOWN),
-    "INT": _int, "ABS": _abs, "VALUE": _value,
-    "LEN": _len, "TRIM": _trim, "SUBSTITUTE": _substitute, "CHAR": _char, "CONCATENATE": _concatenate,
-    "CONCAT": _concat, "LEFT": _left, "RIGHT": _right, "HYPERLINK": _hyperlink,
-    "ROWS": _rows, "COLUMNS": _columns,
+    "SUM": _sum,
+    "MIN": _min,
+    "MAX": _max,
+    "AVERAGE": _average,
+    "COUNT": _count,
+    "COUNTA": _counta,
+    "ROUND": _rounding(ROUND_HALF_UP),
+    "ROUNDUP": _rounding(ROUND_UP),
+    "ROUNDDOWN": _rounding(ROUND_DOWN),
+    "INT": _int,
+    "ABS": _abs,
+    "VALUE": _value,
+    "LEN": _len,
+    "TRIM": _trim,
+    "SUBSTITUTE": _substitute,
+    "CHAR": _char,
+    "CONCATENATE": _concatenate,
+    "CONCAT": _concat,
+    "LEFT": _left,
+    "RIGHT": _right,
+    "HYPERLINK": _hyperlink,
+    "ROWS": _rows,
+    "COLUMNS": _columns,
     # LibreOffice saves the constants TRUE and FALSE as the functions TRUE() and FALSE().
-    "TRUE": _constant(True), "FALSE": _constant(False), "NA": _constant(ExcelError("#N/A")), "SINGLE": _single,
+    "TRUE": _constant(True),
+    "FALSE": _constant(False),
+    "NA": _constant(ExcelError("#N/A")),
+    "SINGLE": _single,
 }
 
 

@@ -98,8 +98,14 @@ _TOKEN = re.compile(
     (?P<space>\s+)
   | (?P<string>"(?:[^"]|"")*")
   | (?P<error>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
-  | (?P<ref>(?:""" + _SHEET + r""")?
-        (?:(?P<cells>""" + _CELL + r"(?::" + _CELL + r""")?)
+  | (?P<ref>(?:"""
+    + _SHEET
+    + r""")?
+        (?:(?P<cells>"""
+    + _CELL
+    + r"(?::"
+    + _CELL
+    + r""")?)
           |(?P<cols>\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})
           |(?P<rows>\$?\d+:\$?\d+))(?![\w(.])
     )
@@ -146,7 +152,7 @@ def _tokens(formula: str) -> list[_Token]:
     while position < len(formula):
         match = _TOKEN.match(formula, position)
         if match is None:
-            raise FormulaSyntaxError(f"无法识别的内容「{formula[position:position + 10]}」")
+            raise FormulaSyntaxError(f"无法识别的内容「{formula[position : position + 10]}」")
         position = match.end()
         kind = match.lastgroup
         text = match.group(0)

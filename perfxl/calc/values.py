@@ -67,11 +67,15 @@ Value = object  # BLANK | Decimal | str | bool | ExcelError
 # also read full-width "１２３", which LibreOffice leaves text).
 _NUMERIC_TEXT = re.compile(
     r"^ *(?P<open>\( *)?(?P<sign>[+-]?)(?P<whole>\d{1,3}(?:,\d{3})+|\d*)(?P<fraction>\.\d*)?"
-    r"(?:[eE](?P<exponent>[+-]?\d+))? *(?P<percent>%?) *(?(open)\)) *\Z", re.ASCII)
+    r"(?:[eE](?P<exponent>[+-]?\d+))? *(?P<percent>%?) *(?(open)\)) *\Z",
+    re.ASCII,
+)
 # Dates and times as a Chinese-locale Excel reads typed text: 2022-12-31, 2022/12/31, 2022年12月31日, 12:30,
 # 12:30:15, and a date followed by a time.
-_DATE = (r"(?P<year>\d{4})(?:(?P<separator>[-/])(?P<month>\d{1,2})(?P=separator)(?P<day>\d{1,2})"
-         r"|年(?P<cmonth>\d{1,2})月(?P<cday>\d{1,2})日)")
+_DATE = (
+    r"(?P<year>\d{4})(?:(?P<separator>[-/])(?P<month>\d{1,2})(?P=separator)(?P<day>\d{1,2})"
+    r"|年(?P<cmonth>\d{1,2})月(?P<cday>\d{1,2})日)"
+)
 _TIME = r"(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2}(?:\.\d+)?))?"
 _DATE_TEXT = re.compile(rf"^ *{_DATE}(?: +{_TIME})? *\Z", re.ASCII)
 _TIME_TEXT = re.compile(rf"^ *{_TIME} *\Z", re.ASCII)
@@ -109,7 +113,7 @@ def checked(number: Decimal) -> Decimal:
 
 
 def number_from_text(text: str) -> Decimal | None:
-    """"1,234.5" → 1234.5, "50%" → 0.5, " 7 " → 7, "2022-12-31" → 44926; None for other text."""
+    """ "1,234.5" → 1234.5, "50%" → 0.5, " 7 " → 7, "2022-12-31" → 44926; None for other text."""
     match = _NUMERIC_TEXT.match(text)
     if match is None:
         return _date_from_text(text)
@@ -139,8 +143,11 @@ def _date_from_text(text: str) -> Decimal | None:
     serial = Decimal(0)
     if "year" in match.re.groupindex:
         try:
-            date = datetime.date(int(match.group("year")), int(match.group("month") or match.group("cmonth")),
-                                 int(match.group("day") or match.group("cday")))
+            date = datetime.date(
+                int(match.group("year")),
+                int(match.group("month") or match.group("cmonth")),
+                int(match.group("day") or match.group("cday")),
+            )
         except ValueError:
             return None  # 2022-02-30 stays text
         if date.year < 1900:
@@ -250,8 +257,9 @@ def _text_key(text: str) -> tuple[tuple[tuple[int, str], ...], str]:
     character classed as spaces and symbols < digits < letters (so "¥100" and "１２３" sort before "a");
     equal only when the case-folded texts are equal."""
     casefolded = text.casefold()
-    return tuple((_CHARACTER_CLASS.get(unicodedata.category(c)[0], 2), c)
-                 for c in cells.folded(casefolded, keep_whitespace=True)), casefolded
+    return tuple(
+        (_CHARACTER_CLASS.get(unicodedata.category(c)[0], 2), c) for c in cells.folded(casefolded, keep_whitespace=True)
+    ), casefolded
 
 
 _CHARACTER_CLASS = {"Z": 0, "P": 0, "S": 0, "C": 0, "N": 1}  # letters and marks: 2

@@ -24,13 +24,20 @@ def bundled_example() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ChineseArgumentParser(prog="perfxl", description="财政项目支出绩效自评表：计算、检查与生成。",
-                                   epilog="每个命令的用法：perfxl 命令 -h（如 perfxl check -h）。")
+    parser = ChineseArgumentParser(
+        prog="perfxl",
+        description="财政项目支出绩效自评表：计算、检查与生成。",
+        epilog="每个命令的用法：perfxl 命令 -h（如 perfxl check -h）。",
+    )
     parser.add_argument("--version", action="version", version=f"perfxl {__version__}", help="显示版本号并退出")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
     check = commands.add_parser("check", help="计算并检查项目清单或交回的自评表")
-    check.add_argument("sources", nargs="*", metavar="FILES|DIRS",
-                       help="项目清单（YAML/JSON/XLSX）或自评表工作簿、文件夹；不填则使用自带示例")
+    check.add_argument(
+        "sources",
+        nargs="*",
+        metavar="FILES|DIRS",
+        help="项目清单（YAML/JSON/XLSX）或自评表工作簿、文件夹；不填则使用自带示例",
+    )
     check.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     check.add_argument("--report", metavar="FILE.xlsx", help="另存一份可发给各单位的问题清单（Excel）")
     check.add_argument("--force", action="store_true", help="允许 --report 覆盖不是 perfxl 生成的同名文件")
@@ -48,12 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="按项目清单为每个项目生成自评表")
     generate.add_argument("source", nargs="?", metavar="LIST", help="项目清单（YAML/JSON/XLSX）；不填则使用自带示例")
     generate.add_argument("-o", "--output", default="自评表", metavar="DIR", help="输出目录（默认：./自评表）")
-    generate.add_argument("--mode", choices=("udf", "native"), default="udf",
-                          help="udf：调用 perfxl 函数（需 Excel + Python）；native：纯 Excel 公式（WPS、禁用宏的电脑）")
+    generate.add_argument(
+        "--mode",
+        choices=("udf", "native"),
+        default="udf",
+        help="udf：调用 perfxl 函数（需 Excel + Python）；native：纯 Excel 公式（WPS、禁用宏的电脑）",
+    )
     generate.add_argument("--single", metavar="FILE", help="把全部项目生成到一个工作簿（每个项目一张表，另有目录）")
     generate.add_argument("--template", metavar="PATH", help="自评表模板（默认：自带模板）")
-    generate.add_argument("--force", action="store_true",
-                          help="覆盖已有的同名文件，即使其中已填写内容或不是 perfxl 生成的（默认保留这些文件）")
+    generate.add_argument(
+        "--force",
+        action="store_true",
+        help="覆盖已有的同名文件，即使其中已填写内容或不是 perfxl 生成的（默认保留这些文件）",
+    )
     excel = commands.add_parser("excel", help="在 Windows 桌面版 Excel 中使用 perfxl 函数和“重新计算”按钮")
     actions = excel.add_subparsers(dest="action", required=True, metavar="操作")
     bas = actions.add_parser("bas", help="写出 UDF 包装模块（.bas）并说明安装步骤")
@@ -83,8 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "generate":
             from perfxl.cli.generate import run_generate
 
-            return run_generate(args.source or bundled_example(), args.output, args.mode, args.single, args.template,
-                                args.force)
+            return run_generate(
+                args.source or bundled_example(), args.output, args.mode, args.single, args.template, args.force
+            )
         if args.command == "excel":
             from perfxl.cli.excel import run_excel
 
@@ -119,8 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an internal error: say so plainly, traceback only on request
         if os.environ.get("PERFXL_DEBUG"):
             raise
-        print(f"perfxl：内部错误（{type(exc).__name__}: {exc}）。设置环境变量 PERFXL_DEBUG=1 可查看详情。",
-              file=sys.stderr)
+        print(
+            f"perfxl：内部错误（{type(exc).__name__}: {exc}）。设置环境变量 PERFXL_DEBUG=1 可查看详情。",
+            file=sys.stderr,
+        )
         return ExitCode.INTERNAL
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a known command
 

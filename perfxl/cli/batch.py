@@ -38,13 +38,18 @@ def run_recalc(sources: Sequence[str]) -> int:
         checked += outcome.hand_made
         errors += sum(form.has_errors for form in outcome.forms)
         note = "（手工表格：已检查，未改写）" if outcome.hand_made else ""
-        totals = "、".join(f"{form.project} {form.result.total if form.result.total is not None else '—'}"
-                          for form in outcome.forms)
+        totals = "、".join(
+            f"{form.project} {form.result.total if form.result.total is not None else '—'}" for form in outcome.forms
+        )
         print(f"{outcome.source}：{totals}{note}")
     for problem in problems:
         print(f"[跳过] {problem.source}：{problem.message}")
-    print(f"\n已重新计算 {rewritten} 个文件" + (f"，检查手工表格 {checked} 个" if checked else "")
-          + (f"，跳过 {len(problems)} 个无法使用的文件" if problems else "") + f"；有错误的自评表 {errors} 张。")
+    print(
+        f"\n已重新计算 {rewritten} 个文件"
+        + (f"，检查手工表格 {checked} 个" if checked else "")
+        + (f"，跳过 {len(problems)} 个无法使用的文件" if problems else "")
+        + f"；有错误的自评表 {errors} 张。"
+    )
     if rewritten + checked == 0:
         return ExitCode.INPUT
     return ExitCode.ERRORS if errors or problems else ExitCode.OK
@@ -58,8 +63,11 @@ def run_summary(sources: Sequence[str], output: str, force: bool = False) -> int
     checked = check_sources(sources)
     years = {form.year for form in checked.forms} - {None}
     path = write_summary(target, checked.forms, checked.problems, year=years.pop() if len(years) == 1 else None)
-    print(f"已汇总 {len(checked.forms)} 张自评表" + (f"（跳过 {len(checked.problems)} 个文件）" if checked.problems
-                                                  else "") + f"：{path}")
+    print(
+        f"已汇总 {len(checked.forms)} 张自评表"
+        + (f"（跳过 {len(checked.problems)} 个文件）" if checked.problems else "")
+        + f"：{path}"
+    )
     return ExitCode.ERRORS if checked.has_errors else ExitCode.OK
 
 
@@ -103,8 +111,9 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False, force: bo
             if errors:
                 with_errors.append((copies.pop(copy) if strict else copies[copy], errors))
         try:
-            printed, not_converted = convert_many(list(copies), Path(folder) / "pdf", "pdf", recalculate=False,
-                                                  on_progress=ProgressBar("导出 PDF"))
+            printed, not_converted = convert_many(
+                list(copies), Path(folder) / "pdf", "pdf", recalculate=False, on_progress=ProgressBar("导出 PDF")
+            )
         except LibreOfficeError as exc:
             raise InputError([Problem("LibreOffice", str(exc))]) from None
         failed += [(copies.get(path, path), message) for path, message in not_converted]
@@ -122,8 +131,12 @@ def run_pdf(sources: Sequence[str], output: str, strict: bool = False, force: bo
         print(f"[有错误] {path}：错误 {len(errors)} 项，{what}（如 {where}{first.message}；详见 perfxl check）")
     for path, message in failed:
         print(f"[跳过] {path}：{message}")
-    print(f"已导出 {len(written)} 个 PDF 到 {out}" + (f"，{len(with_errors)} 个文件有错误" if with_errors else "")
-          + (f"，{len(failed)} 个文件失败" if failed else "") + "。")
+    print(
+        f"已导出 {len(written)} 个 PDF 到 {out}"
+        + (f"，{len(with_errors)} 个文件有错误" if with_errors else "")
+        + (f"，{len(failed)} 个文件失败" if failed else "")
+        + "。"
+    )
     if not written:
         return ExitCode.ERRORS if with_errors else ExitCode.INPUT
     return ExitCode.ERRORS if failed or with_errors else ExitCode.OK

@@ -94,8 +94,9 @@ def check_sources(sources: Sequence[str], workers: int | None = None) -> Checked
             project_list = load_project_list(path)
             for form in project_list.forms:
                 result = evaluate_form(form, project_list.profile)
-                checked.forms.append(CheckedForm(display_name(path), None, result, result.findings,
-                                                 year=project_list.year))
+                checked.forms.append(
+                    CheckedForm(display_name(path), None, result, result.findings, year=project_list.year)
+                )
         else:
             workbooks.append(path)
     for outcome in run("check", workbooks, workers=workers, on_progress=ProgressBar("检查自评表")):
@@ -105,8 +106,10 @@ def check_sources(sources: Sequence[str], workers: int | None = None) -> Checked
     # Cross-form findings, here where every command that checks (check, --report, summary) gets its forms.
     checked.forms = with_duplicate_findings(checked.forms)
     if not checked.forms:
-        raise InputError([Problem(p.source, p.message) for p in checked.problems] or [
-            Problem("、".join(sources) or "（未指定）", "没有找到可检查的项目清单或自评表")])
+        raise InputError(
+            [Problem(p.source, p.message) for p in checked.problems]
+            or [Problem("、".join(sources) or "（未指定）", "没有找到可检查的项目清单或自评表")]
+        )
     return checked
 
 
@@ -129,8 +132,15 @@ def render_text(checked: Checked) -> str:
     rows = []
     for form in checked.forms:
         r = form.result
-        row = (form.project, format_rate(r.rate), format_score(r.budget_score), format_score(r.total), r.grade or "",
-               str(form.count(Level.ERROR)), str(form.count(Level.WARNING)))
+        row = (
+            form.project,
+            format_rate(r.rate),
+            format_score(r.budget_score),
+            format_score(r.total),
+            r.grade or "",
+            str(form.count(Level.ERROR)),
+            str(form.count(Level.WARNING)),
+        )
         rows.append((*row, form.source) if with_files else row)
     parts = [render_table(header, rows, right_aligned={1, 2, 3, 5, 6})]
     lines = [f"[错误] {p.source} · {p.message}" for p in checked.problems]

@@ -87,8 +87,10 @@ def refresh(path: Path) -> Refreshed:
     except XlsxError as exc:
         raise InputError([Problem(path.name, str(exc))]) from None
     stale = cell is not None and cell.version != after
-    with atomic_path(path, mode=path.stat().st_mode & 0o777) as temporary, \
-            tempfile.TemporaryDirectory(prefix="perfxl-refresh-") as scratch:
+    with (
+        atomic_path(path, mode=path.stat().st_mode & 0o777) as temporary,
+        tempfile.TemporaryDirectory(prefix="perfxl-refresh-") as scratch,
+    ):
         source = path
         if cell is not None and stale:
             source = Path(scratch) / path.name

@@ -30,11 +30,19 @@ def list_warnings(source: str) -> list[str]:
     return lines
 
 
-def run_generate(source: str, output: str, mode: str, single: str | None, template: str | None,
-                 force: bool = False) -> int:
+def run_generate(
+    source: str, output: str, mode: str, single: str | None, template: str | None, force: bool = False
+) -> int:
     warnings = list_warnings(source)
-    written = generate(source, output, mode=mode, single=single, template_path=template,
-                       on_progress=ProgressBar("生成自评表"), force=force)
+    written = generate(
+        source,
+        output,
+        mode=mode,
+        single=single,
+        template_path=template,
+        on_progress=ProgressBar("生成自评表"),
+        force=force,
+    )
     mode_label = "Excel 公式（native）" if mode == "native" else "perfxl 函数（udf）"
     if single and written:
         print(f"已生成 1 个工作簿（{mode_label}）：{written[0]}")

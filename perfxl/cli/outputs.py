@@ -44,15 +44,19 @@ def output_workbook_path(given: str, option: str, kind: str) -> Path:
     with _explained(path, what):
         if given.endswith(("/", os.sep)) or path.is_dir():
             example = path / ("汇总.xlsx" if kind == SUMMARY else "问题清单.xlsx")
-            raise OutputError(f"{option} 应给出{what}的文件名，「{given}」是文件夹：请写成 {example} 这样的文件名。",
-                              given, errno.EISDIR)
+            raise OutputError(
+                f"{option} 应给出{what}的文件名，「{given}」是文件夹：请写成 {example} 这样的文件名。",
+                given,
+                errno.EISDIR,
+            )
         if path.suffix.lower() in REPLACED_SUFFIXES:
             path = path.with_suffix(WORKBOOK_SUFFIX)
         elif path.suffix.lower() != WORKBOOK_SUFFIX:
             path = path.with_name(path.name + WORKBOOK_SUFFIX)
         if path.is_dir():
-            raise OutputError(f"{option} 应给出{what}的文件名，「{path}」是文件夹：请另选一个文件名。", path,
-                              errno.EISDIR)
+            raise OutputError(
+                f"{option} 应给出{what}的文件名，「{path}」是文件夹：请另选一个文件名。", path, errno.EISDIR
+            )
     return path
 
 
@@ -70,8 +74,11 @@ def _may_replace(target: Path, sources: Sequence[str], kind: str, force: bool, o
     what = KIND_NAMES[kind]
     mark = workbook_mark(target)
     if mark is None and file_identity(target) in input_identities(sources, (*WORKBOOK_SUFFIXES, *LIST_SUFFIXES)):
-        raise OutputError(f"「{target}」是本次要读取的文件，{what}不能覆盖它：请用 {option} 另选一个文件名。"
-                          "未写入任何文件。", target, errno.EEXIST)
+        raise OutputError(
+            f"「{target}」是本次要读取的文件，{what}不能覆盖它：请用 {option} 另选一个文件名。未写入任何文件。",
+            target,
+            errno.EEXIST,
+        )
     if force or (mark is not None and mark.kind == kind and not mark.edited):
         return
     if mark is None:
@@ -80,8 +87,11 @@ def _may_replace(target: Path, sources: Sequence[str], kind: str, force: bool, o
         found = f"是 perfxl 生成的{mark.name}，不是{what}"
     else:
         found = f"是 perfxl 生成的{what}，但此后已被其他程序修改并保存过（可能加了批注或处理意见）"
-    raise OutputError(f"「{target}」{found}，未覆盖，未写入任何文件。请用 {option} 另选一个文件名，"
-                      f"或{FORCE_HINT}。", target, errno.EEXIST)
+    raise OutputError(
+        f"「{target}」{found}，未覆盖，未写入任何文件。请用 {option} 另选一个文件名，或{FORCE_HINT}。",
+        target,
+        errno.EEXIST,
+    )
 
 
 def input_identities(sources: Sequence[str], suffixes: tuple[str, ...]) -> set[tuple[object, ...]]:
@@ -98,15 +108,24 @@ def check_pdf_outputs(targets: Iterable[Path], inputs: Iterable[Path], force: bo
         if not target.exists():  # a link to nowhere too: writing through it replaces nothing
             continue
         if target.is_dir():
-            raise OutputError(f"「{target}」是文件夹，无法写入同名的 PDF：请换一个输出文件夹。未导出任何 PDF。",
-                              target, errno.EISDIR)
+            raise OutputError(
+                f"「{target}」是文件夹，无法写入同名的 PDF：请换一个输出文件夹。未导出任何 PDF。", target, errno.EISDIR
+            )
         if file_identity(target) in identities:
-            raise OutputError(f"「{target}」是本次要读取的文件，不能用 PDF 覆盖它：请用 -o 换一个输出文件夹。"
-                              "未导出任何 PDF。", target, errno.EEXIST)
+            raise OutputError(
+                f"「{target}」是本次要读取的文件，不能用 PDF 覆盖它：请用 -o 换一个输出文件夹。未导出任何 PDF。",
+                target,
+                errno.EEXIST,
+            )
         if not force and not is_perfxl_pdf(target):
             foreign.append(target)
     if foreign:
-        names = "、".join(f"「{path}」" for path in foreign[:LISTED]) + (f"等 {len(foreign)} 个文件"
-                                                                      if len(foreign) > LISTED else "")
-        raise OutputError(f"{names}已存在，且不是 perfxl 导出的 PDF，未覆盖，未导出任何 PDF。"
-                          f"请用 -o 换一个输出文件夹，或{FORCE_HINT}。", foreign[0], errno.EEXIST)
+        names = "、".join(f"「{path}」" for path in foreign[:LISTED]) + (
+            f"等 {len(foreign)} 个文件" if len(foreign) > LISTED else ""
+        )
+        raise OutputError(
+            f"{names}已存在，且不是 perfxl 导出的 PDF，未覆盖，未导出任何 PDF。"
+            f"请用 -o 换一个输出文件夹，或{FORCE_HINT}。",
+            foreign[0],
+            errno.EEXIST,
+        )

@@ -66,14 +66,31 @@ def _fields() -> dict[str, Field]:
         for column, column_label in COLUMNS:
             # Amounts are inputs: the generator locks those the list already gives (budgets).
             kind = Kind.FORMULA if source == "total" else Kind.INPUT
-            fields.append(Field(f"funds.{source}.{column}", kind, f"PERFXL_FUNDS_{source.upper()}_{column.upper()}",
-                                f"{source_label}{column_label}"))
+            fields.append(
+                Field(
+                    f"funds.{source}.{column}",
+                    kind,
+                    f"PERFXL_FUNDS_{source.upper()}_{column.upper()}",
+                    f"{source_label}{column_label}",
+                )
+            )
     return {f.key: f for f in fields}
 
 
 FIELDS = _fields()
 # The fields without which a template cannot make a form that computes.
-REQUIRED = ("project.name", "funds.total.annual", "funds.total.executed", "budget.rate", "budget.score",
-            "row.name", "row.target", "row.actual", "row.weight", "row.score", "total.score")
+REQUIRED = (
+    "project.name",
+    "funds.total.annual",
+    "funds.total.executed",
+    "budget.rate",
+    "budget.score",
+    "row.name",
+    "row.target",
+    "row.actual",
+    "row.weight",
+    "row.score",
+    "total.score",
+)
 # The whole indicator table, from its first to its last field column, over all indicator rows.
 INDICATORS_NAME = "PERFXL_INDICATORS"

@@ -42,8 +42,12 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 def is_year(value: object) -> TypeGuard[int | float]:
     """Whether ``value`` is a 年度 perfxl accepts: a whole number from MIN_YEAR to MAX_YEAR (not a bool)."""
-    return (isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
-            and MIN_YEAR <= value <= MAX_YEAR)
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+        and MIN_YEAR <= value <= MAX_YEAR
+    )
 
 
 def settings_rows(

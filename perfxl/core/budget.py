@@ -82,10 +82,14 @@ def evaluate_budget(funds: Funds, profile: Profile) -> BudgetResult:
     if total.annual == 0:
         findings.append(error("budget_zero", "funds.total.annual", f"{COLUMN_LABELS['annual']}为0，无法计算执行率"))
     if total.annual is not None and total.executed is not None and total.executed > total.annual:
-        findings.append(warning(
-            "over_executed", "funds.total.executed",
-            f"{COLUMN_LABELS['executed']} {shown(total.executed)} 超过{COLUMN_LABELS['annual']} {shown(total.annual)}，"
-            "执行率超过100%"))
+        findings.append(
+            warning(
+                "over_executed",
+                "funds.total.executed",
+                f"{COLUMN_LABELS['executed']} {shown(total.executed)} "
+                f"超过{COLUMN_LABELS['annual']} {shown(total.annual)}，执行率超过100%",
+            )
+        )
     for key, label in (*SOURCES, ("total", TOTAL_LABEL)):
         row = total if key == "total" else getattr(funds, key)
         for column, column_label in COLUMNS:
@@ -109,7 +113,11 @@ def stated_total_findings(funds: Funds) -> list[Finding]:
     for column, column_label in COLUMNS:
         given, computed = stated.get(column), funds.source_sum(column)
         if given is not None and computed is not None and given != computed:
-            findings.append(error(
-                "funds_sum_mismatch", f"funds.total.{column}",
-                f"{TOTAL_LABEL}的{column_label} {shown(given)} 不等于各资金来源之和 {shown(computed)}"))
+            findings.append(
+                error(
+                    "funds_sum_mismatch",
+                    f"funds.total.{column}",
+                    f"{TOTAL_LABEL}的{column_label} {shown(given)} 不等于各资金来源之和 {shown(computed)}",
+                )
+            )
     return findings

@@ -116,9 +116,14 @@ def _missing_funds(form: FormInput, level: Level) -> list[Finding]:
 
 
 def _missing(level: Level, source: str, column: str, labels: dict[str, str], row_label: str = "") -> Finding:
-    return Finding(level, f"{column}_missing", f"funds.{source}.{column}",
-                   f"未填写{row_label}{labels[column]}，执行率、预算执行率得分和总分无法计算" if not row_label
-                   else f"未填写{row_label}的{labels[column]}，执行率、预算执行率得分和总分将不正确")
+    return Finding(
+        level,
+        f"{column}_missing",
+        f"funds.{source}.{column}",
+        f"未填写{row_label}{labels[column]}，执行率、预算执行率得分和总分无法计算"
+        if not row_label
+        else f"未填写{row_label}的{labels[column]}，执行率、预算执行率得分和总分将不正确",
+    )
 
 
 def _weight_findings(rows: Sequence[IndicatorInput], profile: Profile) -> list[Finding]:
@@ -127,13 +132,21 @@ def _weight_findings(rows: Sequence[IndicatorInput], profile: Profile) -> list[F
     findings = []
     total = profile.budget_weight + sum((r.weight for r in rows), Decimal(0))
     if total != FULL_MARKS:
-        findings.append(error(
-            "weights_total", "indicators.weight",
-            f"{NAME}{WEIGHT}之和加预算执行率分值 {profile.budget_weight} 为 {shown(total)}，应为 {FULL_MARKS}"))
+        findings.append(
+            error(
+                "weights_total",
+                "indicators.weight",
+                f"{NAME}{WEIGHT}之和加预算执行率分值 {profile.budget_weight} 为 {shown(total)}，应为 {FULL_MARKS}",
+            )
+        )
     for level1, expected in profile.level1_weights.items():
         actual = sum((r.weight for r in rows if r.level1.strip() == level1), Decimal(0))
         if actual != expected:
-            findings.append(warning(
-                "level1_weight", "indicators.weight",
-                f"{level1}分值合计 {shown(actual)}，参考分值为 {expected}（可按规定调整，请确认）"))
+            findings.append(
+                warning(
+                    "level1_weight",
+                    "indicators.weight",
+                    f"{level1}分值合计 {shown(actual)}，参考分值为 {expected}（可按规定调整，请确认）",
+                )
+            )
     return findings

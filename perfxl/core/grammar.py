@@ -33,14 +33,41 @@ class Op(Enum):
 _PREFIX_OPERATORS: tuple[tuple[str, Op], ...] = tuple(
     sorted(
         {
-            ">=": Op.GE, "≥": Op.GE, "≧": Op.GE, "=>": Op.GE, "不低于": Op.GE, "不少于": Op.GE,
-            "不小于": Op.GE, "大于等于": Op.GE, "大于或等于": Op.GE, "达到": Op.GE, "至少": Op.GE,
-            ">": Op.GT, "高于": Op.GT, "超过": Op.GT, "大于": Op.GT, "多于": Op.GT,
-            "<=": Op.LE, "≤": Op.LE, "≦": Op.LE, "=<": Op.LE, "不高于": Op.LE, "不超过": Op.LE,
-            "不大于": Op.LE, "不多于": Op.LE, "小于等于": Op.LE, "小于或等于": Op.LE, "控制在": Op.LE,
+            ">=": Op.GE,
+            "≥": Op.GE,
+            "≧": Op.GE,
+            "=>": Op.GE,
+            "不低于": Op.GE,
+            "不少于": Op.GE,
+            "不小于": Op.GE,
+            "大于等于": Op.GE,
+            "大于或等于": Op.GE,
+            "达到": Op.GE,
+            "至少": Op.GE,
+            ">": Op.GT,
+            "高于": Op.GT,
+            "超过": Op.GT,
+            "大于": Op.GT,
+            "多于": Op.GT,
+            "<=": Op.LE,
+            "≤": Op.LE,
+            "≦": Op.LE,
+            "=<": Op.LE,
+            "不高于": Op.LE,
+            "不超过": Op.LE,
+            "不大于": Op.LE,
+            "不多于": Op.LE,
+            "小于等于": Op.LE,
+            "小于或等于": Op.LE,
+            "控制在": Op.LE,
             "最多": Op.LE,
-            "<": Op.LT, "低于": Op.LT, "小于": Op.LT, "少于": Op.LT,
-            "==": Op.EQ, "=": Op.EQ, "等于": Op.EQ,
+            "<": Op.LT,
+            "低于": Op.LT,
+            "小于": Op.LT,
+            "少于": Op.LT,
+            "==": Op.EQ,
+            "=": Op.EQ,
+            "等于": Op.EQ,
         }.items(),
         key=lambda item: -len(item[0]),
     )
@@ -49,7 +76,11 @@ _SYMBOL_CHARS = set("<>=≥≤≧≦")
 
 # Suffix words come after the unit: 95%以上, 5%以内, 控制在100万元内.
 _SUFFIX_OPERATORS: tuple[tuple[str, Op], ...] = (
-    ("及以上", Op.GE), ("以上", Op.GE), ("之内", Op.LE), ("以内", Op.LE), ("以下", Op.LE),
+    ("及以上", Op.GE),
+    ("以上", Op.GE),
+    ("之内", Op.LE),
+    ("以内", Op.LE),
+    ("以下", Op.LE),
     ("内", Op.LE),
 )
 _INCLUSIVE_MARKS = ("(含)", "(含本数)")
@@ -110,7 +141,7 @@ class Actual:
 def _split_operator(text: str) -> tuple[Op | None, str]:
     for word, op in _PREFIX_OPERATORS:
         if text.startswith(word):
-            return op, text[len(word):]
+            return op, text[len(word) :]
     return None, text
 
 
@@ -124,11 +155,7 @@ def _split_suffix(unit: str) -> tuple[Op | None, str]:
 
 
 def _looks_like_unit(unit: str) -> bool:
-    return (
-        len(unit) <= _MAX_UNIT_LENGTH
-        and not any(ch.isdigit() for ch in unit)
-        and not (set(unit) & _NOT_IN_UNITS)
-    )
+    return len(unit) <= _MAX_UNIT_LENGTH and not any(ch.isdigit() for ch in unit) and not (set(unit) & _NOT_IN_UNITS)
 
 
 def _parse_quantity(text: str) -> tuple[Op | None, Decimal, str] | str | None:
@@ -141,7 +168,7 @@ def _parse_quantity(text: str) -> tuple[Op | None, Decimal, str] | str | None:
         if starts_with_symbol:
             return "比较符号后缺少数值"
         return None
-    tail = rest[match.end():]
+    tail = rest[match.end() :]
     suffix_op, unit = _split_suffix(tail)
     if op is Op.LE and normal.startswith("控制在") and suffix_op is None and tail.endswith("内"):
         suffix_op = Op.LE
@@ -204,6 +231,3 @@ def parse_actual(value: object, target: Target | None = None) -> Actual:
     if not unit and target is not None:
         unit = target.unit
     return Actual(text=text, value=number, unit=unit)
-
-
-

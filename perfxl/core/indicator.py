@@ -87,21 +87,37 @@ def _quantitative(target: Target, actual: Actual, weight: Decimal, profile: Prof
     a, b, op = target.value, actual.value, target.op
     assert a is not None and op is not None
     if b is None:
-        return RuleScore(None, problem=error(
-            "actual_not_number", f"{where}.actual",
-            f"{ACTUAL}「{actual.text}」不是数值，无法与指标值「{target.text}」比较"))
+        return RuleScore(
+            None,
+            problem=error(
+                "actual_not_number",
+                f"{where}.actual",
+                f"{ACTUAL}「{actual.text}」不是数值，无法与指标值「{target.text}」比较",
+            ),
+        )
     if target.unit and actual.unit and actual.unit != target.unit:
-        return RuleScore(None, problem=error(
-            "unit_mismatch", f"{where}.actual",
-            f"{ACTUAL}的单位「{actual.unit}」与指标值「{target.text}」的单位「{target.unit}」不一致"))
+        return RuleScore(
+            None,
+            problem=error(
+                "unit_mismatch",
+                f"{where}.actual",
+                f"{ACTUAL}的单位「{actual.unit}」与指标值「{target.text}」的单位「{target.unit}」不一致",
+            ),
+        )
     digits = profile.score_decimals
     over = False
     if a < 0:
         met = _meets(op, b, a)
         score = weight if met else ZERO
-        problem = None if met else warning(
-            "negative_target_missed", f"{where}.score",
-            f"指标值「{target.text}」为负数且未达到，按0分计，请人工确认")
+        problem = (
+            None
+            if met
+            else warning(
+                "negative_target_missed",
+                f"{where}.score",
+                f"指标值「{target.text}」为负数且未达到，按0分计，请人工确认",
+            )
+        )
         return _with_tier(score, weight, profile, problem=problem)
     if a == 0:
         if op is Op.GE:
@@ -147,33 +163,54 @@ def _qualitative(target: Target, actual: Actual, weight: Decimal, profile: Profi
         return RuleScore(ZERO, tier)
     if tier is Tier.PARTIAL:
         score = round_half_up(weight * profile.partial_share, profile.score_decimals)
-        return RuleScore(score, tier, problem=warning(
-            "partial_confirm", f"{where}.score",
-            f"「{actual.text}」按部分达成计 {shown(score)} 分（分值的{_percent(profile.partial_share)}），"
-            "请确认或填写得分"))
-    return RuleScore(None, problem=error(
-        "needs_officer_score", f"{where}.score",
-        f"无法根据「{actual.text}」自动判定是否达成「{target.text}」，请人工填写得分"))
+        return RuleScore(
+            score,
+            tier,
+            problem=warning(
+                "partial_confirm",
+                f"{where}.score",
+                f"「{actual.text}」按部分达成计 {shown(score)} 分（分值的{_percent(profile.partial_share)}），"
+                "请确认或填写得分",
+            ),
+        )
+    return RuleScore(
+        None,
+        problem=error(
+            "needs_officer_score",
+            f"{where}.score",
+            f"无法根据「{actual.text}」自动判定是否达成「{target.text}」，请人工填写得分",
+        ),
+    )
 
 
-def rule_score(target: Target, actual: Actual, weight: Decimal, profile: Profile,
-               where: str = "indicator") -> RuleScore:
+def rule_score(
+    target: Target, actual: Actual, weight: Decimal, profile: Profile, where: str = "indicator"
+) -> RuleScore:
     """The score the rules give for one row, before any officer override."""
     if target.error is not None:
-        return RuleScore(None, problem=error(
-            "target_unparseable", f"{where}.target", f"{TARGET}「{target.text}」无法识别：{target.error}"))
+        return RuleScore(
+            None,
+            problem=error(
+                "target_unparseable", f"{where}.target", f"{TARGET}「{target.text}」无法识别：{target.error}"
+            ),
+        )
     if actual.is_blank:
         return RuleScore(None)
     if actual.error is not None:
-        return RuleScore(None, problem=error(
-            "actual_unparseable", f"{where}.actual", f"{ACTUAL}「{actual.text}」无法识别：{actual.error}"))
+        return RuleScore(
+            None,
+            problem=error(
+                "actual_unparseable", f"{where}.actual", f"{ACTUAL}「{actual.text}」无法识别：{actual.error}"
+            ),
+        )
     if target.is_quantitative:
         return _quantitative(target, actual, weight, profile, where)
     return _qualitative(target, actual, weight, profile, where)
 
 
-def evaluate_indicator(row: IndicatorInput, profile: Profile, where: str = "indicator",
-                       missing: Level = Level.INFO) -> IndicatorResult:
+def evaluate_indicator(
+    row: IndicatorInput, profile: Profile, where: str = "indicator", missing: Level = Level.INFO
+) -> IndicatorResult:
     """Rule score, final score and the row's findings; ``missing``: the level of a blank actual's finding."""
     target = parse_target(row.target)
     actual = parse_actual(row.actual, target)
@@ -192,37 +229,48 @@ def evaluate_indicator(row: IndicatorInput, profile: Profile, where: str = "indi
     return IndicatorResult(row, target, actual, rule, score, tuple(findings))
 
 
-def _score_findings(row: IndicatorInput, actual: Actual, rule: RuleScore, score: Decimal, profile: Profile,
-                    where: str, label: str) -> list[Finding]:
+def _score_findings(
+    row: IndicatorInput, actual: Actual, rule: RuleScore, score: Decimal, profile: Profile, where: str, label: str
+) -> list[Finding]:
     findings: list[Finding] = []
     weight = row.weight
     has_reason = bool(row.reason.strip())
     if score > weight:
-        findings.append(error("score_above_weight", f"{where}.score",
-                              f"{label}{SCORE} {shown(score)} 超过{WEIGHT} {shown(weight)}"))
+        findings.append(
+            error("score_above_weight", f"{where}.score", f"{label}{SCORE} {shown(score)} 超过{WEIGHT} {shown(weight)}")
+        )
     if score < 0:
         findings.append(error("score_negative", f"{where}.score", f"{label}{SCORE} {shown(score)} 不能为负数"))
     overridden = is_override(row.score, rule)
     if overridden and rule.score is not None:  # is_override holds only where the rule gave a score
-        findings.append(info("override", f"{where}.score",
-                             f"{label}为人工评分 {shown(score)}（规则得分 {shown(rule.score)}）"))
+        findings.append(
+            info("override", f"{where}.score", f"{label}为人工评分 {shown(score)}（规则得分 {shown(rule.score)}）")
+        )
         if rule.tier is not None and weight > 0:
             low, high = tier_band(rule.tier, profile)
             share = score / weight
             if not low <= share <= high:
-                findings.append(warning(
-                    "override_outside_band", f"{where}.score",
-                    f"{label}人工评分 {shown(score)} 不在「{rule.tier.value}」档的得分区间"
-                    f"（{_band_points(low, weight)}–{_band_points(high, weight)} 分）"))
+                findings.append(
+                    warning(
+                        "override_outside_band",
+                        f"{where}.score",
+                        f"{label}人工评分 {shown(score)} 不在「{rule.tier.value}」档的得分区间"
+                        f"（{_band_points(low, weight)}–{_band_points(high, weight)} 分）",
+                    )
+                )
     short = score < weight or (rule.tier is not None and rule.tier is not Tier.ACHIEVED)
     if not has_reason and (short or overridden):
         why = "人工评分" if overridden and not short else ("未达成" if score >= weight else "得分低于分值")
         findings.append(error("reason_missing", f"{where}.reason", f"{label}{why}，须填写{REASON}"))
     if rule.over_achieved and not has_reason:
-        findings.append(warning(
-            "over_achievement", f"{where}.reason",
-            f"{label}{ACTUAL}「{actual.text}」达到指标值的{_percent(profile.over_achievement)}以上，"
-            "请说明超额完成的原因（指标值是否设定过低）"))
+        findings.append(
+            warning(
+                "over_achievement",
+                f"{where}.reason",
+                f"{label}{ACTUAL}「{actual.text}」达到指标值的{_percent(profile.over_achievement)}以上，"
+                "请说明超额完成的原因（指标值是否设定过低）",
+            )
+        )
     return findings
 
 
@@ -238,9 +286,14 @@ def _percent_text(value: object, target: Target, where: str, label: str) -> list
     if abs(typed.value) * 100 > 2 * max(Decimal(100), abs(target.value)):
         return []
     figure, fraction = plain(typed.value), plain(typed.value * 100)
-    return [warning("percent_ambiguous", f"{where}.actual",
-                    f"{label}{'的' if label else ''}{ACTUAL}「{typed.text}」未带 %，按 {figure}% 读取；"
-                    f"如为 {fraction}%，请改填为「{fraction}%」")]
+    return [
+        warning(
+            "percent_ambiguous",
+            f"{where}.actual",
+            f"{label}{'的' if label else ''}{ACTUAL}「{typed.text}」未带 %，按 {figure}% 读取；"
+            f"如为 {fraction}%，请改填为「{fraction}%」",
+        )
+    ]
 
 
 def _prefixed(finding: Finding, label: str) -> Finding:
@@ -255,4 +308,3 @@ def _percent(share: Decimal) -> str:
 
 def _band_points(share: Decimal, weight: Decimal) -> str:
     return shown((share * weight).normalize())
-

@@ -17,5 +17,13 @@ SCORE = "得分"
 REASON = "偏差原因分析及改进措施"
 
 # By the attribute of perfxl.core.indicator.IndicatorInput each labels (and the project list's key).
-INDICATOR_LABELS = {"level1": LEVEL1, "level2": LEVEL2, "name": NAME, "target": TARGET, "weight": WEIGHT,
-                    "actual": ACTUAL, "score": SCORE, "reason": REASON}
+INDICATOR_LABELS = {
+    "level1": LEVEL1,
+    "level2": LEVEL2,
+    "name": NAME,
+    "target": TARGET,
+    "weight": WEIGHT,
+    "actual": ACTUAL,
+    "score": SCORE,
+    "reason": REASON,
+}

@@ -86,7 +86,8 @@ def xlwings_project() -> bytes:
     except (OSError, KeyError, zipfile.BadZipFile) as exc:
         raise VBAProjectError(
             f"已安装的 xlwings {xlwings_version()} 中找不到可用的 {XLWINGS_WORKBOOK}（{exc}），无法生成带宏的工作簿；"
-            "请重新安装 xlwings") from None
+            "请重新安装 xlwings"
+        ) from None
 
 
 def build_vba_project(*, include_xlwings: bool = True, sheets: int | None = None) -> bytes:
@@ -132,9 +133,12 @@ def _build(include_xlwings: bool, sheets: int | None, version: str) -> bytes:
     text = _project_text(cfb, project)
     declared = _declarations(text)
     names = {m.name.casefold() for m in project.modules}
-    _expect(names >= {SAMPLE_MODULE.casefold(), *(m.casefold() for m in XLWINGS_MODULES)}
-            and UDF_MODULE.casefold() not in names and vba_source.MODULE_NAME.casefold() not in names,
-            f"模块与预期不符：{project.module_names()}")
+    _expect(
+        names >= {SAMPLE_MODULE.casefold(), *(m.casefold() for m in XLWINGS_MODULES)}
+        and UDF_MODULE.casefold() not in names
+        and vba_source.MODULE_NAME.casefold() not in names,
+        f"模块与预期不符：{project.module_names()}",
+    )
     _check_round_trip(cfb, project)
 
     renamed = {SAMPLE_MODULE: vba_source.MODULE_NAME}
@@ -153,10 +157,16 @@ def _build(include_xlwings: bool, sheets: int | None, version: str) -> bytes:
     cfb.add_stream_to_storage("VBA", UDF_MODULE, _stream(udfs, encoding))
 
     if sheets is not None:
-        sheet_modules = sorted(((int(match[1]), m) for m in project.modules
-                                if declared.get(m.name.casefold()) == "Document"
-                                and (match := _SHEET_NAME.fullmatch(m.name)) and _base(m.source) == WORKSHEET_BASE),
-                               key=lambda pair: pair[0])
+        sheet_modules = sorted(
+            (
+                (int(match[1]), m)
+                for m in project.modules
+                if declared.get(m.name.casefold()) == "Document"
+                and (match := _SHEET_NAME.fullmatch(m.name))
+                and _base(m.source) == WORKSHEET_BASE
+            ),
+            key=lambda pair: pair[0],
+        )
         numbers = [number for number, _ in sheet_modules]
         _expect(numbers == list(range(1, len(numbers) + 1)) and numbers, f"工作表文档模块与预期不符：{numbers}")
         template = sheet_modules[-1][1]
@@ -175,15 +185,18 @@ def _build(include_xlwings: bool, sheets: int | None, version: str) -> bytes:
 
     cfb.write_stream_in_storage("VBA", "dir", compress(_dir_stream(project)))
     cfb.write_stream("PROJECT", _edit_project_text(text, renamed, deleted, added).encode(encoding))
-    cfb.write_stream("PROJECTwm", serialize_projectwm([(m.name, m.name_unicode or m.name) for m in project.modules],
-                                                      code_page=project.code_page))
+    cfb.write_stream(
+        "PROJECTwm",
+        serialize_projectwm([(m.name, m.name_unicode or m.name) for m in project.modules], code_page=project.code_page),
+    )
     return cfb.to_bytes()
 
 
 def _expect(condition: object, detail: str) -> None:
     if not condition:
-        raise VBAProjectError(f"xlwings {xlwings_version()} 的 {XLWINGS_WORKBOOK} 中的 VBA 工程{detail}；"
-                              "perfxl 需要适配这个 xlwings 版本")
+        raise VBAProjectError(
+            f"xlwings {xlwings_version()} 的 {XLWINGS_WORKBOOK} 中的 VBA 工程{detail}；perfxl 需要适配这个 xlwings 版本"
+        )
 
 
 def _project_text(cfb: CFB, project: VBAProject) -> str:
@@ -216,7 +229,7 @@ def _dir_stream(project: VBAProject) -> bytes:
     section = serialize_dir_modules_section(project)
     if section.endswith(b"\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00"):
         section = section[:-4]
-    return project.dir_raw[:project.dir_modules_offset] + section
+    return project.dir_raw[: project.dir_modules_offset] + section
 
 
 def _check_round_trip(cfb: CFB, project: VBAProject) -> None:
@@ -224,26 +237,46 @@ def _check_round_trip(cfb: CFB, project: VBAProject) -> None:
     dir_raw = decompress(cfb.get_stream_in_storage("VBA", "dir"))
     pairs = [(m.name, m.name_unicode or m.name) for m in project.modules]
     wm = cfb.get_stream("PROJECTwm")
-    _expect(_dir_stream(project) == dir_raw and serialize_projectwm(pairs, code_page=project.code_page) == wm
-            and parse_projectwm(wm, code_page=project.code_page) == pairs,
-            "的 dir 或 PROJECTwm 流无法原样重写")
+    _expect(
+        _dir_stream(project) == dir_raw
+        and serialize_projectwm(pairs, code_page=project.code_page) == wm
+        and parse_projectwm(wm, code_page=project.code_page) == pairs,
+        "的 dir 或 PROJECTwm 流无法原样重写",
+    )
 
 
 def _standard_module(name: str, body: str) -> VBAModule:
     source = f'Attribute VB_Name = "{name}"\r\n' + body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return VBAModule(name=name, stream_name=name, source=source, kind=VBAModuleKind.standard,
-                     name_unicode=name, stream_name_unicode=name, cookie=NEW_MODULE_COOKIE)
+    return VBAModule(
+        name=name,
+        stream_name=name,
+        source=source,
+        kind=VBAModuleKind.standard,
+        name_unicode=name,
+        stream_name_unicode=name,
+        cookie=NEW_MODULE_COOKIE,
+    )
 
 
 def _document_module(template: VBAModule, name: str) -> VBAModule:
     """A worksheet's document module like ``template`` (its attribute header as Excel wrote it), named ``name``."""
     header = template.source.replace(f'Attribute VB_Name = "{template.name}"', f'Attribute VB_Name = "{name}"', 1)
-    _expect(header != template.source and not header.partition("\r\nAttribute VB_Customizable = True\r\n")[2].strip(),
-            f"的 {template.name} 不是空的工作表文档模块")
-    return VBAModule(name=name, stream_name=name, source=header, kind=VBAModuleKind.other, name_unicode=name,
-                     stream_name_unicode=name, doc_string=template.doc_string,
-                     doc_string_unicode=template.doc_string_unicode, help_context=template.help_context,
-                     cookie=NEW_MODULE_COOKIE)
+    _expect(
+        header != template.source and not header.partition("\r\nAttribute VB_Customizable = True\r\n")[2].strip(),
+        f"的 {template.name} 不是空的工作表文档模块",
+    )
+    return VBAModule(
+        name=name,
+        stream_name=name,
+        source=header,
+        kind=VBAModuleKind.other,
+        name_unicode=name,
+        stream_name_unicode=name,
+        doc_string=template.doc_string,
+        doc_string_unicode=template.doc_string_unicode,
+        help_context=template.help_context,
+        cookie=NEW_MODULE_COOKIE,
+    )
 
 
 def _stream(module: VBAModule, encoding: str) -> bytes:
@@ -253,8 +286,7 @@ def _stream(module: VBAModule, encoding: str) -> bytes:
     return compress(module.source.encode(encoding))
 
 
-def _edit_project_text(text: str, renamed: dict[str, str], deleted: list[str],
-                       added: list[tuple[str, str]]) -> str:
+def _edit_project_text(text: str, renamed: dict[str, str], deleted: list[str], added: list[tuple[str, str]]) -> str:
     """The PROJECT stream with modules renamed, dropped and added, every other line kept as it is.
 
     New declarations go after the last existing one and new ``[Workspace]`` entries after the last existing

@@ -52,8 +52,10 @@ def vba_tokens(text: str) -> list[str]:
     def flush() -> None:
         if run:
             literal = "".join(run)
-            tokens.extend('"' + literal[i:i + _LITERAL_RUN].replace('"', '""') + '"'
-                          for i in range(0, len(literal), _LITERAL_RUN))
+            tokens.extend(
+                '"' + literal[i : i + _LITERAL_RUN].replace('"', '""') + '"'
+                for i in range(0, len(literal), _LITERAL_RUN)
+            )
             run.clear()
 
     for char in text:
@@ -63,7 +65,7 @@ def vba_tokens(text: str) -> list[str]:
         flush()
         units = char.encode("utf-16-le")
         for i in range(0, len(units), 2):
-            tokens.append(f"ChrW(&H{int.from_bytes(units[i:i + 2], 'little'):04X}&)")
+            tokens.append(f"ChrW(&H{int.from_bytes(units[i : i + 2], 'little'):04X}&)")
     flush()
     return tokens
 
@@ -117,7 +119,7 @@ def _describe_functions(metadata: Mapping[str, Mapping]) -> list[str]:
         "    On Error Resume Next",
         "    wasSaved = ThisWorkbook.Saved",
         "    Set app = Application",
-        "    book = \"'\" & Replace(ThisWorkbook.Name, \"'\", \"''\") & \"'!\"",
+        '    book = "\'" & Replace(ThisWorkbook.Name, "\'", "\'\'") & "\'!"',
         *vba_assign("category", CATEGORY),
     ]
     for name in sorted(metadata):

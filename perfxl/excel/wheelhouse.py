@@ -78,46 +78,70 @@ def build_wheelhouse(target: Path, python_version: str = PYTHON_VERSION) -> list
     else:
         _pip(["download", "--no-deps", "--quiet", "-d", str(target), f"perfxl=={perfxl.__version__}"])
     abi = "cp" + python_version.replace(".", "")
-    _pip(["download", "--quiet", "--only-binary=:all:", "--platform", PLATFORM, "--python-version", python_version,
-          "--implementation", "cp", "--abi", abi, "--abi", "abi3", "--abi", "none", "-d", str(target),
-          *runtime_requirements()])
+    _pip(
+        [
+            "download",
+            "--quiet",
+            "--only-binary=:all:",
+            "--platform",
+            PLATFORM,
+            "--python-version",
+            python_version,
+            "--implementation",
+            "cp",
+            "--abi",
+            abi,
+            "--abi",
+            "abi3",
+            "--abi",
+            "none",
+            "-d",
+            str(target),
+            *runtime_requirements(),
+        ]
+    )
     write_install_script(target, python_version)
     return sorted(target.glob("*.whl"))
 
 
 def write_install_script(target: Path, python_version: str) -> None:
     """A .bat in the Chinese Windows code page (GBK), and a note in UTF-8 with BOM for Notepad."""
-    script = "\r\n".join([
-        "@echo off",
-        "setlocal",
-        "cd /d \"%~dp0\"",
-        "echo 正在离线安装 perfxl 及其依赖……",
-        f"set PY=py -{python_version}",
-        "%PY% --version >nul 2>nul || set PY=python",
-        # xlwings named too, so that an xlwings of another version already on the PC is replaced.
-        f"%PY% -m pip install --no-index --find-links \"%~dp0.\" perfxl {xlwings_requirement()}",
-        "if errorlevel 1 (",
-        "  echo 安装失败：请确认已安装 64 位 Python " + python_version + "，并把本文件夹完整复制到本机。",
-        "  pause",
-        "  exit /b 1",
-        ")",
-        "echo 安装完成。用 perfxl 生成的 .xlsm 自评表打开后点击“重新计算”即可。",
-        "pause",
-        "",
-    ])
+    script = "\r\n".join(
+        [
+            "@echo off",
+            "setlocal",
+            'cd /d "%~dp0"',
+            "echo 正在离线安装 perfxl 及其依赖……",
+            f"set PY=py -{python_version}",
+            "%PY% --version >nul 2>nul || set PY=python",
+            # xlwings named too, so that an xlwings of another version already on the PC is replaced.
+            f'%PY% -m pip install --no-index --find-links "%~dp0." perfxl {xlwings_requirement()}',
+            "if errorlevel 1 (",
+            "  echo 安装失败：请确认已安装 64 位 Python " + python_version + "，并把本文件夹完整复制到本机。",
+            "  pause",
+            "  exit /b 1",
+            ")",
+            "echo 安装完成。用 perfxl 生成的 .xlsm 自评表打开后点击“重新计算”即可。",
+            "pause",
+            "",
+        ]
+    )
     (target / INSTALL_SCRIPT).write_bytes(script.encode("gbk"))
     wheels = sorted(p.name for p in target.glob("*.whl"))
-    note = "\r\n".join([
-        "perfxl 离线安装包",
-        "",
-        f"适用于 64 位 Windows、Python {python_version}（请先安装 Python，安装时勾选“Add python.exe to PATH”）。",
-        f"双击 {INSTALL_SCRIPT} 即可安装，无需联网。",
-        f"其中的 xlwings 为 {XLWINGS_PIN} 版：perfxl 生成的自评表中的宏只能配合这个版本使用，请勿单独升级 xlwings。",
-        "",
-        "包含的安装文件：",
-        *(f"  {name}" for name in wheels),
-        "",
-    ])
+    note = "\r\n".join(
+        [
+            "perfxl 离线安装包",
+            "",
+            f"适用于 64 位 Windows、Python {python_version}（请先安装 Python，安装时勾选“Add python.exe to PATH”）。",
+            f"双击 {INSTALL_SCRIPT} 即可安装，无需联网。",
+            f"其中的 xlwings 为 {XLWINGS_PIN} 版：perfxl 生成的自评表中的宏只能配合这个版本使用，"
+            "请勿单独升级 xlwings。",
+            "",
+            "包含的安装文件：",
+            *(f"  {name}" for name in wheels),
+            "",
+        ]
+    )
     (target / README).write_text("\ufeff" + note, encoding="utf-8")
 
 

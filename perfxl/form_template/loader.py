@@ -175,12 +175,14 @@ def load_template(path: str | Path) -> FormTemplate:
     band_rows = {row for key, (row, _) in fields.items() if key.startswith("row.")}
     for key in REQUIRED:
         if key not in fields:
-            problems.append(Problem(name, f"缺少必需的字段 {{{{ {key} }}}}（{FIELDS[key].label}）", None,
-                                    f"工作表「{ws.title}」"))
+            problems.append(
+                Problem(name, f"缺少必需的字段 {{{{ {key} }}}}（{FIELDS[key].label}）", None, f"工作表「{ws.title}」")
+            )
     if len(band_rows) > 1:
         rows = "、".join(str(r) for r in sorted(band_rows))
-        problems.append(Problem(name, f"指标行字段（row.*）应在同一行，现分布在第 {rows} 行", None,
-                                f"工作表「{ws.title}」"))
+        problems.append(
+            Problem(name, f"指标行字段（row.*）应在同一行，现分布在第 {rows} 行", None, f"工作表「{ws.title}」")
+        )
     for made in cells:
         row_keys = sorted(key for key in (made.text.keys if made.text else ()) if key.startswith("row."))
         if row_keys and made.row not in band_rows:
@@ -188,8 +190,14 @@ def load_template(path: str | Path) -> FormTemplate:
             problems.append(Problem(name, message, None, f"单元格 {ws.title}!{cell_address(made.row, made.col)}"))
     for field_name, (field_row, field_col) in fields.items():
         if not field_name.startswith("row.") and band_rows and field_row in band_rows:
-            problems.append(Problem(name, f"字段「{field_name}」不能放在指标行", None,
-                                    f"单元格 {ws.title}!{cell_address(field_row, field_col)}"))
+            problems.append(
+                Problem(
+                    name,
+                    f"字段「{field_name}」不能放在指标行",
+                    None,
+                    f"单元格 {ws.title}!{cell_address(field_row, field_col)}",
+                )
+            )
     if problems:
         raise InputError(problems)
     widths = {}

@@ -20,8 +20,10 @@ from perfxl.core.errors import PerfxlError
 TEXT_FIELDS: dict[str, str] = {
     "year": "年度",
     "profile": "评分配置名称",
-    **{key: FIELDS[key].label for key in ("project.name", "project.department", "project.unit", "goal.expected",
-                                          "goal.actual")},
+    **{
+        key: FIELDS[key].label
+        for key in ("project.name", "project.department", "project.unit", "goal.expected", "goal.actual")
+    },
     "row.index": "指标序号",
     **{key: FIELDS[key].label for key in ("row.level1", "row.level2", "row.name", "row.target", "row.weight")},
 }

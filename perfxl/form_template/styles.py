@@ -10,14 +10,31 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles.colors import Color
 
 BORDER_STYLES = {
-    None: 0, "thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7,
-    "mediumDashed": 8, "dashDot": 9, "mediumDashDot": 10, "dashDotDot": 11, "mediumDashDotDot": 12,
+    None: 0,
+    "thin": 1,
+    "medium": 2,
+    "dashed": 3,
+    "dotted": 4,
+    "thick": 5,
+    "double": 6,
+    "hair": 7,
+    "mediumDashed": 8,
+    "dashDot": 9,
+    "mediumDashDot": 10,
+    "dashDotDot": 11,
+    "mediumDashDotDot": 12,
     "slantDashDot": 13,
 }
-HORIZONTAL = {"left": "left", "center": "center", "right": "right", "fill": "fill", "justify": "justify",
-              "centerContinuous": "center_across", "distributed": "distributed"}
-VERTICAL = {"top": "top", "center": "vcenter", "bottom": "bottom", "justify": "vjustify",
-            "distributed": "vdistributed"}
+HORIZONTAL = {
+    "left": "left",
+    "center": "center",
+    "right": "right",
+    "fill": "fill",
+    "justify": "justify",
+    "centerContinuous": "center_across",
+    "distributed": "distributed",
+}
+VERTICAL = {"top": "top", "center": "vcenter", "bottom": "bottom", "justify": "vjustify", "distributed": "vdistributed"}
 UNDERLINE = {"single": 1, "double": 2, "singleAccounting": 33, "doubleAccounting": 34}
 
 

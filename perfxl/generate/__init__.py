@@ -67,24 +67,51 @@ MAX_SINGLE_FORMS = 1000
 def _check_forms(project_list: ProjectList) -> None:
     empty = [form.name for form in project_list.forms if not form.indicators]
     if empty:
-        raise InputError([Problem(project_list.path.name, "没有绩效指标，无法生成自评表", name,
-                                  "绩效指标（indicators）") for name in empty])
+        raise InputError(
+            [
+                Problem(project_list.path.name, "没有绩效指标，无法生成自评表", name, "绩效指标（indicators）")
+                for name in empty
+            ]
+        )
 
 
-def generate(list_path: str | Path, out_dir: str | Path, *, mode: str = "udf", single: str | Path | None = None,
-             template_path: str | Path | None = None, on_progress: Progress | None = None,
-             workers: int | None = None, force: bool = False) -> Generated:
+def generate(
+    list_path: str | Path,
+    out_dir: str | Path,
+    *,
+    mode: str = "udf",
+    single: str | Path | None = None,
+    template_path: str | Path | None = None,
+    on_progress: Progress | None = None,
+    workers: int | None = None,
+    force: bool = False,
+) -> Generated:
     """Write the forms of the project list at ``list_path`` (YAML, JSON or a 项目清单 workbook): see
     :func:`generate_forms`. InputError before anything is written if the input is unusable."""
     _check_mode(mode)
-    return generate_forms(load_project_list(list_path), out_dir, mode=mode, single=single,
-                          template_path=template_path, on_progress=on_progress, workers=workers, force=force)
+    return generate_forms(
+        load_project_list(list_path),
+        out_dir,
+        mode=mode,
+        single=single,
+        template_path=template_path,
+        on_progress=on_progress,
+        workers=workers,
+        force=force,
+    )
 
 
-def generate_forms(project_list: ProjectList, out_dir: str | Path, *, mode: str = "udf",
-                   single: str | Path | None = None, template_path: str | Path | None = None,
-                   on_progress: Progress | None = None, workers: int | None = None,
-                   force: bool = False) -> Generated:
+def generate_forms(
+    project_list: ProjectList,
+    out_dir: str | Path,
+    *,
+    mode: str = "udf",
+    single: str | Path | None = None,
+    template_path: str | Path | None = None,
+    on_progress: Progress | None = None,
+    workers: int | None = None,
+    force: bool = False,
+) -> Generated:
     """Write the forms of a project list held in memory; InputError before anything is written if the
     input is unusable.
 
@@ -101,9 +128,16 @@ def generate_forms(project_list: ProjectList, out_dir: str | Path, *, mode: str 
     forms = project_list.forms
     out = Path(out_dir)
     if single is not None and len(forms) > MAX_SINGLE_FORMS:
-        raise InputError([Problem("--single", f"清单中有 {len(forms)} 个项目，一个工作簿最多放 {MAX_SINGLE_FORMS} 张"
-                                  "自评表（更大的工作簿超出 perfxl 读取一个部件的上限，收回后无法检查）："
-                                  "请把清单分成几份分别生成，或不用 --single、每个项目一个文件")])
+        raise InputError(
+            [
+                Problem(
+                    "--single",
+                    f"清单中有 {len(forms)} 个项目，一个工作簿最多放 {MAX_SINGLE_FORMS} 张"
+                    "自评表（更大的工作簿超出 perfxl 读取一个部件的上限，收回后无法检查）："
+                    "请把清单分成几份分别生成，或不用 --single、每个项目一个文件",
+                )
+            ]
+        )
     targets = [_single_target(single, out, mode)] if single is not None else _form_targets(project_list, out, mode)
     _never_an_input(targets, {"项目清单": project_list.path, "模板": template_file})
     if single is not None:
@@ -148,8 +182,12 @@ def _never_an_input(targets: Sequence[Path], inputs: dict[str, Path]) -> None:
     for target in targets:
         if target.exists() and (found := identities.get(file_identity(target))) is not None:
             label, path = found
-            problems.append(Problem(str(target), f"要写入的文件就是本次使用的{label}「{path.name}」，不能覆盖："
-                                                 "请换一个输出文件夹或文件名"))
+            problems.append(
+                Problem(
+                    str(target),
+                    f"要写入的文件就是本次使用的{label}「{path.name}」，不能覆盖：请换一个输出文件夹或文件名",
+                )
+            )
     if problems:
         raise InputError(problems)
 
@@ -158,8 +196,9 @@ def _collect(outcomes: Sequence[Path | LeftAlone]) -> Generated:
     return Generated([o for o in outcomes if isinstance(o, Path)], [o for o in outcomes if isinstance(o, LeftAlone)])
 
 
-def _write_target(target: Path, results: Sequence[FormResult], template: FormTemplate, job: Job,
-                  index: bool) -> Path | LeftAlone:
+def _write_target(
+    target: Path, results: Sequence[FormResult], template: FormTemplate, job: Job, index: bool
+) -> Path | LeftAlone:
     """Write one workbook, unless what is at ``target`` may not be replaced (see perfxl.generate.existing)."""
     if job.force:
         if target.is_dir():
@@ -179,20 +218,37 @@ def _write_target(target: Path, results: Sequence[FormResult], template: FormTem
         return describe(existing, lost) if lost else None
 
     try:
-        return write_book(target, results, template, job.mode, job.year, job.list_name, index=index,
-                          refuse=keeps_typed_values)
+        return write_book(
+            target, results, template, job.mode, job.year, job.list_name, index=index, refuse=keeps_typed_values
+        )
     except ReplaceRefused as refused:
         return LeftAlone(target, refused.reason)
 
 
-def _write_each(forms: Sequence[FormInput], targets: Sequence[Path], template: FormTemplate, job: Job,
-                on_progress: Progress | None, workers: int | None) -> list[Path | LeftAlone]:
+def _write_each(
+    forms: Sequence[FormInput],
+    targets: Sequence[Path],
+    template: FormTemplate,
+    job: Job,
+    on_progress: Progress | None,
+    workers: int | None,
+) -> list[Path | LeftAlone]:
     """Each form to its file, spread over the cores by the shared loop (perfxl.parallel): workers read the
     template once each, forms travel as their inputs and are evaluated there; an interrupt stops cleanly."""
     _WORKER.update(job=job, template=template)  # serially, this process is the worker
     items = list(zip(forms, targets, strict=True))
-    return list(run_jobs(_write_one, items, threshold=PARALLEL_THRESHOLD, chunk=CHUNK, workers=workers,
-                         initializer=_init_worker, initargs=(job,), on_progress=on_progress))
+    return list(
+        run_jobs(
+            _write_one,
+            items,
+            threshold=PARALLEL_THRESHOLD,
+            chunk=CHUNK,
+            workers=workers,
+            initializer=_init_worker,
+            initargs=(job,),
+            on_progress=on_progress,
+        )
+    )
 
 
 _WORKER: dict[str, object] = {}

@@ -31,12 +31,26 @@ CURRENT_CALC_ID = 191029
 class BookWriter:
     """One output workbook holding one or more forms."""
 
-    def __init__(self, path: Path, template: FormTemplate, mode: str, year: int, list_name: str,
-                 profile_json: str, index: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        template: FormTemplate,
+        mode: str,
+        year: int,
+        list_name: str,
+        profile_json: str,
+        index: bool = False,
+    ) -> None:
         self.workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
         created = creation_time()
-        self.workbook.set_properties({"title": "财政项目支出绩效自评表", "creator": "perfxl", "created": created,
-                                      "comments": f"perfxl {mode} 模式生成"})
+        self.workbook.set_properties(
+            {
+                "title": "财政项目支出绩效自评表",
+                "creator": "perfxl",
+                "created": created,
+                "comments": f"perfxl {mode} 模式生成",
+            }
+        )
         if mode == "udf":
             self.workbook.calc_on_load = False
             self.workbook.calc_id = CURRENT_CALC_ID
@@ -47,21 +61,32 @@ class BookWriter:
         self.default_profile = profile_to_json(load_profile())
         self.sheet_names: set[str] = set()
         self.forms: list[tuple[str, FormResult, FormSheet]] = []
-        self.metadata = MetadataSheet(self.workbook, template_name=template.path.name,
-                                      template_version=template.version, mode=mode, year=year,
-                                      profile_json=profile_json, list_name=list_name,
-                                      xlwings_version=embedded_xlwings_version() if mode == "udf" else None)
+        self.metadata = MetadataSheet(
+            self.workbook,
+            template_name=template.path.name,
+            template_version=template.version,
+            mode=mode,
+            year=year,
+            profile_json=profile_json,
+            list_name=list_name,
+            xlwings_version=embedded_xlwings_version() if mode == "udf" else None,
+        )
         # Sheets keep the order they are added in (defined names refer to sheets by position).
-        self.index_sheet = self.workbook.add_worksheet(INDEX_SHEET, worksheet_class=FastFormulaWorksheet) \
-            if index else None
+        self.index_sheet = (
+            self.workbook.add_worksheet(INDEX_SHEET, worksheet_class=FastFormulaWorksheet) if index else None
+        )
 
     def add_form(self, result: FormResult) -> FormSheet:
         name = sheet_name(result.form.name, self.sheet_names)
         worksheet = self.workbook.add_worksheet(name, worksheet_class=FastFormulaWorksheet)
         profile_cell = None if profile_to_json(result.profile) == self.default_profile else PROFILE_NAME
         form = FormSheet(
-            workbook=self.workbook, worksheet=worksheet, formats=self.formats, template=self.template,
-            result=result, formulas=formulas_for(self.mode, result.profile, profile_cell),
+            workbook=self.workbook,
+            worksheet=worksheet,
+            formats=self.formats,
+            template=self.template,
+            result=result,
+            formulas=formulas_for(self.mode, result.profile, profile_cell),
             context=_context(result, self.year),
         )
         form.write()
@@ -76,8 +101,9 @@ class BookWriter:
         """The 目录 sheet of a single workbook: one line per form, linked, with its total and grade."""
         sheet.activate()
         title = self.workbook.add_format({"font_name": "黑体", "font_size": 14})
-        header = self.workbook.add_format({"font_name": "宋体", "bold": True, "border": 1, "align": "center",
-                                           "bg_color": "#DDEBF7"})
+        header = self.workbook.add_format(
+            {"font_name": "宋体", "bold": True, "border": 1, "align": "center", "bg_color": "#DDEBF7"}
+        )
         body = self.workbook.add_format({"font_name": "宋体", "border": 1})
         link = self.workbook.add_format({"font_name": "宋体", "border": 1, "font_color": "#0563C1", "underline": 1})
         sheet.write(0, 0, f"{self.year} 年度项目支出绩效自评表目录", title)
@@ -94,8 +120,13 @@ class BookWriter:
                 if form.layout.has(key):
                     reference = f"={quote_sheet(name)}!{form.layout.field_address(key, absolute=True)}"
                     cached = result.total if key == "total.score" else result.grade
-                    sheet.write_formula(r, c, reference, body, "" if cached is None else (
-                        float(cached) if key == "total.score" else cached))
+                    sheet.write_formula(
+                        r,
+                        c,
+                        reference,
+                        body,
+                        "" if cached is None else (float(cached) if key == "total.score" else cached),
+                    )
         for c, width in enumerate((6, 30, 28, 28, 8, 6)):
             sheet.set_column(c, c, width)
         sheet.freeze_panes(3, 0)
@@ -117,9 +148,15 @@ class BookWriter:
 def _context(result: FormResult, year: int) -> dict[str, object]:
     """What a template's text placeholders outside the indicator band show (perfxl.form_template.placeholders)."""
     form = result.form
-    return {"year": year, "profile": result.profile.name, "project.name": form.name,
-            "project.department": form.department, "project.unit": form.unit, "goal.expected": form.goal_expected,
-            "goal.actual": form.goal_actual}
+    return {
+        "year": year,
+        "profile": result.profile.name,
+        "project.name": form.name,
+        "project.department": form.department,
+        "project.unit": form.unit,
+        "goal.expected": form.goal_expected,
+        "goal.actual": form.goal_actual,
+    }
 
 
 class ReplaceRefused(PerfxlError):
@@ -130,8 +167,16 @@ class ReplaceRefused(PerfxlError):
         self.reason = reason
 
 
-def write_book(path: Path, results: Sequence[FormResult], template: FormTemplate, mode: str, year: int,
-               list_name: str, index: bool, refuse: Callable[[Path], str | None] | None = None) -> Path:
+def write_book(
+    path: Path,
+    results: Sequence[FormResult],
+    template: FormTemplate,
+    mode: str,
+    year: int,
+    list_name: str,
+    index: bool,
+    refuse: Callable[[Path], str | None] | None = None,
+) -> Path:
     """Write forms into one workbook at ``path``, atomically.
 
     ``refuse``: asked with the finished temporary file just before it replaces ``path``; a reason it

@@ -40,11 +40,19 @@ class FormCells:
     def _amount_input(self, value: Decimal | None, column: str) -> CellContent:
         # Budgets the list gives are the plan: locked. Execution figures are the officer's.
         unlocked = column == "executed" or value is None
-        validation = {
-            "validate": "decimal", "criteria": ">=", "value": 0,
-            "input_title": "金额（元）", "input_message": "请填写金额（元），没有填 0。",
-            "error_title": "金额有误", "error_message": "金额应为不小于 0 的数字（元）。",
-        } if unlocked else None
+        validation = (
+            {
+                "validate": "decimal",
+                "criteria": ">=",
+                "value": 0,
+                "input_title": "金额（元）",
+                "input_message": "请填写金额（元），没有填 0。",
+                "error_title": "金额有误",
+                "error_message": "金额应为不小于 0 的数字（元）。",
+            }
+            if unlocked
+            else None
+        )
         return CellContent(to_float(value), unlocked=unlocked, validation=validation)
 
     def funds_total(self, column: str, source_cells: list[str]) -> CellContent:
@@ -63,10 +71,14 @@ class FormCells:
 
     def score(self, index: int, row: IndicatorResult, cells: RowCells, design: ActualDesign) -> CellContent:
         validation = {
-            "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": float(row.input.weight),
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": float(row.input.weight),
             "input_title": "得分",
             "input_message": "由公式自动计算。如需人工评分，可直接填写分数替代公式，并须填写偏差原因。",
-            "error_title": "得分有误", "error_message": f"得分应在 0 到分值 {row.input.weight} 之间。",
+            "error_title": "得分有误",
+            "error_message": f"得分应在 0 到分值 {row.input.weight} 之间。",
         }
         if row.input.score is not None:
             return CellContent(float(row.input.score), unlocked=True, validation=validation)

@@ -43,8 +43,9 @@ UNCALCULATED = _Uncalculated("")
 
 
 class FastFormulaWorksheet(Worksheet):
-    def _write_formula(self, row: int, col: int, formula: str, cell_format: Format | None = None,
-                       value: object = 0) -> int:
+    def _write_formula(
+        self, row: int, col: int, formula: str, cell_format: Format | None = None, value: object = 0
+    ) -> int:
         if isinstance(value, str) and not value and not isinstance(value, _Uncalculated):
             value = EMPTY_TEXT  # written t="str" with an empty value, as Excel saves it
         return super()._write_formula(row, col, formula, cell_format, value)

@@ -113,8 +113,9 @@ class UdfFormulas(Formulas):
         return self._unless_blank((annual, executed), self._call("PERF_BUDGET_SCORE", annual, executed, weight))
 
     def rule_score(self, row: RowCells, design: ActualDesign) -> str:
-        return self._unless_blank((row.target, row.actual, row.weight),
-                                  self._call("PERF_SCORE", row.target, row.actual, row.weight))
+        return self._unless_blank(
+            (row.target, row.actual, row.weight), self._call("PERF_SCORE", row.target, row.actual, row.weight)
+        )
 
     def grade(self, total: str) -> str:
         return self._unless_blank((total,), self._call("PERF_GRADE", total))
@@ -125,19 +126,25 @@ class NativeFormulas(Formulas):
 
     def rate(self, annual: str, executed: str) -> str:
         digits = self.profile.rate_decimals
-        return (f'=IF(OR({annual}="",{executed}=""),"",IF({annual}=0,{text(BUDGET_ZERO)},'
-                f"ROUND({executed}/{annual},{digits})))")
+        return (
+            f'=IF(OR({annual}="",{executed}=""),"",IF({annual}=0,{text(BUDGET_ZERO)},'
+            f"ROUND({executed}/{annual},{digits})))"
+        )
 
     def budget_score(self, annual: str, executed: str, rate: str, weight: str) -> str:
         used = f"MIN({rate},1)" if self.profile.cap_budget_rate else rate
         # A zero budget shows its error in the score cell too, as PERF_BUDGET_SCORE does.
-        return (f"=IF(ISNUMBER({rate}),ROUND(MAX({used},0)*{weight},{self.profile.score_decimals}),"
-                f'IF({rate}={text(BUDGET_ZERO)},{rate},""))')
+        return (
+            f"=IF(ISNUMBER({rate}),ROUND(MAX({used},0)*{weight},{self.profile.score_decimals}),"
+            f'IF({rate}={text(BUDGET_ZERO)},{rate},""))'
+        )
 
     def grade(self, total: str) -> str:
         excellent, good, fair = (number(g) for g in self.profile.grades)
-        return (f'=IF(ISNUMBER({total}),IF({total}>={excellent},"优",IF({total}>={good},"良",'
-                f'IF({total}>={fair},"中","差"))),"")')
+        return (
+            f'=IF(ISNUMBER({total}),IF({total}>={excellent},"优",IF({total}>={good},"良",'
+            f'IF({total}>={fair},"中","差"))),"")'
+        )
 
     def rule_score(self, row: RowCells, design: ActualDesign) -> str:
         body = self._quantitative(row, design) if design.quantitative else self._qualitative(row, design)
@@ -152,8 +159,7 @@ class NativeFormulas(Formulas):
             condition = {Op.GE: ">=", Op.GT: ">", Op.LE: "<=", Op.LT: "<", Op.EQ: "="}[op]  # type: ignore[index]
             score = f"IF({b}{condition}{ac},{w},0)"
         elif a == 0:
-            score = {Op.GE: w, Op.GT: f"IF({b}>0,{w},0)", Op.LT: f"IF({b}<0,{w},0)"}.get(
-                op, f"IF({b}<=0,{w},0)")  # type: ignore[arg-type]
+            score = {Op.GE: w, Op.GT: f"IF({b}>0,{w},0)", Op.LT: f"IF({b}<0,{w},0)"}.get(op, f"IF({b}<=0,{w},0)")  # type: ignore[arg-type]
         elif op is not None and op.is_reverse:
             if self.profile.reverse_rule == "linear":
                 score = f"IF({b}<={ac},{w},MAX(0,ROUND({w}*(2*{ac}-{b})/{ac},{digits})))"
@@ -194,7 +200,8 @@ def check_conditions(row: RowCells, design: ActualDesign, profile: Profile) -> d
         threshold = number(profile.over_achievement * design.excel_target)
         conditions["over_achievement"] = (
             f"AND(ISNUMBER({row.actual}),{row.actual}>={number(design.excel_target)},"
-            f"{row.actual}>={threshold},{blank_reason})")
+            f"{row.actual}>={threshold},{blank_reason})"
+        )
     return conditions
 
 

@@ -43,7 +43,10 @@ class ActualDesign:
             example = "88%" if self.target.is_percent else f"18{unit}"
             hint = f"，直接输入百分数，如 {example}" if self.target.is_percent else (f"，单位：{unit}" if unit else "")
             return {
-                "validate": "decimal", "criteria": "between", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT,
+                "validate": "decimal",
+                "criteria": "between",
+                "minimum": -NUMBER_LIMIT,
+                "maximum": NUMBER_LIMIT,
                 "input_title": ACTUAL,
                 "input_message": f"{TARGET}为「{self.target.text}」，请填写数值{hint}。",
                 "error_title": "请填写数值",
@@ -51,10 +54,13 @@ class ActualDesign:
             }
         texts = [text for text, _ in self.options]
         return {
-            "validate": "list", "source": texts,
-            "input_title": ACTUAL, "input_message": "请从下拉列表选择完成情况"
+            "validate": "list",
+            "source": texts,
+            "input_title": ACTUAL,
+            "input_message": "请从下拉列表选择完成情况"
             + ("。" if strict else "；也可填写其他文字，无法自动判定时需人工评分。"),
-            "error_title": "请从列表选择", "error_message": "请从下拉列表中选择完成情况。",
+            "error_title": "请从列表选择",
+            "error_message": "请从下拉列表中选择完成情况。",
             "error_type": "stop" if strict else "warning",
         }
 

@@ -112,8 +112,6 @@ def _with_row(reference: str, row: int) -> str:
     return f"{head}{row}"
 
 
-
-
 def groups(values: Sequence[str]) -> list[tuple[int, int]]:
     """(first, last) index pairs of runs of equal consecutive values: the 一级/二级 merges."""
     runs: list[tuple[int, int]] = []

@@ -14,8 +14,13 @@ from perfxl.excel.vba_source import RECALC_MACRO
 
 CONF_SHEET = "xlwings.conf"
 CONF = (("UDF Modules", UDF_MODULE), ("Show Console", "False"))
-BUTTON = {"macro": RECALC_MACRO, "caption": "重新计算", "width": 120, "height": 32,
-          "description": "重新计算并检查本工作簿中的全部自评表"}
+BUTTON = {
+    "macro": RECALC_MACRO,
+    "caption": "重新计算",
+    "width": 120,
+    "height": 32,
+    "description": "重新计算并检查本工作簿中的全部自评表",
+}
 
 
 def add_conf_sheet(workbook: Workbook) -> Worksheet:

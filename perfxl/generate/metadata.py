@@ -22,13 +22,29 @@ from perfxl.core.form import FormResult
 class MetadataSheet:
     """Collects the forms of a workbook; written as its last sheet when the workbook is closed."""
 
-    def __init__(self, workbook: Workbook, *, template_name: str, template_version: str, mode: str, year: int,
-                 profile_json: str, list_name: str, xlwings_version: str | None = None) -> None:
+    def __init__(
+        self,
+        workbook: Workbook,
+        *,
+        template_name: str,
+        template_version: str,
+        mode: str,
+        year: int,
+        profile_json: str,
+        list_name: str,
+        xlwings_version: str | None = None,
+    ) -> None:
         self.workbook = workbook
-        self.settings = settings_rows(perfxl_version=__version__, template_name=template_name,
-                                      template_version=template_version, mode=mode, year=year,
-                                      profile_json=profile_json, list_name=list_name,
-                                      xlwings_version=xlwings_version)
+        self.settings = settings_rows(
+            perfxl_version=__version__,
+            template_name=template_name,
+            template_version=template_version,
+            mode=mode,
+            year=year,
+            profile_json=profile_json,
+            list_name=list_name,
+            xlwings_version=xlwings_version,
+        )
         self.indicators: list[tuple[object, ...]] = []
 
     def add_form(self, sheet_name: str, result: FormResult) -> None:

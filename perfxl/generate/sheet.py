@@ -29,8 +29,15 @@ from perfxl.text import DEFAULT_FONT_SIZE, lines_needed, row_height
 RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 PROTECTION = {
-    "objects": True, "scenarios": True, "format_cells": False, "format_columns": True, "format_rows": True,
-    "insert_rows": False, "delete_rows": False, "select_locked_cells": True, "select_unlocked_cells": True,
+    "objects": True,
+    "scenarios": True,
+    "format_cells": False,
+    "format_columns": True,
+    "format_rows": True,
+    "insert_rows": False,
+    "delete_rows": False,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
 }
 LEVEL_COLUMNS = ("row.level1", "row.level2")
 ONE_PAGE_INDICATORS = 25
@@ -109,8 +116,10 @@ class FormSheet:
     def _merges(self) -> None:
         boxes = list(self.merge_boxes)
         merged_band_columns = {
-            c for (min_col, min_row, max_col, max_row) in self.template.merges
-            if min_row == max_row == self.template.band_row for c in range(min_col, max_col + 1)
+            c
+            for (min_col, min_row, max_col, max_row) in self.template.merges
+            if min_row == max_row == self.template.band_row
+            for c in range(min_col, max_col + 1)
         }
         for key in LEVEL_COLUMNS:
             if key not in self.template.fields:
@@ -167,9 +176,15 @@ class FormSheet:
         if key == "goal.expected":
             return CellContent(form.goal_expected)
         if key == "goal.actual":
-            return CellContent(form.goal_actual or None, unlocked=True, validation={
-                "validate": "any", "input_title": "实际完成情况",
-                "input_message": "请概述年度总体目标的实际完成情况。"})
+            return CellContent(
+                form.goal_actual or None,
+                unlocked=True,
+                validation={
+                    "validate": "any",
+                    "input_title": "实际完成情况",
+                    "input_message": "请概述年度总体目标的实际完成情况。",
+                },
+            )
         if key.startswith("funds."):
             _, source, column = key.split(".")
             if source != "total":
@@ -181,8 +196,9 @@ class FormSheet:
         if key == "budget.rate":
             return cells.rate(at("funds.total.annual"), at("funds.total.executed"))
         if key == "budget.score":
-            return cells.budget_score(at("funds.total.annual"), at("funds.total.executed"), at("budget.rate"),
-                                      self._budget_weight())
+            return cells.budget_score(
+                at("funds.total.annual"), at("funds.total.executed"), at("budget.rate"), self._budget_weight()
+            )
         if key == "total.weight":
             return cells.total_weight(self._budget_weight(), self.layout.column_range("row.weight", absolute=False))
         if key == "total.score":
@@ -202,8 +218,11 @@ class FormSheet:
     def _row_cells(self, index: int) -> RowCells:
         at = self.layout.row_address
         return RowCells(
-            target=at("row.target", index), actual=at("row.actual", index), weight=at("row.weight", index),
-            score=at("row.score", index), reason=at("row.reason", index) if self.layout.has("row.reason") else '""',
+            target=at("row.target", index),
+            actual=at("row.actual", index),
+            weight=at("row.weight", index),
+            score=at("row.score", index),
+            reason=at("row.reason", index) if self.layout.has("row.reason") else '""',
             rule_score=at("row.rule_score", index) if self.layout.has("row.rule_score") else None,
         )
 
@@ -212,12 +231,16 @@ class FormSheet:
         indicator = self.result.indicators[index]
         if cell.is_formula:
             formula = Translator(str(cell.value), cell_address(cell.row, cell.col)).translate_formula(
-                cell_address(row, cell.col))
+                cell_address(row, cell.col)
+            )
             self._put(row, cell.col, cell, _template_formula(formula))
             return
         if cell.field is None:
-            value = cell.text.render({**self.context, **_row_context(indicator, index)}) if cell.text \
-                is not None else cell.value
+            value = (
+                cell.text.render({**self.context, **_row_context(indicator, index)})
+                if cell.text is not None
+                else cell.value
+            )
             self._put(row, cell.col, cell, CellContent(value))
             return
         self._put(row, cell.col, cell, self._row_content(cell.field, index))
@@ -238,12 +261,22 @@ class FormSheet:
         if key == "row.weight":
             return CellContent(float(row.weight))
         if key == "row.actual":
-            return CellContent(design.cell_value, unlocked=True, num_format=design.num_format,
-                               validation=design.validation(strict=self.formulas.mode == "native"))
+            return CellContent(
+                design.cell_value,
+                unlocked=True,
+                num_format=design.num_format,
+                validation=design.validation(strict=self.formulas.mode == "native"),
+            )
         if key == "row.reason":
-            return CellContent(row.reason or None, unlocked=True, validation={
-                "validate": "any", "input_title": labels.REASON,
-                "input_message": f"{labels.SCORE}低于{labels.WEIGHT}、未完全达成、人工评分或超额完成时须填写。"})
+            return CellContent(
+                row.reason or None,
+                unlocked=True,
+                validation={
+                    "validate": "any",
+                    "input_title": labels.REASON,
+                    "input_message": f"{labels.SCORE}低于{labels.WEIGHT}、未完全达成、人工评分或超额完成时须填写。",
+                },
+            )
         if key == "row.score":
             return self.cells.score(index, indicator, cells, design)
         if key == "row.rule_score":
@@ -287,14 +320,17 @@ class FormSheet:
         scores = self.layout.column_range("row.score", absolute=False)
         reasons = self.layout.column_range("row.reason", absolute=False)
         for code, column in (("score_above_weight", scores), ("score_negative", scores), ("reason_missing", reasons)):
-            self.worksheet.conditional_format(column, {
-                "type": "formula", "criteria": "=" + first[code], "format": self.formats.conditional(RED)})
+            self.worksheet.conditional_format(
+                column, {"type": "formula", "criteria": "=" + first[code], "format": self.formats.conditional(RED)}
+            )
         for index, design in enumerate(self.designs):
             row = self._row_cells(index)
             condition = check_conditions(row, design, self.result.profile).get("over_achievement")
             if condition:
-                self.worksheet.conditional_format(row.reason, {
-                    "type": "formula", "criteria": "=" + condition, "format": self.formats.conditional(YELLOW)})
+                self.worksheet.conditional_format(
+                    row.reason,
+                    {"type": "formula", "criteria": "=" + condition, "format": self.formats.conditional(YELLOW)},
+                )
 
     def _fit_text(self, row: int, col: int, cell: TemplateCell, value: str) -> None:
         style = self.template.styles[cell.style]
@@ -318,8 +354,9 @@ class FormSheet:
 
     def _row_heights(self) -> None:
         for template_row in range(1, self.template.max_row + 1):
-            rows = self.layout.band_rows() if template_row == self.template.band_row else [
-                self.layout.row(template_row)]
+            rows = (
+                self.layout.band_rows() if template_row == self.template.band_row else [self.layout.row(template_row)]
+            )
             base = self.template.row_heights.get(template_row)
             for row in rows:
                 height = max(base or 0.0, self.heights.get(row, 0.0))
@@ -373,12 +410,17 @@ class FormSheet:
 
 def _row_context(indicator: object, index: int) -> dict[str, object]:
     row = indicator.input  # type: ignore[attr-defined]
-    return {"row.index": index + 1, "row.level1": row.level1, "row.level2": row.level2, "row.name": row.name,
-            "row.target": row.target, "row.weight": row.weight}
+    return {
+        "row.index": index + 1,
+        "row.level1": row.level1,
+        "row.level2": row.level2,
+        "row.name": row.name,
+        "row.target": row.target,
+        "row.weight": row.weight,
+    }
 
 
 def _template_formula(formula: str) -> CellContent:
     """A formula of the bureau's template: its result is computed once the whole workbook is written
     (perfxl.generate.book), so it is written as not yet calculated."""
     return CellContent(formula, True, UNCALCULATED)
-

@@ -88,8 +88,16 @@ class UserInstallation:
         return env
 
     def soffice_args(self) -> list[str]:
-        return [str(find_soffice()), "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-                "--nolockcheck", f"-env:UserInstallation={self.uri}"]
+        return [
+            str(find_soffice()),
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            f"-env:UserInstallation={self.uri}",
+        ]
 
     def cleanup(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -97,16 +105,19 @@ class UserInstallation:
     def __enter__(self) -> UserInstallation:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.cleanup()
 
 
 def _fontconfig_wrapper(mappings: Path) -> str:
     system = os.environ.get("FONTCONFIG_FILE") or SYSTEM_FONTCONFIG
-    return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-            f'  <include ignore_missing="yes">{escape(system)}</include>\n'
-            f'  <include>{escape(str(mappings))}</include>\n</fontconfig>\n')
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{escape(system)}</include>\n'
+        f"  <include>{escape(str(mappings))}</include>\n</fontconfig>\n"
+    )
 
 
 def kill_process_group(process: subprocess.Popen, grace: float = 0.0) -> None:
@@ -129,15 +140,21 @@ def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
         os.killpg(process.pid, sig)
 
 
-def _run_soffice(sources: list[Path], out: Path, fmt: str, timeout: float,
-                 recalculate: bool | None = True) -> tuple[str, int | None, float]:
+def _run_soffice(
+    sources: list[Path], out: Path, fmt: str, timeout: float, recalculate: bool | None = True
+) -> tuple[str, int | None, float]:
     """One soffice run converting ``sources`` into ``out``: its log, exit code and duration."""
     with UserInstallation(recalculate=recalculate) as installation:
         log = installation.path / "soffice.log"
         with log.open("wb") as sink:
-            process = subprocess.Popen([*installation.soffice_args(), "--convert-to", fmt, "--outdir", str(out),
-                                        *(str(s) for s in sources)], env=installation.env, stdin=subprocess.DEVNULL,
-                                       stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+            process = subprocess.Popen(
+                [*installation.soffice_args(), "--convert-to", fmt, "--outdir", str(out), *(str(s) for s in sources)],
+                env=installation.env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             started = time.monotonic()
             try:
                 process.wait(timeout=timeout)
@@ -155,8 +172,9 @@ def _target(source: Path, out: Path, fmt: str) -> Path:
     return out / f"{source.stem}.{fmt.split(':', 1)[0].strip().lower()}"
 
 
-def convert(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], fmt: str = "pdf", *,
-            timeout: float = 120.0) -> Path:
+def convert(
+    src: str | os.PathLike[str], out_dir: str | os.PathLike[str], fmt: str = "pdf", *, timeout: float = 120.0
+) -> Path:
     """Convert one file with ``soffice --headless --convert-to FMT`` and return the output's path.
 
     ``fmt`` is what soffice takes, e.g. ``"pdf"``, ``"xlsx"``, ``"ods"`` or ``"csv:Text - txt - csv
@@ -176,14 +194,23 @@ def convert(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], fmt: s
     output, code, seconds = _run_soffice([source], out, fmt, timeout)
     if not target.is_file() or target.stat().st_size == 0:
         detail = f"：{output[-500:]}" if output else ""
-        raise LibreOfficeError(f"LibreOffice 未能把 {source.name} 转换为 {target.suffix[1:]}（用时 "
-                               f"{seconds:.1f} 秒，退出码 {code}）{detail}")
+        raise LibreOfficeError(
+            f"LibreOffice 未能把 {source.name} 转换为 {target.suffix[1:]}（用时 "
+            f"{seconds:.1f} 秒，退出码 {code}）{detail}"
+        )
     return target
 
 
-def convert_many(sources: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], fmt: str = "pdf", *,
-                 batch: int = 25, timeout_per_file: float = 60.0, recalculate: bool | None = True,
-                 on_progress: Callable[[int, int], None] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
+def convert_many(
+    sources: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    fmt: str = "pdf",
+    *,
+    batch: int = 25,
+    timeout_per_file: float = 60.0,
+    recalculate: bool | None = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Convert many files, a batch per soffice run (starting soffice costs a second each time).
 
     ``recalculate=False`` shows the values stored in the files instead of recomputing them; ``None``

@@ -77,8 +77,9 @@ def _nesting_bound(text: str) -> int:
     for bracket in _BRACKETS.finditer(text):
         depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
-    block = max((len(line) - len(line.lstrip()) + len(_BLOCK_INDICATORS.findall(line))
-                 for line in text.splitlines()), default=0)
+    block = max(
+        (len(line) - len(line.lstrip()) + len(_BLOCK_INDICATORS.findall(line)) for line in text.splitlines()), default=0
+    )
     return deepest + block
 
 
@@ -98,8 +99,14 @@ def _check_shape(path: Path, data: object) -> None:
         if depth > MAX_DEPTH:
             raise InputError([_too_deep(path)])
         if count > MAX_VALUES:
-            raise InputError([Problem(path.name, f"内容过多（超过 {MAX_VALUES:,} 个值，可能是 YAML 别名 * 层层展开），"
-                                                 "不是 perfxl 的项目清单")])
+            raise InputError(
+                [
+                    Problem(
+                        path.name,
+                        f"内容过多（超过 {MAX_VALUES:,} 个值，可能是 YAML 别名 * 层层展开），不是 perfxl 的项目清单",
+                    )
+                ]
+            )
         if isinstance(node, dict):
             pending += [(child, depth + 1) for pair in node.items() for child in pair]
         elif isinstance(node, list):

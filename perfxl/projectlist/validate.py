@@ -25,20 +25,39 @@ from perfxl.errors import InputError, Problem, Stage
 from perfxl.projectlist.model import ProjectList
 
 FORMAT_VERSION = 1
-TOP_KEYS = {"perfxl": "格式版本", "year": "年度", "department": "主管部门", "unit": "实施单位",
-            "profile": "评分配置", "projects": "项目列表"}
-PROJECT_KEYS = {**{key: FIELDS[f"project.{key}"].label for key in ("name", "department", "unit")},
-                "funds": "项目资金", "goal": "年度总体目标", "indicators": "绩效指标"}
+TOP_KEYS = {
+    "perfxl": "格式版本",
+    "year": "年度",
+    "department": "主管部门",
+    "unit": "实施单位",
+    "profile": "评分配置",
+    "projects": "项目列表",
+}
+PROJECT_KEYS = {
+    **{key: FIELDS[f"project.{key}"].label for key in ("name", "department", "unit")},
+    "funds": "项目资金",
+    "goal": "年度总体目标",
+    "indicators": "绩效指标",
+}
 FUNDS_KEYS = {**dict(SOURCES), "total": TOTAL_LABEL}
 FUNDS_COLUMNS = dict(COLUMNS)
 GOAL_KEYS = {key: FIELDS[f"goal.{key}"].label for key in ("expected", "actual")}
 INDICATOR_KEYS = INDICATOR_LABELS
 INDICATOR_REQUIRED = ("level1", "level2", "name", "target", "weight")
-PROFILE_KEYS = {"base": "基础配置", "name": "配置名称", "budget_weight": "预算执行率分值",
-                "level1_weights": "一级指标参考分值", "cap_budget_rate": "执行率超过100%按100%计",
-                "reverse_rule": "反向指标计分方式", "over_achievement": "超额完成阈值",
-                "partial_share": "部分达成得分比例", "grades": "等级分数线", "tier_bounds": "定性指标档次下限",
-                "rate_decimals": "执行率小数位数", "score_decimals": "得分小数位数"}
+PROFILE_KEYS = {
+    "base": "基础配置",
+    "name": "配置名称",
+    "budget_weight": "预算执行率分值",
+    "level1_weights": "一级指标参考分值",
+    "cap_budget_rate": "执行率超过100%按100%计",
+    "reverse_rule": "反向指标计分方式",
+    "over_achievement": "超额完成阈值",
+    "partial_share": "部分达成得分比例",
+    "grades": "等级分数线",
+    "tier_bounds": "定性指标档次下限",
+    "rate_decimals": "执行率小数位数",
+    "score_decimals": "得分小数位数",
+}
 # No amount, weight, score or result comes near this; beyond it sums lose digits (decimal's 28), so such a
 # number is a typing or conversion slip (an account number pasted, 1E+30 for 1.30).
 NUMBER_LIMIT = Decimal("1E+28")
@@ -62,8 +81,14 @@ class _Collector:
         self.locate = locate
         self.problems: list[Problem] = []
 
-    def add(self, message: str, project: str | None = None, field: str | None = None, at: Key = (),
-            stage: Stage = Stage.CONTENT) -> None:
+    def add(
+        self,
+        message: str,
+        project: str | None = None,
+        field: str | None = None,
+        at: Key = (),
+        stage: Stage = Stage.CONTENT,
+    ) -> None:
         if at and self.locate is not None:
             field = self.locate(at) or field
         self.problems.append(Problem(self.file, message, project, field, stage))
@@ -82,8 +107,14 @@ def _label(keys: Mapping[str, str], key: str) -> str:
     return _term(keys[key], key) if key in keys else key
 
 
-def _unknown_keys(data: Mapping[str, object], keys: Mapping[str, str], out: _Collector,
-                  project: str | None, where: str, stage: Stage = Stage.CONTENT) -> None:
+def _unknown_keys(
+    data: Mapping[str, object],
+    keys: Mapping[str, str],
+    out: _Collector,
+    project: str | None,
+    where: str,
+    stage: Stage = Stage.CONTENT,
+) -> None:
     for key in data:
         if key not in keys:
             known = "、".join(_label(keys, k) for k in keys)
@@ -98,8 +129,16 @@ def _text(value: object) -> str | None:
     return None
 
 
-def _number(value: object, out: _Collector, project: str | None, field: str, *,
-            required: bool = False, negative_ok: bool = False, at: Key = ()) -> Decimal | None:
+def _number(
+    value: object,
+    out: _Collector,
+    project: str | None,
+    field: str,
+    *,
+    required: bool = False,
+    negative_ok: bool = False,
+    at: Key = (),
+) -> Decimal | None:
     if is_blank(value):
         if required:
             out.add("必须填写", project, field, at)
@@ -138,16 +177,27 @@ def _funds(value: object, out: _Collector, project: str, at: Key) -> Funds:
         if row is None:
             continue
         _unknown_keys(row, FUNDS_COLUMNS, out, project, _term(label, f"funds.{key}"))
-        rows[key] = FundsRow(*(
-            _number(row.get(column), out, project, _term(f"{label}{column_label}", f"funds.{key}.{column}"),
-                    at=(*at, key, column))
-            for column, column_label in COLUMNS
-        ))
+        rows[key] = FundsRow(
+            *(
+                _number(
+                    row.get(column),
+                    out,
+                    project,
+                    _term(f"{label}{column_label}", f"funds.{key}.{column}"),
+                    at=(*at, key, column),
+                )
+                for column, column_label in COLUMNS
+            )
+        )
     funds = Funds(**{k: rows[k] for k, _ in SOURCES if k in rows}, stated_total=rows.get("total"))
     for finding in stated_total_findings(funds):
         column = finding.field.rsplit(".", 1)[1]  # funds.total.annual
-        out.add(finding.message, project, _term(f"{FUNDS_KEYS['total']}{FUNDS_COLUMNS[column]}", finding.field),
-                (*at, "total", column))
+        out.add(
+            finding.message,
+            project,
+            _term(f"{FUNDS_KEYS['total']}{FUNDS_COLUMNS[column]}", finding.field),
+            (*at, "total", column),
+        )
     return funds
 
 
@@ -166,32 +216,57 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
         if key != "weight" and not _text(data.get(key)):
             out.add("必须填写", project, f"{where}的{_label(INDICATOR_KEYS, key)}", (*at, key))
             ok = False
-    weight = _number(data.get("weight"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}",
-                     required=True, at=(*at, "weight"))
+    weight = _number(
+        data.get("weight"),
+        out,
+        project,
+        f"{where}的{_label(INDICATOR_KEYS, 'weight')}",
+        required=True,
+        at=(*at, "weight"),
+    )
     if weight == 0:  # a row worth nothing cannot be scored or checked meaningfully
         out.add(f"{WEIGHT}应大于 0", project, f"{where}的{_label(INDICATOR_KEYS, 'weight')}", (*at, "weight"))
         weight = None
-    score = _number(data.get("score"), out, project, f"{where}的{_label(INDICATOR_KEYS, 'score')}",
-                    negative_ok=True, at=(*at, "score"))
+    score = _number(
+        data.get("score"),
+        out,
+        project,
+        f"{where}的{_label(INDICATOR_KEYS, 'score')}",
+        negative_ok=True,
+        at=(*at, "score"),
+    )
     target = _text(data.get("target"))
     if target:
         parsed = parse_target(target)
         if parsed.error:
-            out.add(f"{TARGET}「{target}」无法识别：{parsed.error}", project,
-                    f"{where}的{_label(INDICATOR_KEYS, 'target')}", (*at, "target"))
+            out.add(
+                f"{TARGET}「{target}」无法识别：{parsed.error}",
+                project,
+                f"{where}的{_label(INDICATOR_KEYS, 'target')}",
+                (*at, "target"),
+            )
             ok = False
         elif parsed.value is not None and abs(parsed.value) >= NUMBER_LIMIT:
-            out.add(TOO_LARGE.format(shown(parsed.value)), project, f"{where}的{_label(INDICATOR_KEYS, 'target')}",
-                    (*at, "target"))
+            out.add(
+                TOO_LARGE.format(shown(parsed.value)),
+                project,
+                f"{where}的{_label(INDICATOR_KEYS, 'target')}",
+                (*at, "target"),
+            )
             ok = False
     actual = data.get("actual")
     if actual is not None and (isinstance(actual, bool) or not isinstance(actual, (str, int, float))):
-        out.add(f"应为数值或文字，当前为「{actual}」", project, f"{where}的{_label(INDICATOR_KEYS, 'actual')}",
-                (*at, "actual"))
+        out.add(
+            f"应为数值或文字，当前为「{actual}」",
+            project,
+            f"{where}的{_label(INDICATOR_KEYS, 'actual')}",
+            (*at, "actual"),
+        )
         ok = False
     elif actual is not None and (number := parse_actual(actual).value) is not None and abs(number) >= NUMBER_LIMIT:
-        out.add(TOO_LARGE.format(shown(number)), project, f"{where}的{_label(INDICATOR_KEYS, 'actual')}",
-                (*at, "actual"))
+        out.add(
+            TOO_LARGE.format(shown(number)), project, f"{where}的{_label(INDICATOR_KEYS, 'actual')}", (*at, "actual")
+        )
         ok = False
     reason = data.get("reason")
     if reason is not None and _text(reason) is None:
@@ -200,16 +275,22 @@ def _indicator(value: object, index: int, out: _Collector, project: str, at: Key
     if not ok or weight is None:
         return None
     return IndicatorInput(
-        level1=_text(data["level1"]) or "", level2=_text(data["level2"]) or "", name=name or "",
-        target=target or "", weight=weight,
-        actual=actual.strip() if isinstance(actual, str) and actual.strip() else (
-            None if isinstance(actual, str) else actual),
-        score=score, reason=_text(reason) or "",
+        level1=_text(data["level1"]) or "",
+        level2=_text(data["level2"]) or "",
+        name=name or "",
+        target=target or "",
+        weight=weight,
+        actual=actual.strip()
+        if isinstance(actual, str) and actual.strip()
+        else (None if isinstance(actual, str) else actual),
+        score=score,
+        reason=_text(reason) or "",
     )
 
 
-def _project(value: object, index: int, defaults: Mapping[str, str], out: _Collector,
-             seen: set[str]) -> FormInput | None:
+def _project(
+    value: object, index: int, defaults: Mapping[str, str], out: _Collector, seen: set[str]
+) -> FormInput | None:
     at: Key = ("projects", index)
     data = _mapping(value, out, None, f"第{index + 1}个项目")
     if data is None:
@@ -220,8 +301,13 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     if not name:
         out.add(f"缺少必填字段 {out.term('项目名称', 'name')}", project, None, (*at, "name"), Stage.NAME)
     elif name in seen:
-        out.add("项目名称重复：同一清单中每个项目名称只能出现一次", project, _label(PROJECT_KEYS, "name"),
-                (*at, "name"), Stage.NAME)
+        out.add(
+            "项目名称重复：同一清单中每个项目名称只能出现一次",
+            project,
+            _label(PROJECT_KEYS, "name"),
+            (*at, "name"),
+            Stage.NAME,
+        )
     seen.add(name or "")
     _unknown_keys(data, PROJECT_KEYS, out, project, "")
     before = len(out.problems)
@@ -245,9 +331,13 @@ def _project(value: object, index: int, defaults: Mapping[str, str], out: _Colle
     if len(out.problems) > before or not name:
         return None
     return FormInput(
-        name=name, department=header["department"], unit=header["unit"], funds=funds,
+        name=name,
+        department=header["department"],
+        unit=header["unit"],
+        funds=funds,
         indicators=tuple(r for r in rows if r is not None),
-        goal_expected=_text(goal.get("expected")) or "", goal_actual=_text(goal.get("actual")) or "",
+        goal_expected=_text(goal.get("expected")) or "",
+        goal_actual=_text(goal.get("actual")) or "",
     )
 
 
@@ -263,26 +353,34 @@ def build_project_list(data: object, path: Path, locate: Locate | None = None) -
     _unknown_keys(data, TOP_KEYS, out, None, "", Stage.FILE)
     version = data.get("perfxl")
     if version is None:
-        out.add(f"缺少必填字段 {out.term('格式版本', 'perfxl')}，请在首行写 perfxl: 1", at=("perfxl",),
-                stage=Stage.FILE)
+        out.add(
+            f"缺少必填字段 {out.term('格式版本', 'perfxl')}，请在首行写 perfxl: 1", at=("perfxl",), stage=Stage.FILE
+        )
     elif version != FORMAT_VERSION:
-        out.add(f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}", at=("perfxl",),
-                stage=Stage.FILE)
+        out.add(
+            f"不支持的格式版本 perfxl: {version}，本版本支持 perfxl: {FORMAT_VERSION}", at=("perfxl",), stage=Stage.FILE
+        )
     year = data.get("year")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year.strip())
     if year is None:
         out.add(f"缺少必填字段 {out.term('年度', 'year')}", at=("year",), stage=Stage.FILE)
     elif not isinstance(year, int) or not is_year(year):  # 2022, not 2022.0 or true
-        out.add(f"{out.term('年度', 'year')}应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」", at=("year",),
-                stage=Stage.FILE)
+        out.add(
+            f"{out.term('年度', 'year')}应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份，当前为「{year}」",
+            at=("year",),
+            stage=Stage.FILE,
+        )
     profile = None
     try:
         profile = resolve_profile(data.get("profile"))  # type: ignore[arg-type]
     except ProfileError as exc:
         setting = exc.key.removeprefix("profile.")
-        field = _label(TOP_KEYS, "profile") if exc.key == "profile" else \
-            f"{_label(TOP_KEYS, 'profile')}的{_label(PROFILE_KEYS, setting)}"
+        field = (
+            _label(TOP_KEYS, "profile")
+            if exc.key == "profile"
+            else f"{_label(TOP_KEYS, 'profile')}的{_label(PROFILE_KEYS, setting)}"
+        )
         out.add(exc.message, None, field, ("profile",), Stage.FILE)
     defaults = {key: str(data[key]) for key in ("department", "unit") if data.get(key) is not None}
     projects = data.get("projects")

@@ -27,8 +27,20 @@ HEADER_SEARCH_ROWS = 10
 NOTE_PREFIX = "备注"
 
 LEVEL1_CHOICES = ("产出指标", "效益指标", "满意度指标", "成本指标")
-LEVEL2_CHOICES = ("数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
-                  "可持续影响指标", "服务对象满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
+LEVEL2_CHOICES = (
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+)
 
 # How a column is filled in: required when the list is made, filled in at self-evaluation time
 # (blank in a blank form), or optional. The header colour tells them apart.
@@ -36,7 +48,14 @@ REQUIRED, EVALUATION, OPTIONAL = "required", "evaluation", "optional"
 
 # What a cell holds, which decides its format, its validation and how the reader takes its value.
 TEXT, LONG_TEXT, AMOUNT, WEIGHT, SCORE, TARGET, ACTUAL = (
-    "text", "long_text", "amount", "weight", "score", "target", "actual")
+    "text",
+    "long_text",
+    "amount",
+    "weight",
+    "score",
+    "target",
+    "actual",
+)
 NUMERIC_KINDS = (AMOUNT, WEIGHT, SCORE)
 
 
@@ -78,40 +97,100 @@ def _funds_columns() -> list[ListColumn]:
             help_text = _FUNDS_HELP[column]
             if source == "total":
                 role, help_text = OPTIONAL, help_text + "可不填；填写时须等于三项资金来源之和。"
-            columns.append(ListColumn(("funds", source, column), f"{source_label}\n{column_label}", AMOUNT, role, 14,
-                                  help_text))
+            columns.append(
+                ListColumn(("funds", source, column), f"{source_label}\n{column_label}", AMOUNT, role, 14, help_text)
+            )
     return columns
 
 
 PROJECT_COLUMNS: tuple[ListColumn, ...] = (
-    ListColumn(("name",), FIELDS["project.name"].label, TEXT, REQUIRED, 28,
-           "必填，每行一个项目，名称不能重复。「指标」表按此名称对应项目。"),
-    ListColumn(("department",), FIELDS["project.department"].label, TEXT, OPTIONAL, 24,
-           "留空则使用「基本信息」表中的默认主管部门。"),
-    ListColumn(("unit",), FIELDS["project.unit"].label, TEXT, OPTIONAL, 24, "留空则使用「基本信息」表中的默认实施单位。"),
+    ListColumn(
+        ("name",),
+        FIELDS["project.name"].label,
+        TEXT,
+        REQUIRED,
+        28,
+        "必填，每行一个项目，名称不能重复。「指标」表按此名称对应项目。",
+    ),
+    ListColumn(
+        ("department",),
+        FIELDS["project.department"].label,
+        TEXT,
+        OPTIONAL,
+        24,
+        "留空则使用「基本信息」表中的默认主管部门。",
+    ),
+    ListColumn(
+        ("unit",), FIELDS["project.unit"].label, TEXT, OPTIONAL, 24, "留空则使用「基本信息」表中的默认实施单位。"
+    ),
     *_funds_columns(),
-    ListColumn(("goal", "expected"), FIELDS["goal.expected"].label, LONG_TEXT, OPTIONAL, 40, "年度总体目标中的预期目标。"),
-    ListColumn(("goal", "actual"), FIELDS["goal.actual"].label, LONG_TEXT, EVALUATION, 40,
-           "年度总体目标的实际完成情况，自评时填写。"),
+    ListColumn(
+        ("goal", "expected"), FIELDS["goal.expected"].label, LONG_TEXT, OPTIONAL, 40, "年度总体目标中的预期目标。"
+    ),
+    ListColumn(
+        ("goal", "actual"),
+        FIELDS["goal.actual"].label,
+        LONG_TEXT,
+        EVALUATION,
+        40,
+        "年度总体目标的实际完成情况，自评时填写。",
+    ),
 )
 
 INDICATOR_PROJECT_KEY = ("project",)
 INDICATOR_COLUMNS: tuple[ListColumn, ...] = (
-    ListColumn(INDICATOR_PROJECT_KEY, FIELDS["project.name"].label, TEXT, REQUIRED, 24,
-           "必填，须与「项目」表中的项目名称完全一致，可从下拉列表选择。每个指标一行，同一项目的指标按先后顺序排列。"),
-    ListColumn(("level1",), labels.LEVEL1, TEXT, REQUIRED, 12,
-           "从下拉列表选择：产出指标、效益指标、满意度指标、成本指标。"),
-    ListColumn(("level2",), labels.LEVEL2, TEXT, REQUIRED, 18,
-           "从下拉列表选择，如数量指标、质量指标、时效指标、社会效益指标等。"),
+    ListColumn(
+        INDICATOR_PROJECT_KEY,
+        FIELDS["project.name"].label,
+        TEXT,
+        REQUIRED,
+        24,
+        "必填，须与「项目」表中的项目名称完全一致，可从下拉列表选择。每个指标一行，同一项目的指标按先后顺序排列。",
+    ),
+    ListColumn(
+        ("level1",), labels.LEVEL1, TEXT, REQUIRED, 12, "从下拉列表选择：产出指标、效益指标、满意度指标、成本指标。"
+    ),
+    ListColumn(
+        ("level2",),
+        labels.LEVEL2,
+        TEXT,
+        REQUIRED,
+        18,
+        "从下拉列表选择，如数量指标、质量指标、时效指标、社会效益指标等。",
+    ),
     ListColumn(("name",), labels.NAME, TEXT, REQUIRED, 28, "指标名称，如「培训出勤率」。"),
-    ListColumn(("target",), labels.TARGET, TARGET, REQUIRED, 16,
-           "文本格式，按原样填写，如 ≥3次、>=95%、=100%、不高于5%、顺利完成。"),
-    ListColumn(("weight",), labels.WEIGHT, WEIGHT, REQUIRED, 8,
-           "数字，0 到 100。全部三级指标分值与预算执行率分值（一般为 10 分）合计应为 100。"),
-    ListColumn(("actual",), labels.ACTUAL, ACTUAL, EVALUATION, 16,
-           "文本格式，按原样填写，如 18次、97%、顺利完成。百分比指标只填数字（如 88）也按 88% 计。自评时填写。"),
-    ListColumn(("score",), labels.SCORE, SCORE, EVALUATION, 8,
-           "一般留空，由 perfxl 按评分规则计算。只有需要人工给分时才填写，并须填写偏差原因。"),
+    ListColumn(
+        ("target",),
+        labels.TARGET,
+        TARGET,
+        REQUIRED,
+        16,
+        "文本格式，按原样填写，如 ≥3次、>=95%、=100%、不高于5%、顺利完成。",
+    ),
+    ListColumn(
+        ("weight",),
+        labels.WEIGHT,
+        WEIGHT,
+        REQUIRED,
+        8,
+        "数字，0 到 100。全部三级指标分值与预算执行率分值（一般为 10 分）合计应为 100。",
+    ),
+    ListColumn(
+        ("actual",),
+        labels.ACTUAL,
+        ACTUAL,
+        EVALUATION,
+        16,
+        "文本格式，按原样填写，如 18次、97%、顺利完成。百分比指标只填数字（如 88）也按 88% 计。自评时填写。",
+    ),
+    ListColumn(
+        ("score",),
+        labels.SCORE,
+        SCORE,
+        EVALUATION,
+        8,
+        "一般留空，由 perfxl 按评分规则计算。只有需要人工给分时才填写，并须填写偏差原因。",
+    ),
     ListColumn(("reason",), labels.REASON, LONG_TEXT, EVALUATION, 40, "未完成目标、扣分或人工给分时必须填写。"),
 )
 
@@ -130,7 +209,8 @@ INFO_FIELDS: tuple[InfoField, ...] = (
     InfoField("year", "年度", (), True, "四位数年份，如 2022。"),
     InfoField("department", "默认主管部门", ("主管部门",), False, "「项目」表中主管部门留空的项目使用此值。"),
     InfoField("unit", "默认实施单位", ("实施单位",), False, "「项目」表中实施单位留空的项目使用此值。"),
-    InfoField("profile", "评分配置", (), False,
-              "评分规则的配置名称，可从下拉列表选择；留空即 mof-2020（财预〔2020〕10号）。"),
+    InfoField(
+        "profile", "评分配置", (), False, "评分规则的配置名称，可从下拉列表选择；留空即 mof-2020（财预〔2020〕10号）。"
+    ),
 )
 INFO_HEADER = ("栏目", "填写内容", "说明")

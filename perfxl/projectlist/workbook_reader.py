@@ -103,8 +103,15 @@ class _Reader:
         self.content = WorkbookContent(data={})
         self.names_in_doubt = False  # a 项目 row without a name, or two rows whose names are not told apart
 
-    def problem(self, message: str, field: str | None = None, project: str | None = None, *,
-                structural: bool = False, stage: Stage = Stage.CONTENT) -> None:
+    def problem(
+        self,
+        message: str,
+        field: str | None = None,
+        project: str | None = None,
+        *,
+        structural: bool = False,
+        stage: Stage = Stage.CONTENT,
+    ) -> None:
         """A problem of the workbook; a structural one (a sheet or a header) is of the file as a whole."""
         stage = Stage.FILE if structural else stage
         self.content.problems.append(Problem(self.file, message, project, field, stage))
@@ -117,14 +124,18 @@ class _Reader:
                 sheet: ReadOnlyWorksheet = self.book[title]  # type: ignore[assignment]
                 sheet.reset_dimensions()  # the stored dimension may be wrong: read every cell there is
                 return sheet
-        self.problem(f"缺少「{name}」表（工作表）。请使用 perfxl 的项目清单模板，不要删除或改名工作表",
-                     _sheet_label(name), structural=True)
+        self.problem(
+            f"缺少「{name}」表（工作表）。请使用 perfxl 的项目清单模板，不要删除或改名工作表",
+            _sheet_label(name),
+            structural=True,
+        )
         return None
 
     # --- cells -----------------------------------------------------------------------------------
 
-    def value(self, cell: Cell, kind: str, where: str, project: str | None = None,
-              stage: Stage = Stage.CONTENT) -> object:
+    def value(
+        self, cell: Cell, kind: str, where: str, project: str | None = None, stage: Stage = Stage.CONTENT
+    ) -> object:
         """The value a cell passes on, or None (blank, or a problem reported)."""
         value = cell.value
         expected = EXPECTED.get(kind, "文字")
@@ -163,11 +174,21 @@ class _Reader:
         rows = _rows(sheet)
         by_header = {normalise_header(column.header): column for column in columns}
         key_header = normalise_header(columns[0].header)
-        header_index = next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
-                             if any(normalise_header(c.value or "") == key_header for c in row)), None)
+        header_index = next(
+            (
+                i
+                for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+                if any(normalise_header(c.value or "") == key_header for c in row)
+            ),
+            None,
+        )
         if header_index is None:
-            self.problem(f"前{HEADER_SEARCH_ROWS}行中找不到表头行（应有「{columns[0].label}」等表头），"
-                         "请使用 perfxl 的项目清单模板", _sheet_label(name), structural=True)
+            self.problem(
+                f"前{HEADER_SEARCH_ROWS}行中找不到表头行（应有「{columns[0].label}」等表头），"
+                "请使用 perfxl 的项目清单模板",
+                _sheet_label(name),
+                structural=True,
+            )
             return []
         header_row = header_index + 1
         header_where = f"{_sheet_label(name)}第{header_row}行"
@@ -181,8 +202,12 @@ class _Reader:
             column = by_header.get(text)
             if column is None:
                 if not text.startswith(NOTE_PREFIX):
-                    self.problem(f"无法识别的表头「{str(cell.value).strip()}」：请使用模板中的表头文字；"
-                                 f"自己加的备注列，表头请以「{NOTE_PREFIX}」开头", header_where, structural=True)
+                    self.problem(
+                        f"无法识别的表头「{str(cell.value).strip()}」：请使用模板中的表头文字；"
+                        f"自己加的备注列，表头请以「{NOTE_PREFIX}」开头",
+                        header_where,
+                        structural=True,
+                    )
                     ok = False
                 continue
             if column in seen:
@@ -198,10 +223,9 @@ class _Reader:
         if not ok:
             return []
         table = []
-        for number, row in enumerate(rows[header_index + 1:], start=header_row + 1):
+        for number, row in enumerate(rows[header_index + 1 :], start=header_row + 1):
             cells = {column: row[i] if i < len(row) else EMPTY_CELL for i, column in found.items()}
-            if any(not is_blank(c.value)
-                   for c in cells.values()):
+            if any(not is_blank(c.value) for c in cells.values()):
                 table.append((number, cells))
         return table
 
@@ -223,13 +247,17 @@ class _Reader:
                 where = _cell_label(SHEET_INFO, number, info_field.label)
                 self.content.locations[(info_field.key,)] = where
                 value_cell = row[position + 1] if position + 1 < len(row) else None
-                found[info_field.key] = None if value_cell is None else self.info_value(info_field.key, value_cell,
-                                                                                         where)
+                found[info_field.key] = (
+                    None if value_cell is None else self.info_value(info_field.key, value_cell, where)
+                )
                 break
         for info_field in INFO_FIELDS:
             if info_field.key not in found and info_field.required:
-                self.problem(f"缺少「{info_field.label}」一行（第一列写「{info_field.label}」，右边一格填写内容）",
-                             _sheet_label(SHEET_INFO), structural=True)
+                self.problem(
+                    f"缺少「{info_field.label}」一行（第一列写「{info_field.label}」，右边一格填写内容）",
+                    _sheet_label(SHEET_INFO),
+                    structural=True,
+                )
         self.content.data.update({key: value for key, value in found.items() if value is not None})
 
     def info_value(self, key: str, cell: Cell, where: str) -> object:
@@ -246,8 +274,11 @@ class _Reader:
             try:
                 return yaml.safe_load(value)
             except yaml.YAMLError:
-                self.problem("评分配置应为配置名称，或 {base: 配置名称, 设置: 值} 形式的改动，当前内容无法识别", where,
-                             stage=Stage.FILE)
+                self.problem(
+                    "评分配置应为配置名称，或 {base: 配置名称, 设置: 值} 形式的改动，当前内容无法识别",
+                    where,
+                    stage=Stage.FILE,
+                )
                 return None
         return value
 
@@ -269,8 +300,13 @@ class _Reader:
             compared = folded(name)
             self.names_in_doubt |= compared in index_by_name  # repeated: build_project_list reports it
             if compared in index_by_name and projects[index_by_name[compared]]["name"] != name:
-                self.problem(f"项目名称与「{projects[index_by_name[compared]]['name']}」只差空格或全角/半角，无法区分，"
-                             "请改为不同的名称", name_where, name, stage=Stage.NAME)
+                self.problem(
+                    f"项目名称与「{projects[index_by_name[compared]]['name']}」只差空格或全角/半角，无法区分，"
+                    "请改为不同的名称",
+                    name_where,
+                    name,
+                    stage=Stage.NAME,
+                )
             index_by_name.setdefault(compared, len(projects))
             projects.append(project)
         self.content.locations[("projects",)] = _sheet_label(SHEET_PROJECTS)
@@ -295,8 +331,9 @@ class _Reader:
                 continue
             key: Key = ("projects", index, "indicators", len(rows[index]))
             self.content.locations[key] = f"{_sheet_label(SHEET_INDICATORS)}第{number}行"
-            rows[index].append(self.row(SHEET_INDICATORS, number, cells, key, str(projects[index]["name"]),
-                                        skip=project_column))
+            rows[index].append(
+                self.row(SHEET_INDICATORS, number, cells, key, str(projects[index]["name"]), skip=project_column)
+            )
         for project, indicators in zip(projects, rows, strict=True):
             project["indicators"] = indicators
         # One problem per missing name, not one per row, in the place of its first row; after a problem with
@@ -306,8 +343,10 @@ class _Reader:
         for name in sorted(unknown, key=unknown_at.__getitem__, reverse=True):
             numbers = unknown[name]
             count = f"（共 {len(numbers)} 行）" if len(numbers) > 1 else ""
-            message = (f"「{SHEET_PROJECTS}」表中没有名为「{name}」的项目{count}：请检查项目名称是否与"
-                       f"「{SHEET_PROJECTS}」表完全一致，或先在「项目」表中添加该项目")
+            message = (
+                f"「{SHEET_PROJECTS}」表中没有名为「{name}」的项目{count}：请检查项目名称是否与"
+                f"「{SHEET_PROJECTS}」表完全一致，或先在「项目」表中添加该项目"
+            )
             where = f"{_sheet_label(SHEET_INDICATORS)}{_rows_label(numbers)}「{project_column.label}」"
             self.content.problems.insert(unknown_at[name], Problem(self.file, message, name, where, stage))
 
@@ -317,12 +356,16 @@ class _Reader:
         if isinstance(name, str):
             return name
         if cell.value is None or isinstance(cell.value, str):  # else value() has said what is wrong
-            self.problem(f"必须填写项目名称（此行其他栏已有内容）{purpose}；如合并了单元格，请取消合并并在每行填写项目名称",
-                         where, stage=stage)
+            self.problem(
+                f"必须填写项目名称（此行其他栏已有内容）{purpose}；如合并了单元格，请取消合并并在每行填写项目名称",
+                where,
+                stage=stage,
+            )
         return None
 
-    def row(self, sheet: str, number: int, cells: dict[ListColumn, Cell], key: Key, project: str,
-            skip: ListColumn) -> dict[str, object]:
+    def row(
+        self, sheet: str, number: int, cells: dict[ListColumn, Cell], key: Key, project: str, skip: ListColumn
+    ) -> dict[str, object]:
         """A row as a mapping of the plain data, recording where each value sits."""
         mapping: dict[str, object] = {}
         for column, cell in cells.items():
@@ -338,8 +381,11 @@ class _Reader:
     def read(self) -> WorkbookContent:
         present = {folded(title) for title in self.book.sheetnames}
         if not present & {SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS}:
-            self.problem(f"不是项目清单工作簿：没有「{SHEET_INFO}」「{SHEET_PROJECTS}」「{SHEET_INDICATORS}」表。"
-                         "请使用 perfxl 的项目清单模板（templates/项目清单.xlsx）填写", structural=True)
+            self.problem(
+                f"不是项目清单工作簿：没有「{SHEET_INFO}」「{SHEET_PROJECTS}」「{SHEET_INDICATORS}」表。"
+                "请使用 perfxl 的项目清单模板（templates/项目清单.xlsx）填写",
+                structural=True,
+            )
             return self.content
         self.info()
         projects, index_by_name = self.projects()
@@ -409,9 +455,16 @@ def read_workbook(path: str | Path) -> WorkbookContent:
         return _Reader(path.name, book).read()
     except _Damaged as exc:
         log.debug("%s: openpyxl cannot read sheet %s", path, exc.sheet, exc_info=exc.error)
-        raise InputError([Problem(path.name, f"{UNREADABLE}「{exc.sheet}」表已损坏或不是 Excel 保存的格式"
-                                             f"（{type(exc.error).__name__}）：请在 Excel 中打开并另存后再试",
-                                  stage=Stage.FILE)]) from None
+        raise InputError(
+            [
+                Problem(
+                    path.name,
+                    f"{UNREADABLE}「{exc.sheet}」表已损坏或不是 Excel 保存的格式"
+                    f"（{type(exc.error).__name__}）：请在 Excel 中打开并另存后再试",
+                    stage=Stage.FILE,
+                )
+            ]
+        ) from None
     finally:
         book.close()
 

@@ -63,36 +63,65 @@ GUIDE_WIDTH = 100
 _INITIAL, _ANNUAL, _EXECUTED = (COLUMN_LABELS[key] for key in ("initial", "annual", "executed"))
 GUIDE_TITLE = "项目清单填写说明（perfxl 项目清单，格式版本 1）"
 GUIDE: tuple[tuple[str, str], ...] = (
-    ("用途", "本工作簿列出本单位本年度的项目及其绩效指标。perfxl 读取后，计算并检查每个项目的"
-           "《财政项目支出绩效自评表》（预算执行率、各指标得分、总分和等级）。"
-           f"编制时只填目标和{labels.WEIGHT}即为空白表；自评时再填写执行数、{labels.ACTUAL}等。"),
-    ("四张表", "「说明」即本页；「基本信息」填写年度、默认主管部门、默认实施单位和评分配置；"
-             "「项目」每行一个项目；「指标」每行一个三级指标，用「项目名称」对应到项目。"),
-    ("表头颜色", "橙色表头为必填；绿色表头为自评时填写（编制空白表时留空）；蓝色表头为选填。"
-               "选中单元格时会显示该栏的填写提示。"),
-    ("基本信息", "格式版本固定为 1，请勿修改。年度填四位数年份。"
-               "「项目」表中主管部门、实施单位留空的项目，使用这里的默认值。评分配置可从下拉列表选择，"
-               "留空即按财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）的 mof-2020 配置计分。"),
-    ("项目", "项目名称必填，且在本表中不能重复。资金单位为元，按当年财政拨款、上年结转资金、其他资金"
-           f"三个来源分别填写{_INITIAL}、{_ANNUAL}和{_EXECUTED}；{_EXECUTED}在自评时填写。"
-           f"{TOTAL_LABEL}可以不填，perfxl 按三个来源相加；如填写，须等于三个来源之和。"),
-    ("指标", "每个三级指标占一行。「项目名称」须与「项目」表中的名称完全一致，可从下拉列表选择；"
-           "同一项目的指标按本表中的先后顺序排列，不必相邻。一级指标、二级指标可从下拉列表选择。分值填数字。"
-           "得分一般留空，由 perfxl 按评分规则计算；只有需要人工给分时才填写，"
-           f"并在「{labels.REASON}」中说明理由。"),
-    (labels.TARGET, "按原样填写，如 ≥3次、>=95%、=100%、≤5%、不低于90%、95%以上、0起、顺利完成。"
-                "此列已设为“文本”格式，输入的内容原样保存：例如 =100% 不会被当成公式，100% 也不会变成数字 1。"),
-    (labels.ACTUAL, "此列同样已设为“文本”格式，输入什么就按什么读取：100% 就是 100%，18次 就是 18 次。"
-                "对百分比指标，只填数字（如 88）按 88% 计。注意：若单元格里是数字（例如从其他表格粘贴来的，"
-                "或单元格格式被改成了“常规”），perfxl 按 Excel 实际存储的数值读取：显示为 88% 的单元格"
-                "存储的是 0.88，对百分比指标按 88% 计；但在“常规”格式中直接输入的 88 是数字 88，"
-                "对百分比指标会按 8800% 计。因此请保持此列为文本格式，粘贴时使用“选择性粘贴 → 值”后核对。"),
-    ("可以做的调整", "可以调整列的顺序、插入或删除空行、增加行（下拉列表和数字检查预设到第 "
-                 f"{VALIDATED_ROWS + 1} 行）。perfxl 按表头文字找列，请勿修改表头文字；"
-                 f"{TOTAL_LABEL}各列可以删除。如需自己的备注列，表头请以「{NOTE_PREFIX}」开头，"
-                 "perfxl 不读取这些列。请勿合并单元格。"),
-    ("检查", "保存后运行 perfxl check 文件名.xlsx。发现的问题会逐条指明所在的表、行号和栏目，"
-           "例如：「指标」表第12行「分值」：应为数字。有问题时不会生成任何结果，请改正后重新运行。"),
+    (
+        "用途",
+        "本工作簿列出本单位本年度的项目及其绩效指标。perfxl 读取后，计算并检查每个项目的"
+        "《财政项目支出绩效自评表》（预算执行率、各指标得分、总分和等级）。"
+        f"编制时只填目标和{labels.WEIGHT}即为空白表；自评时再填写执行数、{labels.ACTUAL}等。",
+    ),
+    (
+        "四张表",
+        "「说明」即本页；「基本信息」填写年度、默认主管部门、默认实施单位和评分配置；"
+        "「项目」每行一个项目；「指标」每行一个三级指标，用「项目名称」对应到项目。",
+    ),
+    (
+        "表头颜色",
+        "橙色表头为必填；绿色表头为自评时填写（编制空白表时留空）；蓝色表头为选填。选中单元格时会显示该栏的填写提示。",
+    ),
+    (
+        "基本信息",
+        "格式版本固定为 1，请勿修改。年度填四位数年份。"
+        "「项目」表中主管部门、实施单位留空的项目，使用这里的默认值。评分配置可从下拉列表选择，"
+        "留空即按财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）的 mof-2020 配置计分。",
+    ),
+    (
+        "项目",
+        "项目名称必填，且在本表中不能重复。资金单位为元，按当年财政拨款、上年结转资金、其他资金"
+        f"三个来源分别填写{_INITIAL}、{_ANNUAL}和{_EXECUTED}；{_EXECUTED}在自评时填写。"
+        f"{TOTAL_LABEL}可以不填，perfxl 按三个来源相加；如填写，须等于三个来源之和。",
+    ),
+    (
+        "指标",
+        "每个三级指标占一行。「项目名称」须与「项目」表中的名称完全一致，可从下拉列表选择；"
+        "同一项目的指标按本表中的先后顺序排列，不必相邻。一级指标、二级指标可从下拉列表选择。分值填数字。"
+        "得分一般留空，由 perfxl 按评分规则计算；只有需要人工给分时才填写，"
+        f"并在「{labels.REASON}」中说明理由。",
+    ),
+    (
+        labels.TARGET,
+        "按原样填写，如 ≥3次、>=95%、=100%、≤5%、不低于90%、95%以上、0起、顺利完成。"
+        "此列已设为“文本”格式，输入的内容原样保存：例如 =100% 不会被当成公式，100% 也不会变成数字 1。",
+    ),
+    (
+        labels.ACTUAL,
+        "此列同样已设为“文本”格式，输入什么就按什么读取：100% 就是 100%，18次 就是 18 次。"
+        "对百分比指标，只填数字（如 88）按 88% 计。注意：若单元格里是数字（例如从其他表格粘贴来的，"
+        "或单元格格式被改成了“常规”），perfxl 按 Excel 实际存储的数值读取：显示为 88% 的单元格"
+        "存储的是 0.88，对百分比指标按 88% 计；但在“常规”格式中直接输入的 88 是数字 88，"
+        "对百分比指标会按 8800% 计。因此请保持此列为文本格式，粘贴时使用“选择性粘贴 → 值”后核对。",
+    ),
+    (
+        "可以做的调整",
+        "可以调整列的顺序、插入或删除空行、增加行（下拉列表和数字检查预设到第 "
+        f"{VALIDATED_ROWS + 1} 行）。perfxl 按表头文字找列，请勿修改表头文字；"
+        f"{TOTAL_LABEL}各列可以删除。如需自己的备注列，表头请以「{NOTE_PREFIX}」开头，"
+        "perfxl 不读取这些列。请勿合并单元格。",
+    ),
+    (
+        "检查",
+        "保存后运行 perfxl check 文件名.xlsx。发现的问题会逐条指明所在的表、行号和栏目，"
+        "例如：「指标」表第12行「分值」：应为数字。有问题时不会生成任何结果，请改正后重新运行。",
+    ),
 )
 
 
@@ -117,9 +146,12 @@ class _Writer:
         self.workbook = workbook
         self.rows = rows
         self.base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
-        self.headers = {role: workbook.add_format({**self.base, "bold": True, "bg_color": colour, "border": 1,
-                                                   "text_wrap": True, "align": "center"})
-                        for role, colour in HEADER_COLOURS.items()}
+        self.headers = {
+            role: workbook.add_format(
+                {**self.base, "bold": True, "bg_color": colour, "border": 1, "text_wrap": True, "align": "center"}
+            )
+            for role, colour in HEADER_COLOURS.items()
+        }
         text_cells = workbook.add_format({**self.base, "num_format": TEXT_FORMAT})
         self.formats = {
             TEXT: workbook.add_format(self.base),
@@ -133,8 +165,13 @@ class _Writer:
         self.percent = workbook.add_format({**self.base, "num_format": "0%"})
         self.percent_decimals = workbook.add_format({**self.base, "num_format": "0.0#%"})
 
-    def table(self, sheet: Worksheet, columns: Sequence[ListColumn], rows: Sequence[Mapping[tuple[str, ...], object]],
-              validations: Sequence[Mapping[str, object]]) -> None:
+    def table(
+        self,
+        sheet: Worksheet,
+        columns: Sequence[ListColumn],
+        rows: Sequence[Mapping[tuple[str, ...], object]],
+        validations: Sequence[Mapping[str, object]],
+    ) -> None:
         sheet.set_row(0, 36)
         sheet.freeze_panes(1, 1)
         _print_setup(sheet, landscape=True)
@@ -175,26 +212,62 @@ def _column_validation(column: ListColumn, name_range: str, unique_rule: str | N
     """The data validation of a data column: a list, a numeric check, or only the input message."""
     key, kind = column.key, column.kind
     if key == INDICATOR_PROJECT_KEY:
-        return {"validate": "list", "source": name_range, "error_type": "warning", "error_title": "项目名称",
-                "error_message": "「项目」表中没有这个项目名称。请先在「项目」表中填写项目，或从下拉列表选择。",
-                **_help(column)}
+        return {
+            "validate": "list",
+            "source": name_range,
+            "error_type": "warning",
+            "error_title": "项目名称",
+            "error_message": "「项目」表中没有这个项目名称。请先在「项目」表中填写项目，或从下拉列表选择。",
+            **_help(column),
+        }
     if key in (("level1",), ("level2",)):
         choices = LEVEL1_CHOICES if key == ("level1",) else LEVEL2_CHOICES
-        return {"validate": "list", "source": list(choices), "error_type": "warning", "error_title": column.label,
-                "error_message": f"不是常用的{column.label}名称。确实要使用此名称，请点“是”。", **_help(column)}
+        return {
+            "validate": "list",
+            "source": list(choices),
+            "error_type": "warning",
+            "error_title": column.label,
+            "error_message": f"不是常用的{column.label}名称。确实要使用此名称，请点“是”。",
+            **_help(column),
+        }
     if unique_rule:
-        return {"validate": "custom", "value": unique_rule, "error_title": "项目名称重复",
-                "error_message": "本表中已有同名项目，项目名称不能重复。", **_help(column)}
+        return {
+            "validate": "custom",
+            "value": unique_rule,
+            "error_title": "项目名称重复",
+            "error_message": "本表中已有同名项目，项目名称不能重复。",
+            **_help(column),
+        }
     if kind == AMOUNT:
-        return {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "金额",
-                "error_message": "请输入不小于 0 的金额（元），只填数字，不要带“元”或其他文字。", **_help(column)}
+        return {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": "金额",
+            "error_message": "请输入不小于 0 的金额（元），只填数字，不要带“元”或其他文字。",
+            **_help(column),
+        }
     if kind == WEIGHT:
-        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100, "error_title": "分值",
-                "error_message": "分值应为 0 到 100 之间的数字。", **_help(column)}
+        return {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 100,
+            "error_title": "分值",
+            "error_message": "分值应为 0 到 100 之间的数字。",
+            **_help(column),
+        }
     if kind == SCORE:
-        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100, "error_type": "warning",
-                "error_title": "得分", "error_message": "得分应为 0 到该指标分值之间的数字。确实要填写此数，请点“是”。",
-                **_help(column)}
+        return {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 100,
+            "error_type": "warning",
+            "error_title": "得分",
+            "error_message": "得分应为 0 到该指标分值之间的数字。确实要填写此数，请点“是”。",
+            **_help(column),
+        }
     return {"validate": "any", **_help(column)}
 
 
@@ -297,11 +370,22 @@ def _write_info(writer: _Writer, sheet: Worksheet, data: Mapping[str, object]) -
             sheet.write_string(row, 1, _plain_text(value), value_format)
         options: dict[str, object] = {"validate": "any"}
         if field.key == "perfxl":
-            options = {"validate": "integer", "criteria": "==", "value": 1, "error_title": "格式版本",
-                       "error_message": "格式版本固定为 1。"}
+            options = {
+                "validate": "integer",
+                "criteria": "==",
+                "value": 1,
+                "error_title": "格式版本",
+                "error_message": "格式版本固定为 1。",
+            }
         elif field.key == "year":
-            options = {"validate": "integer", "criteria": "between", "minimum": MIN_YEAR, "maximum": MAX_YEAR,
-                       "error_title": "年度", "error_message": "请输入四位数年份，如 2022。"}
+            options = {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": MIN_YEAR,
+                "maximum": MAX_YEAR,
+                "error_title": "年度",
+                "error_message": "请输入四位数年份，如 2022。",
+            }
         elif field.key == "profile":
             options = {"validate": "list", "source": available_profiles(), "show_error": False}
         sheet.data_validation(row, 1, row, 1, {**options, "input_title": field.label, "input_message": field.help})
@@ -309,8 +393,9 @@ def _write_info(writer: _Writer, sheet: Worksheet, data: Mapping[str, object]) -
     _print_setup(sheet, landscape=True)
 
 
-def write_project_list_workbook(data: Mapping[str, object], path: str | Path, *,
-                                created: datetime | None = None) -> None:
+def write_project_list_workbook(
+    data: Mapping[str, object], path: str | Path, *, created: datetime | None = None
+) -> None:
     """Write ``data`` (a project list's plain structure) as a 项目清单 workbook at ``path``.
 
     ``created`` fixes the document's creation time, so that a script can rebuild byte-identical files.
@@ -320,8 +405,11 @@ def write_project_list_workbook(data: Mapping[str, object], path: str | Path, *,
     project_rows, indicator_rows = _rows(data)
     rows = max(VALIDATED_ROWS, len(project_rows), len(indicator_rows))
     workbook = xlsxwriter.Workbook(str(path))
-    properties: dict[str, object] = {"title": "项目清单", "subject": "财政项目支出绩效自评 项目清单",
-                                     "comments": "perfxl 项目清单，格式版本 1"}
+    properties: dict[str, object] = {
+        "title": "项目清单",
+        "subject": "财政项目支出绩效自评 项目清单",
+        "comments": "perfxl 项目清单，格式版本 1",
+    }
     if created is not None:
         properties["created"] = created
     workbook.set_properties(properties)
@@ -336,10 +424,15 @@ def write_project_list_workbook(data: Mapping[str, object], path: str | Path, *,
     name_col = column_letters(1 + next(i for i, c in enumerate(PROJECT_COLUMNS) if c.key == ("name",)))
     names = f"${name_col}$2:${name_col}${rows + 1}"
     name_range, unique_rule = f"='{SHEET_PROJECTS}'!{names}", f"=COUNTIF({names},{name_col}2)<=1"
-    writer.table(projects, PROJECT_COLUMNS, project_rows, [
-        _column_validation(c, name_range, unique_rule if c.key == ("name",) else None) for c in PROJECT_COLUMNS])
-    writer.table(indicators, INDICATOR_COLUMNS, indicator_rows,
-                 [_column_validation(c, name_range) for c in INDICATOR_COLUMNS])
+    writer.table(
+        projects,
+        PROJECT_COLUMNS,
+        project_rows,
+        [_column_validation(c, name_range, unique_rule if c.key == ("name",) else None) for c in PROJECT_COLUMNS],
+    )
+    writer.table(
+        indicators, INDICATOR_COLUMNS, indicator_rows, [_column_validation(c, name_range) for c in INDICATOR_COLUMNS]
+    )
     indicators.autofilter(0, 0, max(len(indicator_rows), 1), len(INDICATOR_COLUMNS) - 1)
 
     guide.activate()

@@ -116,8 +116,9 @@ class _Checker:
             yield from _present(self.check("total.weight", expected.total_weight, upstream=False))
         found = self.check("total.score", expected.total, upstream=upstream or rows_differ)
         yield from _present(found)
-        yield from _present(self.check("total.grade", expected.grade, upstream=upstream or rows_differ or
-                                       found is not None))
+        yield from _present(
+            self.check("total.grade", expected.grade, upstream=upstream or rows_differ or found is not None)
+        )
 
     def check(self, key: str, expected: object, *, upstream: bool) -> Finding | None:
         """A finding where the cell differs from ``expected``; a computed cell below a difference is
@@ -165,7 +166,8 @@ class _Checker:
         if not typed:
             message = f"{cell.label}显示「{shown}」，按表中填写的内容应为「{wanted}」"
             if cell.key in ("total.score", "total.grade") and any(
-                    p.code in ROWS_CHANGED_CODES for p in self.read.problems):
+                p.code in ROWS_CHANGED_CODES for p in self.read.problems
+            ):
                 message += "（指标行已被增删，表中的公式没有随之调整）"
         elif _normal(cell.shown, lenient=cell.lenient) is None:
             what = "为空" if self.generated else "未填写"
@@ -192,11 +194,18 @@ class _Checker:
             parsed = parse_actual(actual, target)
             typed = "" if parsed.value is None else f"{plain(parsed.value)}{'%' if target.is_percent else ''}"
             advice = f"请删除后重新输入数字 {typed}" if typed else "请填写数字"
-            return error("actual_is_text", where, f"{ACTUAL}「{actual}」是文字，表中的公式只计算数字"
-                         f"（{SCORE}显示「{shown}」，不计入总分）：{advice}").located(str(ref))
+            return error(
+                "actual_is_text",
+                where,
+                f"{ACTUAL}「{actual}」是文字，表中的公式只计算数字（{SCORE}显示「{shown}」，不计入总分）：{advice}",
+            ).located(str(ref))
         if score.shown == NEEDS_OFFICER:
-            return error("actual_not_an_option", where, f"{ACTUAL}「{actual}」不是下拉列表中的选项，"
-                         f"表中{SCORE}显示「{NEEDS_OFFICER}」：请从下拉列表中选择，或在{SCORE}栏直接填写分数").located(str(ref))
+            return error(
+                "actual_not_an_option",
+                where,
+                f"{ACTUAL}「{actual}」不是下拉列表中的选项，"
+                f"表中{SCORE}显示「{NEEDS_OFFICER}」：请从下拉列表中选择，或在{SCORE}栏直接填写分数",
+            ).located(str(ref))
         return None
 
 
@@ -249,8 +258,13 @@ def _readings(cell: _Cell) -> list[Decimal | str | None]:
     """What a cell may mean: its value; on a hand-made form a rate typed without % (59.58 in General) also
     as a percentage."""
     value = _normal(cell.shown, lenient=cell.lenient)
-    if cell.lenient and cell.key in RATE_KEYS and isinstance(value, Decimal) and "%" not in cell.number_format \
-            and not (isinstance(cell.shown, str) and "%" in cell.shown):
+    if (
+        cell.lenient
+        and cell.key in RATE_KEYS
+        and isinstance(value, Decimal)
+        and "%" not in cell.number_format
+        and not (isinstance(cell.shown, str) and "%" in cell.shown)
+    ):
         return [value, value / 100]
     return [value]
 
@@ -301,15 +315,18 @@ def _shown_result(result: FormResult, checker: _Checker) -> FormResult:
     def shown(key: str, computed: Decimal | None) -> Decimal | None:
         return _number(cells[key], computed) if key in cells else computed
 
-    budget = dataclasses.replace(result.budget, rate=shown("budget.rate", result.budget.rate),
-                                 score=shown("budget.score", result.budget.score))
+    budget = dataclasses.replace(
+        result.budget, rate=shown("budget.rate", result.budget.rate), score=shown("budget.score", result.budget.score)
+    )
     indicators = tuple(
         row if cell is None else dataclasses.replace(row, score=_number(cell))
-        for row, cell in zip(result.indicators, checker.row_cells, strict=False))
-    indicators += result.indicators[len(indicators):]
+        for row, cell in zip(result.indicators, checker.row_cells, strict=False)
+    )
+    indicators += result.indicators[len(indicators) :]
     grade = result.grade
     if "total.grade" in cells:
         text = _normal(cells["total.grade"].shown)
         grade = text if isinstance(text, str) else None
-    return dataclasses.replace(result, budget=budget, indicators=indicators,
-                               total=shown("total.score", result.total), grade=grade)
+    return dataclasses.replace(
+        result, budget=budget, indicators=indicators, total=shown("total.score", result.total), grade=grade
+    )

@@ -29,7 +29,7 @@ BLANK_MARKS = frozenset({"—", "-", "–", "－", "/", "／", "——", "无"})
 
 
 def normalise_label(text: object) -> str:
-    """"项　目　名　称" → 项目名称, "实际\\n完成值" → 实际完成值, "项目资金（元）" → 项目资金, "其中：" → 其中."""
+    """ "项　目　名　称" → 项目名称, "实际\\n完成值" → 实际完成值, "项目资金（元）" → 项目资金, "其中：" → 其中."""
     label = _NOTE.sub("", folded(text, keep_whitespace=True))
     return "".join(label.split()).strip(":*")
 
@@ -44,7 +44,7 @@ def _field(key: str, *variants: str) -> Callable[[str], bool]:
 
 
 def _without_of_which(label: str) -> str:
-    """"其中:当年财政拨款" → "当年财政拨款"."""
+    """ "其中:当年财政拨款" → "当年财政拨款"."""
     return label.removeprefix("其中").lstrip(":")
 
 
@@ -74,10 +74,24 @@ GOAL_LABELS: LabelTable = (
     ("goal.actual", _field("goal.actual", "年度目标实际完成情况", "目标实际完成情况")),
 )
 # Other labels of the form's head: a field's value never is one of them.
-OTHER_HEAD_LABELS = frozenset({
-    "项目负责人", "负责人", "联系电话", "联系人", "项目编码", "项目代码", "项目类别", "项目属性", "预算年度",
-    "项目资金", "年度总体目标", "绩效指标", "填报人", "填报日期",
-})
+OTHER_HEAD_LABELS = frozenset(
+    {
+        "项目负责人",
+        "负责人",
+        "联系电话",
+        "联系人",
+        "项目编码",
+        "项目代码",
+        "项目类别",
+        "项目属性",
+        "预算年度",
+        "项目资金",
+        "年度总体目标",
+        "绩效指标",
+        "填报人",
+        "填报日期",
+    }
+)
 
 FUNDS_COLUMNS: LabelTable = (
     ("initial", _one_of(COLUMN_LABELS["initial"], "年初预算")),
@@ -90,16 +104,29 @@ FUNDS_COLUMNS: LabelTable = (
 )
 FUNDS_ROWS: LabelTable = (
     ("total", lambda label: label.startswith(TOTAL_LABEL) or label in ("资金总额", "年度资金总计")),
-    ("fiscal", lambda label: _without_of_which(label) in (SOURCE_LABELS["fiscal"], "财政拨款", "本年财政拨款",
-                                                          "财政资金")),
+    (
+        "fiscal",
+        lambda label: _without_of_which(label) in (SOURCE_LABELS["fiscal"], "财政拨款", "本年财政拨款", "财政资金"),
+    ),
     ("carryover", lambda label: "结转" in _without_of_which(label)),
     ("other", lambda label: _without_of_which(label) in (SOURCE_LABELS["other"], "其他")),
 )
 TOTAL_ROW_LABELS = frozenset({"总分", "合计", "总计", "总分合计"})
 SUBTOTAL_LABELS = frozenset({"小计"})
 GRADE_LABELS = frozenset({"等级", "自评等级", "评价等级", "绩效等级", "评定等级", "等次", "自评等次", "评价等次"})
-FOOTER_PREFIXES = ("填报人", "填表人", "联系电话", "填报日期", "填表日期", "审核人", "单位负责人", "财务负责人",
-                   "备注", "注:", "说明:")
+FOOTER_PREFIXES = (
+    "填报人",
+    "填表人",
+    "联系电话",
+    "填报日期",
+    "填表日期",
+    "审核人",
+    "单位负责人",
+    "财务负责人",
+    "备注",
+    "注:",
+    "说明:",
+)
 FOOTER_LABELS = frozenset({"注", "说明"})
 # What the top of a continued printed page repeats besides the column labels.
 SIDE_LABELS = frozenset({"绩效指标", "绩效指标表", "续表", "续", "续上表"})
@@ -115,7 +142,8 @@ def label_kind(label: str, table: Iterable[tuple[str, Callable[[str], bool]]]) -
 def is_known_label(label: str) -> bool:
     """A label of the head: a field's value never is one."""
     return label in OTHER_HEAD_LABELS or any(
-        label_kind(label, table) is not None for table in (HEADER_LABELS, GOAL_LABELS, FUNDS_ROWS))
+        label_kind(label, table) is not None for table in (HEADER_LABELS, GOAL_LABELS, FUNDS_ROWS)
+    )
 
 
 def is_footer(label: str) -> bool:
@@ -148,7 +176,8 @@ class Grid:
         self.sheet = sheet
         # Sparse throughout: a value typed in a far corner must not make the sheet a vast grid of nothing.
         self.cells: dict[tuple[int, int], object] = {
-            key: value for key, value in book.cell_values(sheet).items() if not is_blank(value)}
+            key: value for key, value in book.cell_values(sheet).items() if not is_blank(value)
+        }
         by_row: dict[int, list[int]] = {}
         by_column: dict[int, list[int]] = {}
         for r, c in self.cells:
@@ -172,8 +201,10 @@ class Grid:
                     self.spans[(r, c)] = merged
         # Short texts, normalised, in reading order: the candidates for labels.
         self.labels: list[tuple[int, int, str]] = sorted(
-            (r, c, label) for (r, c), value in self.cells.items()
-            if isinstance(value, str) and 0 < len(label := normalise_label(value)) <= MAX_LABEL)
+            (r, c, label)
+            for (r, c), value in self.cells.items()
+            if isinstance(value, str) and 0 < len(label := normalise_label(value)) <= MAX_LABEL
+        )
         self._formats: dict[tuple[int, int], str] = {}
 
     def ref(self, row: int, col: int) -> Ref:
@@ -182,18 +213,19 @@ class Grid:
     def span(self, row: int, col: int) -> Ref:
         span = self.spans.get((row, col))
         if span is None and self._large_merges:
-            span = next((m for m in self._large_merges
-                         if m.min_row <= row <= m.max_row and m.min_col <= col <= m.max_col), None)
+            span = next(
+                (m for m in self._large_merges if m.min_row <= row <= m.max_row and m.min_col <= col <= m.max_col), None
+            )
         return span or self.ref(row, col)
 
     def rows(self, first: int, last: int) -> list[int]:
         """The rows from ``first`` to ``last`` that hold something, top to bottom."""
-        return self._rows[bisect_left(self._rows, first):bisect_right(self._rows, last)]
+        return self._rows[bisect_left(self._rows, first) : bisect_right(self._rows, last)]
 
     def columns(self, row: int, first: int = 1, last: int | None = None) -> list[int]:
         """The columns of a row that hold something (from ``first`` to ``last``), left to right."""
         cols = self._columns_of.get(row, [])
-        return cols[bisect_left(cols, first):bisect_right(cols, last if last is not None else self.max_col)]
+        return cols[bisect_left(cols, first) : bisect_right(cols, last if last is not None else self.max_col)]
 
     def value(self, row: int, col: int) -> object:
         """The value shown in a cell: a merged range's, for any of its cells."""
@@ -242,7 +274,7 @@ class Grid:
     def below(self, row: int, col: int, last_row: int) -> tuple[object, Ref] | None:
         """The first non-empty cell below a label, up to ``last_row``; None if there is none."""
         rows = self._rows_of.get(col, [])
-        for r in rows[bisect_left(rows, self.span(row, col).max_row + 1):bisect_right(rows, last_row)]:
+        for r in rows[bisect_left(rows, self.span(row, col).max_row + 1) : bisect_right(rows, last_row)]:
             if self.is_anchor(r, col):
                 value = self.cells[(r, col)]
                 if isinstance(value, str) and is_known_label(normalise_label(value)):

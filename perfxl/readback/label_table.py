@@ -68,7 +68,8 @@ def table_at(grid: Grid, row: int) -> Table:
 def head_labels(grid: Grid, rows: range) -> dict[str, tuple[int, int, str | None]]:
     """The labels of the single fields: (row, column, None), or (row, column, value) for "项目名称：业务工作经历"."""
     found: dict[str, tuple[int, int, str | None]] = {
-        key: (r, c, None) for key, (r, c) in grid.find(HEADER_LABELS, rows).items()}
+        key: (r, c, None) for key, (r, c) in grid.find(HEADER_LABELS, rows).items()
+    }
     for (r, c), value in sorted(grid.cells.items()):
         if r not in rows or not isinstance(value, str):
             continue
@@ -125,7 +126,7 @@ def sheet_layout(grid: Grid) -> SheetLayout:
 
 
 def stop_row(grid: Grid, row: int, table: Table) -> str | None:
-    """"total" for the 总分 row, "subtotal" for a 小计 row, "footer" for 填报人 and the like, else None."""
+    """ "total" for the 总分 row, "subtotal" for a 小计 row, "footer" for 填报人 and the like, else None."""
     reason = table.columns.get("row.reason")
     for c in grid.columns(row):
         label = grid.label(row, c)

@@ -70,8 +70,11 @@ _MAX_GRADE = 4  # 优, 良好, 不合格…
 def find_forms(book: Book) -> list[str]:
     """The visible sheets that hold a 自评表: a 项目名称 label above an indicator table."""
     hidden = book.hidden_sheets()
-    return [sheet for sheet in book.sheet_names()
-            if sheet not in hidden and any(s.name_row is not None for s in sheet_layout(Grid(book, sheet)).starts)]
+    return [
+        sheet
+        for sheet in book.sheet_names()
+        if sheet not in hidden and any(s.name_row is not None for s in sheet_layout(Grid(book, sheet)).starts)
+    ]
 
 
 def forms_on(book: Book, sheet: str, profile: Profile | None = None) -> list[ReadForm]:
@@ -110,9 +113,11 @@ def _read_forms(book: Book, grid: Grid, layout: SheetLayout, profile: Profile) -
 
 def _headless(grid: Grid, row: int, next_name_row: int | None) -> Finding:
     where = "" if next_name_row is None else f"（下一张表的「项目名称」在第 {next_name_row} 行）"
-    return error("form_unreadable", "name",
-                 f"工作表「{grid.sheet}」第 {row} 行的「项目名称」下方没有指标表{where}，这部分未作为自评表读取",
-                 ).located(str(grid.ref(row, 1)))
+    return error(
+        "form_unreadable",
+        "name",
+        f"工作表「{grid.sheet}」第 {row} 行的「项目名称」下方没有指标表{where}，这部分未作为自评表读取",
+    ).located(str(grid.ref(row, 1)))
 
 
 def read_labelled_form(book: Book, sheet: str, profile: Profile | None = None) -> ReadForm:
@@ -120,10 +125,13 @@ def read_labelled_form(book: Book, sheet: str, profile: Profile | None = None) -
     first, *others = read_labelled_forms(book, sheet, profile)
     if others:
         rows = "、".join(str(_first_row(read)) for read in others)
-        first.problems.append(error(
-            "forms_not_read", "indicators",
-            f"工作表「{sheet}」中有 {len(others) + 1} 张自评表，只读取了第一张（项目名称在第 {rows} 行的表未读取）",
-        ).located(str(Ref.cell(sheet, 1, 1))))
+        first.problems.append(
+            error(
+                "forms_not_read",
+                "indicators",
+                f"工作表「{sheet}」中有 {len(others) + 1} 张自评表，只读取了第一张（项目名称在第 {rows} 行的表未读取）",
+            ).located(str(Ref.cell(sheet, 1, 1)))
+        )
     return first
 
 
@@ -138,8 +146,9 @@ def _first_row(read: ReadForm) -> int:
 class _Reader:
     """One form of a sheet, in the rows ``first_row``…``last_row``."""
 
-    def __init__(self, book: Book, grid: Grid, layout: SheetLayout, first_row: int,
-                 start: FormStart | None, last_row: int) -> None:
+    def __init__(
+        self, book: Book, grid: Grid, layout: SheetLayout, first_row: int, start: FormStart | None, last_row: int
+    ) -> None:
         self.book = book
         self.grid = grid
         self.layout = layout
@@ -159,8 +168,10 @@ class _Reader:
         table = table_at(grid, self.start.header_row) if self.start else None
         if table is None:
             headings = "".join(f"「{label}」" for label in (NAME, TARGET, ACTUAL, WEIGHT, SCORE))
-            self.problem(error("table_missing", "indicators", f"未找到绩效指标表（应有{headings}等表头）"),
-                         grid.ref(self.first_row, 1))
+            self.problem(
+                error("table_missing", "indicators", f"未找到绩效指标表（应有{headings}等表头）"),
+                grid.ref(self.first_row, 1),
+            )
         head = range(self._head_start(), (table.first_cell[0] if table else self.last_row + 1))
         values = self._head(head)
         funds = self._funds(head)
@@ -168,9 +179,13 @@ class _Reader:
         if table is not None:
             self._other_tables()
         form = FormInput(
-            name=cell_text(values.get("project.name")), department=cell_text(values.get("project.department")),
-            unit=cell_text(values.get("project.unit")), funds=funds, indicators=tuple(indicators),
-            goal_expected=cell_text(values.get("goal.expected")), goal_actual=cell_text(values.get("goal.actual")),
+            name=cell_text(values.get("project.name")),
+            department=cell_text(values.get("project.department")),
+            unit=cell_text(values.get("project.unit")),
+            funds=funds,
+            indicators=tuple(indicators),
+            goal_expected=cell_text(values.get("goal.expected")),
+            goal_actual=cell_text(values.get("goal.actual")),
         )
         return ReadForm(self.sheet, form, profile, "udf", None, self.fields, rows, actual_cells, self.problems)
 
@@ -197,11 +212,16 @@ class _Reader:
         grid = self.grid
         values: dict[str, object] = {}
         found = head_labels(grid, rows)
-        for key, field_label in (("project.name", "项目名称"), ("project.department", "主管部门"),
-                                 ("project.unit", "实施单位")):
+        for key, field_label in (
+            ("project.name", "项目名称"),
+            ("project.department", "主管部门"),
+            ("project.unit", "实施单位"),
+        ):
             if key not in found:
-                self.problem(error("label_missing", key.removeprefix("project."), f"未找到「{field_label}」栏目"),
-                             grid.ref(self.first_row, 1))
+                self.problem(
+                    error("label_missing", key.removeprefix("project."), f"未找到「{field_label}」栏目"),
+                    grid.ref(self.first_row, 1),
+                )
                 continue
             row, col, inline = found[key]
             if inline is not None:
@@ -234,8 +254,9 @@ class _Reader:
                 break
         if header_row is None:
             wanted = f"「{COLUMN_LABELS['annual']}」「{COLUMN_LABELS['executed']}」"
-            self.problem(error("label_missing", "funds.total.annual", f"未找到资金表的{wanted}栏目"),
-                         grid.ref(self.first_row, 1))
+            self.problem(
+                error("label_missing", "funds.total.annual", f"未找到资金表的{wanted}栏目"), grid.ref(self.first_row, 1)
+            )
             return Funds()
         first_amount = min(columns[k] for k in ("initial", "annual", "executed") if k in columns)
         source_rows: dict[str, int] = {}
@@ -245,8 +266,10 @@ class _Reader:
                 if kind is not None and kind not in source_rows:
                     source_rows[kind] = r
         if not source_rows:
-            self.problem(error("label_missing", "funds.total.annual", f"未找到资金表的「{TOTAL_LABEL}」等行"),
-                         grid.ref(header_row, first_amount))
+            self.problem(
+                error("label_missing", "funds.total.annual", f"未找到资金表的「{TOTAL_LABEL}」等行"),
+                grid.ref(header_row, first_amount),
+            )
             return Funds()
         amounts_by_source: dict[str, FundsRow] = {}
         for source, row in source_rows.items():
@@ -264,8 +287,10 @@ class _Reader:
             for key in ("budget.weight", "budget.rate", "budget.score"):
                 if key in columns:
                     self.fields[key] = grid.ref(source_rows["total"], columns[key])
-        return Funds(**{source: amounts_by_source.get(source, FundsRow()) for source, _ in SOURCES},
-                     stated_total=amounts_by_source.get("total"))
+        return Funds(
+            **{source: amounts_by_source.get(source, FundsRow()) for source, _ in SOURCES},
+            stated_total=amounts_by_source.get("total"),
+        )
 
     def _amount(self, value: object, key: str, ref: Ref) -> Decimal | None:
         amount = _number(value)
@@ -283,8 +308,9 @@ class _Reader:
             if key not in columns:
                 label = FIELDS[key].label
                 if key == "row.score":
-                    self.problem(warning("column_missing", "indicators", f"指标表缺少「{label}」列，按规则计算得分"),
-                                 header_ref)
+                    self.problem(
+                        warning("column_missing", "indicators", f"指标表缺少「{label}」列，按规则计算得分"), header_ref
+                    )
                 else:
                     self.problem(error("column_missing", "indicators", f"指标表缺少「{label}」列"), header_ref)
         generated = is_generated(self.book, self.sheet)
@@ -313,11 +339,14 @@ class _Reader:
             value = {key: v for key, (v, _) in cells.items()}
             if is_blank(value.get("row.name")) and is_blank(value.get("row.target")):
                 # A blank row, or a 二级 heading without 三级 rows; numbers without a 三级指标 are reported.
-                stray = next((key for key in ("row.weight", "row.score", "row.actual")
-                              if not blank_mark(value.get(key))), None)
+                stray = next(
+                    (key for key in ("row.weight", "row.score", "row.actual") if not blank_mark(value.get(key))), None
+                )
                 if stray is not None:
-                    self.problem(warning("row_ignored", "indicators",
-                                         f"第{r}行没有{NAME}和{TARGET}，未作为指标读取"), refs[stray])
+                    self.problem(
+                        warning("row_ignored", "indicators", f"第{r}行没有{NAME}和{TARGET}，未作为指标读取"),
+                        refs[stray],
+                    )
                 continue
             index = len(indicators)
             name = cell_text(value.get("row.name"))
@@ -336,8 +365,18 @@ class _Reader:
             read = read_row_percentages(name, index, target, actual, actual_format)
             for key, finding in read.findings:
                 self.problem(finding, refs.get(key))
-            indicators.append(IndicatorInput(level1, level2, name, read.target, weight or Decimal(0), read.actual,
-                                             score, cell_text(value.get("row.reason"))))
+            indicators.append(
+                IndicatorInput(
+                    level1,
+                    level2,
+                    name,
+                    read.target,
+                    weight or Decimal(0),
+                    read.actual,
+                    score,
+                    cell_text(value.get("row.reason")),
+                )
+            )
             rows.append(refs)
         self.end_row = total_row or last_row
         if total_row is not None:
@@ -350,16 +389,29 @@ class _Reader:
         self._grade(total_row or last_row + 1, table)
         return indicators, rows, actual_cells
 
-    def _score(self, row: int, index: int, name: str, cells: dict[str, tuple[object, int]], refs: dict[str, Ref],
-               generated: bool) -> Decimal | None:
+    def _score(
+        self,
+        row: int,
+        index: int,
+        name: str,
+        cells: dict[str, tuple[object, int]],
+        refs: dict[str, Ref],
+        generated: bool,
+    ) -> Decimal | None:
         """The officer's 得分, None where the cell is empty or holds perfxl's own formula."""
         value, col = cells["row.score"]
         if generated and self.book.formulas(self.grid.ref(row, col))[0][0]:
             return None  # perfxl's own formula: not an officer score
         score = _number(value)
         if score is None and not blank_mark(value):
-            self.problem(error("score_unreadable", f"indicators[{index}].score",
-                               f"指标「{name}」的得分「{cell_text(value)}」不是数字"), refs["row.score"])
+            self.problem(
+                error(
+                    "score_unreadable",
+                    f"indicators[{index}].score",
+                    f"指标「{name}」的得分「{cell_text(value)}」不是数字",
+                ),
+                refs["row.score"],
+            )
         return score
 
     def _level(self, row: int, columns: tuple[int, int] | None) -> str | None:
@@ -433,4 +485,3 @@ def _number(value: object) -> Decimal | None:
         return to_decimal(value)
     except NotANumber:
         return None
-

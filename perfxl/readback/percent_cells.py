@@ -175,6 +175,8 @@ def _finding(reading: PercentReading, name: str, index: int, attribute: str, lab
     if reading.certainty is Certainty.UNLIKELY:
         return warning("percent_unlikely", field, f"{what}，{read}，请核对")
     readings = sorted((reading.percent, reading.other), key=abs)
-    return warning("percent_ambiguous", field,
-                   f"{what}，可读作 {plain(readings[0])}% 或 {plain(readings[1])}%，{read}；"
-                   f"请改填为「{plain(reading.percent)}%」")
+    return warning(
+        "percent_ambiguous",
+        field,
+        f"{what}，可读作 {plain(readings[0])}% 或 {plain(readings[1])}%，{read}；请改填为「{plain(reading.percent)}%」",
+    )

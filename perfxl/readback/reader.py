@@ -71,7 +71,7 @@ class ReadForm:
     def cell_of(self, field_path: str) -> Ref | None:
         """The cell a finding's field refers to: "indicators[3].reason", "funds.total.annual", "name"."""
         if field_path.startswith("indicators["):
-            index_text, _, rest = field_path[len("indicators["):].partition("]")
+            index_text, _, rest = field_path[len("indicators[") :].partition("]")
             attribute = rest.lstrip(".")
             if index_text.isdigit() and int(index_text) < len(self.rows):
                 return self.rows[int(index_text)].get(f"row.{attribute or 'name'}")
@@ -135,13 +135,26 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
     fields = {key: ref for key, ref in by_key.items() if not key.startswith("row.")}
     problems: list[Finding] = []
     values = {key: _single(book, ref) for key, ref in fields.items()}
-    funds = Funds(**{source: FundsRow(*(_amount(values, f"funds.{source}.{column}", fields, problems)
-                                        for column, _ in COLUMNS)) for source, _ in SOURCES})
-    columns = {key: [row[0] if row else None for row in book.values(ref)] for key, ref in by_key.items()
-               if key.startswith("row.")}
+    funds = Funds(
+        **{
+            source: FundsRow(*(_amount(values, f"funds.{source}.{column}", fields, problems) for column, _ in COLUMNS))
+            for source, _ in SOURCES
+        }
+    )
+    columns = {
+        key: [row[0] if row else None for row in book.values(ref)]
+        for key, ref in by_key.items()
+        if key.startswith("row.")
+    }
     count = len(columns.get("row.name", []))
-    rows_refs = [{key: Ref.cell(ref.sheet, ref.min_row + i, ref.min_col) for key, ref in by_key.items()
-                  if key.startswith("row.")} for i in range(count)]
+    rows_refs = [
+        {
+            key: Ref.cell(ref.sheet, ref.min_row + i, ref.min_col)
+            for key, ref in by_key.items()
+            if key.startswith("row.")
+        }
+        for i in range(count)
+    ]
     formula_flags = _score_formulas(book, by_key.get("row.score"))
     profile = metadata.profile if metadata else load_profile()
     indicators: list[IndicatorInput] = []
@@ -158,9 +171,13 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
         weight = _amount_value(cell.get("row.weight"))
         if weight is None:
             ref = rows_refs[i].get("row.weight")
-            problems.append(error("weight_unreadable", f"indicators[{len(indicators)}].weight",
-                                  f"指标「{cell_text(cell.get('row.name'))}」的分值不是数字").located(
-                None if ref is None else str(ref)))
+            problems.append(
+                error(
+                    "weight_unreadable",
+                    f"indicators[{len(indicators)}].weight",
+                    f"指标「{cell_text(cell.get('row.name'))}」的分值不是数字",
+                ).located(None if ref is None else str(ref))
+            )
             weight = Decimal(0)
         target = cell_text(cell.get("row.target"))
         actual = cell.get("row.actual")
@@ -170,18 +187,40 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
         typed_text = _score_text(cell.get("row.score"), formula_flags, i, len(indicators), rows_refs[i])
         if typed_text is not None:
             problems.append(typed_text)
-        indicators.append(IndicatorInput(level1, level2, cell_text(cell.get("row.name")), target, weight, actual,
-                                         officer, cell_text(cell.get("row.reason"))))
+        indicators.append(
+            IndicatorInput(
+                level1,
+                level2,
+                cell_text(cell.get("row.name")),
+                target,
+                weight,
+                actual,
+                officer,
+                cell_text(cell.get("row.reason")),
+            )
+        )
         kept_refs.append(rows_refs[i])
         actual_cells.append(actual)
     form = FormInput(
-        name=cell_text(values.get("project.name")), department=cell_text(values.get("project.department")),
-        unit=cell_text(values.get("project.unit")), funds=funds, indicators=tuple(indicators),
-        goal_expected=cell_text(values.get("goal.expected")), goal_actual=cell_text(values.get("goal.actual")),
+        name=cell_text(values.get("project.name")),
+        department=cell_text(values.get("project.department")),
+        unit=cell_text(values.get("project.unit")),
+        funds=funds,
+        indicators=tuple(indicators),
+        goal_expected=cell_text(values.get("goal.expected")),
+        goal_actual=cell_text(values.get("goal.actual")),
     )
-    read = ReadForm(sheet, form, profile, metadata.mode if metadata else "udf",
-                    metadata.profile_json if metadata else None, fields, kept_refs, actual_cells,
-                    problems)
+    read = ReadForm(
+        sheet,
+        form,
+        profile,
+        metadata.mode if metadata else "udf",
+        metadata.profile_json if metadata else None,
+        fields,
+        kept_refs,
+        actual_cells,
+        problems,
+    )
     if metadata is not None:
         read.problems.extend(_changed_targets(read, metadata.indicators.get(sheet, [])))
     return read
@@ -202,12 +241,14 @@ def _amount(values: dict[str, object], key: str, fields: dict[str, Ref], problem
     if isinstance(value, str) and value.strip():
         number = _amount_value(value)
         if number is not None:
-            message = (f"{FIELDS[key].label}「{value}」是文字，表中的公式不计入合计：请删除后重新输入数字 "
-                       f"{plain(number)}")
+            message = (
+                f"{FIELDS[key].label}「{value}」是文字，表中的公式不计入合计：请删除后重新输入数字 {plain(number)}"
+            )
             problems.append(error("amount_is_text", key, message).located(str(fields[key])))
         else:
-            problems.append(error("amount_unreadable", key, f"{FIELDS[key].label}「{value}」不是数字").located(
-                str(fields[key])))
+            problems.append(
+                error("amount_unreadable", key, f"{FIELDS[key].label}「{value}」不是数字").located(str(fields[key]))
+            )
         return None
     return _amount_value(value)
 
@@ -223,8 +264,15 @@ def _score_formulas(book: Book, ref: Ref | None) -> list[bool] | None:
     return [row[0] if row else False for row in flags]
 
 
-def _officer_score(value: object, formulas: Sequence[bool] | None, index: int, target: str, actual: object,
-                   weight: Decimal, profile: Profile) -> Decimal | None:
+def _officer_score(
+    value: object,
+    formulas: Sequence[bool] | None,
+    index: int,
+    target: str,
+    actual: object,
+    weight: Decimal,
+    profile: Profile,
+) -> Decimal | None:
     """The officer's typed score, or None where the 得分 cell still holds its formula.
 
     Where the engine can say which cells hold formulas, that decides; where it cannot (xlwings' remote
@@ -241,8 +289,9 @@ def _officer_score(value: object, formulas: Sequence[bool] | None, index: int, t
     return number if is_override(number, rule) or rule.score is None else None
 
 
-def _score_text(value: object, formulas: Sequence[bool] | None, index: int, row: int,
-                refs: dict[str, Ref]) -> Finding | None:
+def _score_text(
+    value: object, formulas: Sequence[bool] | None, index: int, row: int, refs: dict[str, Ref]
+) -> Finding | None:
     """Text typed into a 得分 cell over its formula: the form's SUM and COUNT pass over it."""
     if not isinstance(value, str) or not value.strip() or formulas is None or index >= len(formulas) or formulas[index]:
         return None
@@ -262,19 +311,31 @@ def _changed_targets(read: ReadForm, generated: list[tuple[str, str, Decimal]]) 
     current = {row.name for row in read.form.indicators}
     for index, row in enumerate(read.form.indicators):
         if row.name not in by_name:
-            findings.append(error("indicator_added", f"indicators[{index}].name",
-                                  f"指标「{row.name}」不在生成时的指标中（新增或改名）").located(
-                _where(read, index, "row.name")))
+            findings.append(
+                error(
+                    "indicator_added",
+                    f"indicators[{index}].name",
+                    f"指标「{row.name}」不在生成时的指标中（新增或改名）",
+                ).located(_where(read, index, "row.name"))
+            )
             continue
         target, weight = by_name[row.name]
         if row.target != target:
-            findings.append(error("target_changed", f"indicators[{index}].target",
-                                  f"指标「{row.name}」的{TARGET}已被修改：生成时为「{target}」，现为「{row.target}」")
-                            .located(_where(read, index, "row.target")))
+            findings.append(
+                error(
+                    "target_changed",
+                    f"indicators[{index}].target",
+                    f"指标「{row.name}」的{TARGET}已被修改：生成时为「{target}」，现为「{row.target}」",
+                ).located(_where(read, index, "row.target"))
+            )
         if row.weight != weight:
-            findings.append(error("weight_changed", f"indicators[{index}].weight",
-                                  f"指标「{row.name}」的分值已被修改：生成时为 {weight}，现为 {row.weight}")
-                            .located(_where(read, index, "row.weight")))
+            findings.append(
+                error(
+                    "weight_changed",
+                    f"indicators[{index}].weight",
+                    f"指标「{row.name}」的分值已被修改：生成时为 {weight}，现为 {row.weight}",
+                ).located(_where(read, index, "row.weight"))
+            )
     for name, _, _ in generated:
         if name not in current:
             findings.append(error("indicator_removed", "indicators", f"生成时的指标「{name}」已被删除"))

@@ -62,16 +62,23 @@ def located_findings(read: ReadForm, result: FormResult) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
-def check_form(book: Book, read: ReadForm, calculation: Calculation, *, generated: bool,
-               year: int | None = None) -> FormOutcome:
+def check_form(
+    book: Book, read: ReadForm, calculation: Calculation, *, generated: bool, year: int | None = None
+) -> FormOutcome:
     """One form, computed by the core and compared with what it shows."""
     result = evaluate_form(read.form, read.profile)
     agreement = agree(book, read, result, generated=generated)
     findings = [*located_findings(read, result), *agreement.findings]
     prefix = f"{read.sheet}!"
-    findings += [warning("formula_not_computed", "form",
-                         f"此单元格的公式 perfxl 无法计算（{reason}），沿用文件中保存的结果，未经核对").located(cell)
-                 for cell, reason in calculation.uncomputed.items() if cell.startswith(prefix)]
+    findings += [
+        warning(
+            "formula_not_computed",
+            "form",
+            f"此单元格的公式 perfxl 无法计算（{reason}），沿用文件中保存的结果，未经核对",
+        ).located(cell)
+        for cell, reason in calculation.uncomputed.items()
+        if cell.startswith(prefix)
+    ]
     return FormOutcome(read.sheet, read, agreement.result, tuple(findings), generated, year)
 
 
@@ -104,8 +111,9 @@ def check_book(book: Book, *, write: Callable[[FormOutcome], None] | None = None
         try:
             found = forms_on(book, sheet)
         except NotImplementedError:  # an engine that cannot read a sheet's grid (xlwings): no hand-made forms
-            log.debug("%s: hand-made forms are not looked for through %s", book.name, type(book).__name__,
-                      exc_info=True)
+            log.debug(
+                "%s: hand-made forms are not looked for through %s", book.name, type(book).__name__, exc_info=True
+            )
             return []
         outcomes += [check_form(book, read, calculation, generated=False) for read in found]
         book.release(sheet, keep_changes=False)
@@ -124,8 +132,9 @@ def stamp_text(now: dt.datetime | None = None) -> str:
     return f"重新计算：{moment}，perfxl {__version__}"
 
 
-def recalculate_book(book: Book, *, marker: Marker | None = None, stamp: str | None = None,
-                     notice: str | None = None) -> list[FormOutcome]:
+def recalculate_book(
+    book: Book, *, marker: Marker | None = None, stamp: str | None = None, notice: str | None = None
+) -> list[FormOutcome]:
     """Every form of a workbook, checked; generated ones also get their summary, stamp and marks.
 
     ``notice``: a message for the user put before each form's summary (the button's xlwings check).
@@ -154,11 +163,13 @@ def _mark(outcome: FormOutcome, marker: Marker) -> None:
         if finding.cell and finding.level is not Level.INFO:
             texts.setdefault(finding.cell, []).append(f"【{finding.level.label}】{finding.message}")
     read = outcome.read
-    markable = [ref for row in read.rows for key, ref in row.items() if key in ("row.actual", "row.score",
-                                                                               "row.reason", "row.target",
-                                                                               "row.weight", "row.name")]
-    markable += [ref for key, ref in read.fields.items() if key.startswith(("funds.", "project.", "budget.",
-                                                                           "total."))]
+    markable = [
+        ref
+        for row in read.rows
+        for key, ref in row.items()
+        if key in ("row.actual", "row.score", "row.reason", "row.target", "row.weight", "row.name")
+    ]
+    markable += [ref for key, ref in read.fields.items() if key.startswith(("funds.", "project.", "budget.", "total."))]
     for ref in markable:
         lines = texts.get(str(ref))
         marker(ref, f"{NOTE_PREFIX}：\n" + "\n".join(lines) if lines else None)

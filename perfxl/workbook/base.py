@@ -13,8 +13,10 @@ from typing import Any
 from perfxl.sheetlib.addresses import column_number, range_address, unquote_sheet
 from perfxl.workbook.protection import Protection
 
-_REFERENCE = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^!]+)!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
-                        r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$")
+_REFERENCE = re.compile(
+    r"^(?:(?P<sheet>'(?:[^']|'')+'|[^!]+)!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
+    r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,11 @@ class Ref:
 
     def cells(self) -> list[Ref]:
         """Each cell of the rectangle, row by row."""
-        return [Ref.cell(self.sheet, r, c) for r in range(self.min_row, self.max_row + 1)
-                for c in range(self.min_col, self.max_col + 1)]
+        return [
+            Ref.cell(self.sheet, r, c)
+            for r in range(self.min_row, self.max_row + 1)
+            for c in range(self.min_col, self.max_col + 1)
+        ]
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.address}"

@@ -65,8 +65,9 @@ def unprotected(book: Book, sheets: Iterable[str]) -> Iterator[None]:
             if protection is None:
                 continue
             if protection.has_password:
-                raise ProtectionError(f"工作表「{sheet}」设置了保护密码，perfxl 无法写入："
-                                      "请先撤销工作表保护后再重新计算")
+                raise ProtectionError(
+                    f"工作表「{sheet}」设置了保护密码，perfxl 无法写入：请先撤销工作表保护后再重新计算"
+                )
             book.set_protection(sheet, None)
             restore.append((sheet, protection))
         yield

@@ -48,8 +48,6 @@ class XlsxError(PerfxlError):
     """The package is not a readable workbook."""
 
 
-
-
 def _q(tag: str) -> str:
     return clark(SPREADSHEET, tag)
 
@@ -132,8 +130,11 @@ class XlsxBook(Book):
         self._names: dict[str | None, dict[str, Ref]] = {}
         for defined in workbook.iterfind("m:definedNames/m:definedName", NS):
             scope_index = defined.get("localSheetId")
-            scope = self._order[int(scope_index)] if scope_index is not None and scope_index.isdigit() and int(
-                scope_index) < len(self._order) else None
+            scope = (
+                self._order[int(scope_index)]
+                if scope_index is not None and scope_index.isdigit() and int(scope_index) < len(self._order)
+                else None
+            )
             ref = parse_reference(defined.text or "")
             if ref is not None and defined.get("name") and not defined.get("name", "").startswith("_xlnm."):
                 self._names.setdefault(scope, {})[defined.get("name", "")] = ref
@@ -234,13 +235,23 @@ class XlsxBook(Book):
 
     def values(self, ref: Ref) -> list[list[object]]:
         sheet = self._sheet(ref.sheet)
-        return [[None if (cell := sheet.cells.get((r, c))) is None else self._computed(ref.sheet, r, c, cell)
-                 for c in range(ref.min_col, ref.max_col + 1)] for r in range(ref.min_row, ref.max_row + 1)]
+        return [
+            [
+                None if (cell := sheet.cells.get((r, c))) is None else self._computed(ref.sheet, r, c, cell)
+                for c in range(ref.min_col, ref.max_col + 1)
+            ]
+            for r in range(ref.min_row, ref.max_row + 1)
+        ]
 
     def formulas(self, ref: Ref) -> list[list[bool]]:
         sheet = self._sheet(ref.sheet)
-        return [[(cell := sheet.cells.get((r, c))) is not None and cell.find(_q("f")) is not None
-                 for c in range(ref.min_col, ref.max_col + 1)] for r in range(ref.min_row, ref.max_row + 1)]
+        return [
+            [
+                (cell := sheet.cells.get((r, c))) is not None and cell.find(_q("f")) is not None
+                for c in range(ref.min_col, ref.max_col + 1)
+            ]
+            for r in range(ref.min_row, ref.max_row + 1)
+        ]
 
     def cell_values(self, name: str) -> dict[tuple[int, int], object]:
         """(row, column) → value of every cell of a sheet that holds one (not mere formatting).
@@ -248,8 +259,11 @@ class XlsxBook(Book):
         Sparse: a value typed far away (XFD1048576) costs one entry, not a rectangle of empty cells.
         """
         sheet = self._sheet(name)
-        return {(r, c): self._computed(name, r, c, cell) for (r, c), cell in sheet.cells.items()
-                if cell.find(_q("v")) is not None or cell.find(_q("is")) is not None}
+        return {
+            (r, c): self._computed(name, r, c, cell)
+            for (r, c), cell in sheet.cells.items()
+            if cell.find(_q("v")) is not None or cell.find(_q("is")) is not None
+        }
 
     def used_range(self, name: str) -> Ref | None:
         """The smallest rectangle from A1 holding every cell with a value (not mere formatting); None if empty."""
@@ -287,8 +301,10 @@ class XlsxBook(Book):
             except KeyError:
                 self._formats = []
             else:
-                custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "General")
-                          for f in root.iterfind("m:numFmts/m:numFmt", NS)}
+                custom = {
+                    int(f.get("numFmtId", "-1")): f.get("formatCode", "General")
+                    for f in root.iterfind("m:numFmts/m:numFmt", NS)
+                }
                 ids = [int(xf.get("numFmtId", "0")) for xf in root.iterfind("m:cellXfs/m:xf", NS)]
                 self._formats = [custom.get(i) or builtin_format(i) for i in ids]
         return self._formats
@@ -375,8 +391,10 @@ class XlsxBook(Book):
 
     @staticmethod
     def _element_protection(element: etree._Element) -> Protection:
-        allowed = {name: not _true(element.get(attribute, default))
-                   for name, (attribute, default) in _PROTECTION_ATTRIBUTES.items()}
+        allowed = {
+            name: not _true(element.get(attribute, default))
+            for name, (attribute, default) in _PROTECTION_ATTRIBUTES.items()
+        }
         password = any(element.get(a) for a in ("password", "hashValue", "algorithmName"))
         return Protection(**allowed, has_password=password)
 
@@ -421,8 +439,11 @@ class XlsxBook(Book):
         patched = {s.part: _Deflated.of(_serialised(s)) for s in self._sheets.values() if s.changed}
         patched.update(self._released)
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
-        with atomic_path(destination, mode) as temporary, zipfile.ZipFile(temporary, "w") as out, \
-                self.path.open("rb") as source:
+        with (
+            atomic_path(destination, mode) as temporary,
+            zipfile.ZipFile(temporary, "w") as out,
+            self.path.open("rb") as source,
+        ):
             for info in self.archive.infolist():
                 if info.filename in patched:
                     _write_deflated(out, info, patched[info.filename])
@@ -475,12 +496,20 @@ def _python(value: object) -> object:
 
 # Protection field → its <sheetProtection> attribute and the attribute's default ("1": the action is locked).
 _PROTECTION_ATTRIBUTES = {
-    "objects": ("objects", "0"), "scenarios": ("scenarios", "0"), "format_cells": ("formatCells", "1"),
-    "format_columns": ("formatColumns", "1"), "format_rows": ("formatRows", "1"),
-    "insert_columns": ("insertColumns", "1"), "insert_rows": ("insertRows", "1"),
-    "insert_hyperlinks": ("insertHyperlinks", "1"), "delete_columns": ("deleteColumns", "1"),
-    "delete_rows": ("deleteRows", "1"), "sort": ("sort", "1"), "auto_filter": ("autoFilter", "1"),
-    "pivot_tables": ("pivotTables", "1"), "select_locked_cells": ("selectLockedCells", "0"),
+    "objects": ("objects", "0"),
+    "scenarios": ("scenarios", "0"),
+    "format_cells": ("formatCells", "1"),
+    "format_columns": ("formatColumns", "1"),
+    "format_rows": ("formatRows", "1"),
+    "insert_columns": ("insertColumns", "1"),
+    "insert_rows": ("insertRows", "1"),
+    "insert_hyperlinks": ("insertHyperlinks", "1"),
+    "delete_columns": ("deleteColumns", "1"),
+    "delete_rows": ("deleteRows", "1"),
+    "sort": ("sort", "1"),
+    "auto_filter": ("autoFilter", "1"),
+    "pivot_tables": ("pivotTables", "1"),
+    "select_locked_cells": ("selectLockedCells", "0"),
     "select_unlocked_cells": ("selectUnlockedCells", "0"),
 }
 

@@ -43,7 +43,7 @@ class _Index:
         last = bisect_right(self.sorted_columns, ref.max_col)
         for col in self.sorted_columns[first:last]:
             rows = self.columns[col]
-            for row in rows[bisect_left(rows, ref.min_row):bisect_right(rows, ref.max_row)]:
+            for row in rows[bisect_left(rows, ref.min_row) : bisect_right(rows, ref.max_row)]:
                 yield row, col
 
 

@@ -23,11 +23,17 @@ from perfxl.workbook.protection import Protection, ProtectionError
 
 # Excel's Worksheet.Protect arguments, by Protection field (they name what stays allowed).
 PROTECT_ARGUMENTS = {
-    "format_cells": "AllowFormattingCells", "format_columns": "AllowFormattingColumns",
-    "format_rows": "AllowFormattingRows", "insert_columns": "AllowInsertingColumns",
-    "insert_rows": "AllowInsertingRows", "insert_hyperlinks": "AllowInsertingHyperlinks",
-    "delete_columns": "AllowDeletingColumns", "delete_rows": "AllowDeletingRows", "sort": "AllowSorting",
-    "auto_filter": "AllowFiltering", "pivot_tables": "AllowUsingPivotTables",
+    "format_cells": "AllowFormattingCells",
+    "format_columns": "AllowFormattingColumns",
+    "format_rows": "AllowFormattingRows",
+    "insert_columns": "AllowInsertingColumns",
+    "insert_rows": "AllowInsertingRows",
+    "insert_hyperlinks": "AllowInsertingHyperlinks",
+    "delete_columns": "AllowDeletingColumns",
+    "delete_rows": "AllowDeletingRows",
+    "sort": "AllowSorting",
+    "auto_filter": "AllowFiltering",
+    "pivot_tables": "AllowUsingPivotTables",
 }
 
 
@@ -107,9 +113,11 @@ class XlwingsBook(Book):
             allowed = api.Protection
             selection = int(api.EnableSelection)  # xlNoRestrictions 0, xlUnlockedCells 1, xlNoSelection -4142
             return Protection(
-                objects=not api.ProtectDrawingObjects, scenarios=not api.ProtectScenarios,
+                objects=not api.ProtectDrawingObjects,
+                scenarios=not api.ProtectScenarios,
                 **{name: bool(getattr(allowed, argument)) for name, argument in PROTECT_ARGUMENTS.items()},
-                select_locked_cells=selection == 0, select_unlocked_cells=selection in (0, 1),
+                select_locked_cells=selection == 0,
+                select_unlocked_cells=selection in (0, 1),
                 # Excel does not say whether a password is set; unprotecting such a sheet fails instead.
             )
         except (AttributeError, NotImplementedError):  # no Worksheet object model behind this engine
@@ -124,12 +132,18 @@ class XlwingsBook(Book):
                 api.Unprotect()
                 return
         except Exception as exc:  # COM refuses without the password
-            raise ProtectionError(f"工作表「{sheet}」无法撤销保护（{exc}）：可能设置了保护密码，"
-                                  "请先撤销工作表保护后再重新计算") from None
-        api.Protect(DrawingObjects=not protection.objects, Contents=True, Scenarios=not protection.scenarios,
-                    **{argument: getattr(protection, name) for name, argument in PROTECT_ARGUMENTS.items()})
-        api.EnableSelection = 0 if protection.select_locked_cells else (1 if protection.select_unlocked_cells
-                                                                       else -4142)
+            raise ProtectionError(
+                f"工作表「{sheet}」无法撤销保护（{exc}）：可能设置了保护密码，请先撤销工作表保护后再重新计算"
+            ) from None
+        api.Protect(
+            DrawingObjects=not protection.objects,
+            Contents=True,
+            Scenarios=not protection.scenarios,
+            **{argument: getattr(protection, name) for name, argument in PROTECT_ARGUMENTS.items()},
+        )
+        api.EnableSelection = (
+            0 if protection.select_locked_cells else (1 if protection.select_unlocked_cells else -4142)
+        )
 
     def release(self, sheet: str, *, keep_changes: bool) -> None:
         """Excel holds the workbook: nothing to free."""

@@ -37,6 +37,9 @@ def validate_package(path: str | Path, *, schema: bool = True, office: str = DEF
     for part in package.xml_parts():
         package.xml(part)  # records parts that are not well-formed
     if schema:
-        problems += [p for p in schema_problems(path, package, office=office)
-                     if p.part not in {x.part for x in package.xml_problems}]
+        problems += [
+            p
+            for p in schema_problems(path, package, office=office)
+            if p.part not in {x.part for x in package.xml_problems}
+        ]
     return package.xml_problems + problems

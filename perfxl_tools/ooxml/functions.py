@@ -52,5 +52,5 @@ def split_prefix(name: str) -> tuple[str, str]:
     lowered = name.lower()
     for prefix in PREFIXES:
         if lowered.startswith(prefix):
-            return name[: len(prefix)], name[len(prefix):]
+            return name[: len(prefix)], name[len(prefix) :]
     return "", name

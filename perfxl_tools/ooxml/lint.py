@@ -43,8 +43,9 @@ def check_parts(package: Package) -> list[PackageProblem]:
     if not package.has("[Content_Types].xml"):
         return [PackageProblem("[Content_Types].xml", None, "package", "missing [Content_Types].xml")]
     if package.workbook_part() is None:
-        problems.append(PackageProblem("_rels/.rels", None, "package",
-                                       "no officeDocument relationship to the workbook"))
+        problems.append(
+            PackageProblem("_rels/.rels", None, "package", "no officeDocument relationship to the workbook")
+        )
     for rels in (name for name in package.data if name.endswith(".rels")):
         folder, _, file = rels.rpartition("_rels/")
         source = folder + file.removesuffix(".rels")
@@ -53,8 +54,11 @@ def check_parts(package: Package) -> list[PackageProblem]:
                 continue
             if not package.has(rel.target):
                 kind = rel.type.rsplit("/", 1)[-1]
-                problems.append(PackageProblem(rels, rel.line, "package",
-                                               f"relationship {rel.id} ({kind}) points to missing part {rel.target}"))
+                problems.append(
+                    PackageProblem(
+                        rels, rel.line, "package", f"relationship {rel.id} ({kind}) points to missing part {rel.target}"
+                    )
+                )
     _, overrides = package.content_types()
     for part in package.data:
         if part == "[Content_Types].xml":
@@ -63,8 +67,11 @@ def check_parts(package: Package) -> list[PackageProblem]:
             problems.append(PackageProblem(part, None, "package", "part has no content type in [Content_Types].xml"))
     for part in overrides:
         if not package.has(part):
-            problems.append(PackageProblem("[Content_Types].xml", None, "package",
-                                           f"content type override for missing part /{part}", "warning"))
+            problems.append(
+                PackageProblem(
+                    "[Content_Types].xml", None, "package", f"content type override for missing part /{part}", "warning"
+                )
+            )
     return problems
 
 
@@ -74,13 +81,20 @@ def check_sheet_names(package: Package) -> list[PackageProblem]:
     problems = []
     seen: dict[str, str] = {}
     for sheet in package.sheets():
-        problems += [PackageProblem(workbook, sheet.line, "sheet-name", f"{sheet.name!r}: {reason}")
-                     for reason in sheet_name_problems(sheet.name)]
+        problems += [
+            PackageProblem(workbook, sheet.line, "sheet-name", f"{sheet.name!r}: {reason}")
+            for reason in sheet_name_problems(sheet.name)
+        ]
         key = sheet.name.casefold()
         if key in seen:
-            problems.append(PackageProblem(
-                workbook, sheet.line, "sheet-name",
-                f"{sheet.name!r} duplicates sheet {seen[key]!r} (names are case-insensitive)"))
+            problems.append(
+                PackageProblem(
+                    workbook,
+                    sheet.line,
+                    "sheet-name",
+                    f"{sheet.name!r} duplicates sheet {seen[key]!r} (names are case-insensitive)",
+                )
+            )
         seen.setdefault(key, sheet.name)
     return problems
 
@@ -116,12 +130,14 @@ def check_defined_names(package: Package) -> list[PackageProblem]:
         name = el.get("name", "")
         scope = el.get("localSheetId")
         label = f"{sheets.get(int(scope), scope)}!{name}" if scope is not None and scope.isdigit() else name
-        problems += [PackageProblem(workbook, el.sourceline, "defined-name", reason)
-                     for reason in defined_name_problems(name)]
+        problems += [
+            PackageProblem(workbook, el.sourceline, "defined-name", reason) for reason in defined_name_problems(name)
+        ]
         key = (scope, name.casefold())
         if key in seen:
-            problems.append(PackageProblem(workbook, el.sourceline, "defined-name",
-                                           f"{label!r} is defined twice in the same scope"))
+            problems.append(
+                PackageProblem(workbook, el.sourceline, "defined-name", f"{label!r} is defined twice in the same scope")
+            )
         seen.setdefault(key, name)
         problems += check_formula(el.text or "", workbook, el.sourceline, f"defined name {label}")
     return problems
@@ -159,10 +175,15 @@ def check_formula(text: str, part: str, line: int | None, where: str) -> list[Pa
         if token.type == Token.FUNC and token.subtype == Token.OPEN:
             prefix, bare = split_prefix(token.value[:-1])
             if not prefix and bare.upper() in NEEDS_PREFIX:
-                problems.append(PackageProblem(
-                    part, line, "function",
-                    f"{where}: {bare.upper()} is newer than Excel 2007's file format and must be "
-                    f"written _xlfn.{bare.upper()} (Excel shows #NAME? otherwise)"))
+                problems.append(
+                    PackageProblem(
+                        part,
+                        line,
+                        "function",
+                        f"{where}: {bare.upper()} is newer than Excel 2007's file format and must be "
+                        f"written _xlfn.{bare.upper()} (Excel shows #NAME? otherwise)",
+                    )
+                )
     return problems
 
 
@@ -193,9 +214,15 @@ def check_worksheet(package: Package, part: str) -> list[PackageProblem]:
         for formula in rule.iter(_tag("formula")):
             problems += check_formula(formula.text or "", part, formula.sourceline, "conditional format")
     for name, (count, first, line) in sorted(newer.items()):
-        problems.append(PackageProblem(
-            part, line, "function",
-            f"{name} does not exist in Excel 2010 (used in {count} formula(s), first in {first})", "warning"))
+        problems.append(
+            PackageProblem(
+                part,
+                line,
+                "function",
+                f"{name} does not exist in Excel 2010 (used in {count} formula(s), first in {first})",
+                "warning",
+            )
+        )
     return problems
 
 
@@ -218,7 +245,7 @@ def check_merges(root: etree._Element, part: str) -> list[PackageProblem]:
         boxes.append((min_row, min_col, max_row, max_col, ref, el.sourceline))
     boxes.sort()
     for i, (_r1, c1, r2, c2, ref, line) in enumerate(boxes):
-        for s1, d1, _s2, d2, other, _ in boxes[i + 1:]:
+        for s1, d1, _s2, d2, other, _ in boxes[i + 1 :]:
             if s1 > r2:
                 break
             if d1 <= c2 and c1 <= d2:
@@ -238,11 +265,15 @@ def check_validations(root: etree._Element, part: str) -> list[PackageProblem]:
             if dv.get("type") == "list" and tag == "formula1" and text.startswith('"'):
                 items = text[1:-1] if text.endswith('"') and len(text) > 1 else text[1:]
                 if len(items) > MAX_LIST_VALIDATION:
-                    problems.append(PackageProblem(
-                        part, el.sourceline, "validation",
-                        f"list validation on {sqref} has {len(items)} characters; Excel allows "
-                        f"{MAX_LIST_VALIDATION} (put the choices in cells and refer to them)"))
+                    problems.append(
+                        PackageProblem(
+                            part,
+                            el.sourceline,
+                            "validation",
+                            f"list validation on {sqref} has {len(items)} characters; Excel allows "
+                            f"{MAX_LIST_VALIDATION} (put the choices in cells and refer to them)",
+                        )
+                    )
                 continue
             problems += check_formula(text, part, el.sourceline, f"validation on {sqref}")
     return problems
-

@@ -145,5 +145,7 @@ class Package:
         if workbook is None or root is None:
             return []
         targets = {r.id: r.target for r in self.relationships(workbook) if r.type.endswith(REL_WORKSHEET)}
-        return [Sheet(el.get("name", ""), targets.get(el.get(f"{{{NS_REL}}}id", "")), el.sourceline, i)
-                for i, el in enumerate(root.iter(f"{{{NS_MAIN}}}sheet"))]
+        return [
+            Sheet(el.get("name", ""), targets.get(el.get(f"{{{NS_REL}}}id", "")), el.sourceline, i)
+            for i, el in enumerate(root.iter(f"{{{NS_MAIN}}}sheet"))
+        ]

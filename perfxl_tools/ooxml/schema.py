@@ -36,8 +36,9 @@ def _validator(office: str):  # -> openxml_audit.OpenXmlValidator
     return OpenXmlValidator(file_format=FileFormat(office), max_errors=1000)
 
 
-def schema_problems(path: str | Path, package: Package | None = None, *,
-                    office: str = DEFAULT_OFFICE) -> list[PackageProblem]:
+def schema_problems(
+    path: str | Path, package: Package | None = None, *, office: str = DEFAULT_OFFICE
+) -> list[PackageProblem]:
     """Schema (and Open XML SDK semantic) errors of every part, as Problems with part and line.
 
     ``office`` is openxml-audit's FileFormat value (``"office2007"`` … ``"office2019"``, ``"microsoft365"``).

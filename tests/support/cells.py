@@ -17,16 +17,20 @@ from perfxl.calc.values import BLANK, ExcelError, Value, cell_constant
 class MemoryCells:
     """Sheets of cells in memory; a formula cell's cached value is ``cached`` (BLANK by default)."""
 
-    def __init__(self, sheets: Mapping[str, Mapping[tuple[int, int], object]],
-                 names: Mapping[str, Reference] | None = None,
-                 cached: Mapping[tuple[str, int, int], object] | None = None) -> None:
+    def __init__(
+        self,
+        sheets: Mapping[str, Mapping[tuple[int, int], object]],
+        names: Mapping[str, Reference] | None = None,
+        cached: Mapping[tuple[str, int, int], object] | None = None,
+    ) -> None:
         self.sheets = {name: dict(cells) for name, cells in sheets.items()}
         self.names = dict(names or {})
         self.cached = dict(cached or {})
         self.reads = 0  # cells whose value the engine asked for: proves ranges are read sparsely
         self._formulas = {
             name: {key: value for key, value in cells.items() if isinstance(value, str) and value.startswith("=")}
-            for name, cells in self.sheets.items()}
+            for name, cells in self.sheets.items()
+        }
 
     def sheet(self, name: str) -> str | None:
         return next((sheet for sheet in self.sheets if sheet.casefold() == name.casefold()), None)
@@ -51,7 +55,7 @@ class MemoryCells:
 
 
 def address(text: str) -> tuple[int, int]:
-    """"B3" → (3, 2)."""
+    """ "B3" → (3, 2)."""
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     letters, row = coordinate_from_string(text)
@@ -63,9 +67,15 @@ def sheet_of(cells: Mapping[str, object]) -> dict[tuple[int, int], object]:
     return {address(key): value for key, value in cells.items()}
 
 
-def engine_for(cells: Mapping[str, object], *, sheet: str = "S", functions: Mapping[str, Function] = BUILTINS,
-               cached: Mapping[str, object] | None = None, names: Mapping[str, Reference] | None = None,
-               **other_sheets: Mapping[str, object]) -> tuple[Engine, MemoryCells]:
+def engine_for(
+    cells: Mapping[str, object],
+    *,
+    sheet: str = "S",
+    functions: Mapping[str, Function] = BUILTINS,
+    cached: Mapping[str, object] | None = None,
+    names: Mapping[str, Reference] | None = None,
+    **other_sheets: Mapping[str, object],
+) -> tuple[Engine, MemoryCells]:
     """An engine over sheet ``sheet`` holding ``cells`` (and other sheets); ``cached``: formula results saved."""
     sheets = {sheet: sheet_of(cells), **{name: sheet_of(more) for name, more in other_sheets.items()}}
     saved = {(sheet, *address(key)): value for key, value in (cached or {}).items()}
@@ -73,8 +83,13 @@ def engine_for(cells: Mapping[str, object], *, sheet: str = "S", functions: Mapp
     return Engine(source, functions), source
 
 
-def evaluate(formula: str, cells: Mapping[str, object] | None = None, *, at: str = "Z100",
-             functions: Mapping[str, Function] = BUILTINS) -> Value:
+def evaluate(
+    formula: str,
+    cells: Mapping[str, object] | None = None,
+    *,
+    at: str = "Z100",
+    functions: Mapping[str, Function] = BUILTINS,
+) -> Value:
     """The value of one formula typed into cell ``at`` of sheet "S" holding ``cells``."""
     engine, _ = engine_for({**(cells or {}), at: formula}, functions=functions)
     return engine.value("S", *address(at))

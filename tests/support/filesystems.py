@@ -21,18 +21,33 @@ import pytest
 ROOT = Path(__file__).parents[2]
 
 
-def perfxl(*args: str, cwd: Path | None = None, file_size_limit: int | None = None,
-           environment: dict[str, str] | None = None, **options: object) -> subprocess.CompletedProcess[str]:
+def perfxl(
+    *args: str,
+    cwd: Path | None = None,
+    file_size_limit: int | None = None,
+    environment: dict[str, str] | None = None,
+    **options: object,
+) -> subprocess.CompletedProcess[str]:
     """``python -m perfxl`` from this checkout; ``file_size_limit``: RLIMIT_FSIZE in bytes (``ulimit -f``);
     ``environment``: variables added to this process's."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(environment or {})}
     env.pop("PERFXL_DEBUG", None)
     limit: Callable[[], None] | None = None
     if file_size_limit is not None:
+
         def limit() -> None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
-    return subprocess.run([sys.executable, "-m", "perfxl", *args], capture_output=True, text=True, check=False,
-                          cwd=cwd, env=env, preexec_fn=limit, **options)  # type: ignore[call-overload]
+
+    return subprocess.run(
+        [sys.executable, "-m", "perfxl", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=env,
+        preexec_fn=limit,
+        **options,
+    )  # type: ignore[call-overload]
 
 
 def _mount(*args: str) -> subprocess.CompletedProcess[str]:

@@ -31,8 +31,16 @@ class Source:
     good_generated: bool = True  # recalc rewrites the good file (a hand-made one it only checks)
 
 
-WORKBOOK_SOURCES = ("udf", "native", "udf-single", "native-single", "random-udf", "random-native-single",
-                    "handmade", "handmade-cost")
+WORKBOOK_SOURCES = (
+    "udf",
+    "native",
+    "udf-single",
+    "native-single",
+    "random-udf",
+    "random-native-single",
+    "handmade",
+    "handmade-cost",
+)
 LIST_SOURCES = ("yaml", "yaml-blank", "json", "random-yaml")
 
 
@@ -53,16 +61,25 @@ def workbook_sources(folder: Path) -> dict[str, Source]:
         "udf": generate(example, folder / "udf", mode="udf"),
         "native": generate(example, folder / "native", mode="native"),
         "udf-single": generate(example, folder / "udf-single", mode="udf", single=str(folder / "udf-single/全部.xlsm")),
-        "native-single": generate(example, folder / "native-single", mode="native",
-                                  single=str(folder / "native-single/全部.xlsx")),
+        "native-single": generate(
+            example, folder / "native-single", mode="native", single=str(folder / "native-single/全部.xlsx")
+        ),
         "random-udf": generate(random_path, folder / "random-udf", mode="udf"),
-        "random-native-single": generate(random_path, folder / "random-native-single", mode="native",
-                                         single=str(folder / "random-native-single/全部.xlsx")),
+        "random-native-single": generate(
+            random_path,
+            folder / "random-native-single",
+            mode="native",
+            single=str(folder / "random-native-single/全部.xlsx"),
+        ),
     }
     udf_good, native_good = made["udf"][1], made["native"][1]  # 鉴定考务经费, beside the other forms
     sources = {
-        name: Source(paths[0].read_bytes(), paths[0].suffix, (native_good if "native" in name else udf_good)
-                     .read_bytes(), (native_good if "native" in name else udf_good).suffix)
+        name: Source(
+            paths[0].read_bytes(),
+            paths[0].suffix,
+            (native_good if "native" in name else udf_good).read_bytes(),
+            (native_good if "native" in name else udf_good).suffix,
+        )
         for name, paths in made.items()
     }
     shanghai = _handmade(folder, lambda ws: shanghai_form(ws, WORK), "手工.xlsx")

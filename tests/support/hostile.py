@@ -56,28 +56,44 @@ class Run:
     seconds: float
 
     def __str__(self) -> str:
-        return (f"$ perfxl {' '.join(self.args)}\nexit {self.returncode} after {self.seconds:.1f} s\n"
-                f"--- stdout\n{_tail(self.stdout)}\n--- stderr\n{_tail(self.stderr)}")
+        return (
+            f"$ perfxl {' '.join(self.args)}\nexit {self.returncode} after {self.seconds:.1f} s\n"
+            f"--- stdout\n{_tail(self.stdout)}\n--- stderr\n{_tail(self.stderr)}"
+        )
 
 
 def _tail(text: str, limit: int = 3000) -> str:
     return text if len(text) <= limit else f"…{text[-limit:]}"
 
 
-def perfxl(args: tuple[str, ...], cwd: Path, tmp: Path, debug_log: Path | None = None,
-           memory_limit: bool = True) -> Run:
+def perfxl(
+    args: tuple[str, ...], cwd: Path, tmp: Path, debug_log: Path | None = None, memory_limit: bool = True
+) -> Run:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
     env.pop("PERFXL_DEBUG", None)
     if debug_log is not None:
         env["PERFXL_DEBUG"] = str(debug_log)
     start = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", "perfxl", *args], cwd=cwd, env=env, capture_output=True,
-                              text=True, errors="replace", timeout=TIMEOUT, check=False,
-                              preexec_fn=_limit_memory if memory_limit else None)
+        done = subprocess.run(
+            [sys.executable, "-m", "perfxl", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=TIMEOUT,
+            check=False,
+            preexec_fn=_limit_memory if memory_limit else None,
+        )
     except subprocess.TimeoutExpired as exc:
-        return Run(args, -1, _text(exc.stdout), _text(exc.stderr) + f"\n[timed out after {TIMEOUT} s]",
-                   time.monotonic() - start)
+        return Run(
+            args,
+            -1,
+            _text(exc.stdout),
+            _text(exc.stderr) + f"\n[timed out after {TIMEOUT} s]",
+            time.monotonic() - start,
+        )
     return Run(args, done.returncode, done.stdout, done.stderr, time.monotonic() - start)
 
 
@@ -198,15 +214,18 @@ class Scene:
     def _readable(self, paths: list[Path]) -> list[str]:
         """Rewritten files are read back by perfxl check without any problem of perfxl's own."""
         run = perfxl(("check", *map(str, paths)), self.cwd, self.tmp)
-        problems = [f"a rewritten file does not check: {reason}" for reason in
-                    (["exit code"] if run.returncode not in (0, 1) else [])
-                    + (["traceback"] if "Traceback" in run.stdout + run.stderr else [])
-                    + (["internal error"] if "内部错误" in run.stdout + run.stderr else [])]
+        problems = [
+            f"a rewritten file does not check: {reason}"
+            for reason in (["exit code"] if run.returncode not in (0, 1) else [])
+            + (["traceback"] if "Traceback" in run.stdout + run.stderr else [])
+            + (["internal error"] if "内部错误" in run.stdout + run.stderr else [])
+        ]
         problems += [f"rewritten {p.name} not read back" for p in paths if str(p) not in run.stdout]
         return problems + ([str(run)] if problems else [])
 
-    def _debug(self, args: tuple[str, ...], before_in: dict[str, bytes], before_out: dict[str, bytes],
-               expect: Expect) -> str:
+    def _debug(
+        self, args: tuple[str, ...], before_in: dict[str, bytes], before_out: dict[str, bytes], expect: Expect
+    ) -> str:
         """The run again on the same inputs with PERFXL_DEBUG: its traceback and log, for the report."""
         for folder, content in ((self.inputs, before_in), (self.out, before_out)):
             shutil.rmtree(folder)

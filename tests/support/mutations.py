@@ -45,7 +45,7 @@ def _nth(pattern: re.Pattern[bytes], data: bytes, pick: int) -> re.Match[bytes] 
 
 
 def _splice(data: bytes, match: re.Match[bytes], replacement: bytes, group: int = 0) -> bytes:
-    return data[: match.start(group)] + replacement + data[match.end(group):]
+    return data[: match.start(group)] + replacement + data[match.end(group) :]
 
 
 def _xml_text(text: str) -> bytes:
@@ -57,13 +57,13 @@ def _retag(element: bytes, name: bytes, value: bytes | None) -> bytes:
     """``element`` (``<x …/>`` or ``<x …>…``) with attribute ``name`` of its start tag set to ``value`` (added
     when missing), or removed for None."""
     end = element.index(b">") + 1
-    closing = element[end - 2: end] == b"/>"
+    closing = element[end - 2 : end] == b"/>"
     tag = element[: end - 2] if closing else element[: end - 1]
     tag = re.sub(rb"\s" + re.escape(name) + rb'="[^"]*"', b"", tag)
     if value is not None:
         head = re.match(rb"<[\w:]+", tag)
         assert head is not None
-        tag = tag[: head.end()] + b" " + name + b'="' + value + b'"' + tag[head.end():]
+        tag = tag[: head.end()] + b" " + name + b'="' + value + b'"' + tag[head.end() :]
     return tag + (b"/>" if closing else b">") + element[end:]
 
 
@@ -103,7 +103,7 @@ def shuffle_rows(xml: bytes, seed: int) -> bytes:
     random.Random(seed).shuffle(order)
     pieces, last = [], 0
     for row, replacement in zip(rows, order, strict=True):
-        pieces += [xml[last: row.start()], replacement]
+        pieces += [xml[last : row.start()], replacement]
         last = row.end()
     return b"".join([*pieces, xml[last:]])
 
@@ -124,8 +124,11 @@ def set_cell_ref(xml: bytes, pick: int, ref: str | None) -> bytes:
 def set_row_ref(xml: bytes, pick: int, ref: str | None) -> bytes:
     """One row's ``r`` set to ``ref`` (None: removed)."""
     match = _nth(ROW, xml, pick)
-    return xml if match is None else _splice(xml, match, _retag(match.group(0), b"r", None if ref is None else
-                                                                ref.encode()))
+    return (
+        xml
+        if match is None
+        else _splice(xml, match, _retag(match.group(0), b"r", None if ref is None else ref.encode()))
+    )
 
 
 def _rebuild_cell(cell: bytes, type_: str | None, content: bytes) -> bytes:
@@ -208,7 +211,7 @@ def drop_string(xml: bytes, pick: int) -> bytes:
 
 
 def empty_strings(xml: bytes) -> bytes:
-    return re.sub(rb"(<sst\b[^>]*?)/?>.*", rb'\1/>', xml, count=1, flags=re.S)
+    return re.sub(rb"(<sst\b[^>]*?)/?>.*", rb"\1/>", xml, count=1, flags=re.S)
 
 
 def rich_string(xml: bytes, pick: int, runs: int) -> bytes:
@@ -247,8 +250,11 @@ def rename_sheet(xml: bytes, pick: int, name: str, everywhere: bool) -> bytes:
 def set_sheet_attribute(xml: bytes, pick: int, name: str, value: str | None) -> bytes:
     """``state``, ``r:id``, ``sheetId`` or ``name`` of one sheet set (None: removed)."""
     match = _nth(SHEET_ENTRY, xml, pick)
-    return xml if match is None else _splice(xml, match, _retag(match.group(0), name.encode(),
-                                                                None if value is None else _xml_text(value)))
+    return (
+        xml
+        if match is None
+        else _splice(xml, match, _retag(match.group(0), name.encode(), None if value is None else _xml_text(value)))
+    )
 
 
 def _defined_name(xml: bytes, pick: int | str) -> re.Match[bytes] | None:
@@ -270,8 +276,11 @@ def set_name_target(xml: bytes, pick: int | str, target: str) -> bytes:
 def set_name_attribute(xml: bytes, pick: int | str, name: str, value: str | None) -> bytes:
     """``name`` or ``localSheetId`` of one defined name set (None: removed; for localSheetId, a global name)."""
     match = _defined_name(xml, pick)
-    return xml if match is None else _splice(xml, match, _retag(match.group(0), name.encode(),
-                                                                None if value is None else _xml_text(value)))
+    return (
+        xml
+        if match is None
+        else _splice(xml, match, _retag(match.group(0), name.encode(), None if value is None else _xml_text(value)))
+    )
 
 
 def drop_name(xml: bytes, pick: int | str) -> bytes:
@@ -292,7 +301,7 @@ def drop_part(parts: Parts, pick: int | str) -> Parts:
     if isinstance(pick, str):
         return [(name, data) for name, data in parts if name != pick]
     index = pick % len(parts)
-    return parts[:index] + parts[index + 1:]
+    return parts[:index] + parts[index + 1 :]
 
 
 def add_part(parts: Parts, name: str, content: bytes) -> Parts:
@@ -365,10 +374,12 @@ def edit_named_cell(parts: Parts, name: str, pick: int, kind: str, payload: str,
     text = _xml_text(payload.replace("{self}", ref.decode()))
     value = b"<v>" + text + b"</v>"
     content, type_ = {
-        "number": (value, None), "text": (b"<is><t>" + text + b"</t></is>", "inlineStr"), "bool": (value, "b"),
-        "error": (value, "e"), "shared": (value, "s"),
-        "formula": (b"<f>" + text + b"</f>" + (b"" if cached is None else b"<v>" + _xml_text(cached) + b"</v>"),
-                    None),
+        "number": (value, None),
+        "text": (b"<is><t>" + text + b"</t></is>", "inlineStr"),
+        "bool": (value, "b"),
+        "error": (value, "e"),
+        "shared": (value, "s"),
+        "formula": (b"<f>" + text + b"</f>" + (b"" if cached is None else b"<v>" + _xml_text(cached) + b"</v>"), None),
     }[kind]
     edited = list(parts)
     edited[index] = (part, _splice(xml, cell, _rebuild_cell(cell.group(0), type_, content)))
@@ -382,8 +393,11 @@ def _central_entry(data: bytes, pick: int | str) -> int | None:
     """The offset of a part's central directory header: the ``pick``-th, or the one of the part named ``pick``."""
     entries = [m.start() for m in re.finditer(rb"PK\x01\x02", data)]
     if isinstance(pick, str):
-        named = [at for at in entries
-                 if data[at + 46: at + 46 + int.from_bytes(data[at + 28: at + 30], "little")] == pick.encode()]
+        named = [
+            at
+            for at in entries
+            if data[at + 46 : at + 46 + int.from_bytes(data[at + 28 : at + 30], "little")] == pick.encode()
+        ]
         return named[0] if named else None
     return entries[pick % len(entries)] if entries else None
 
@@ -393,7 +407,7 @@ def corrupt_crc(data: bytes, pick: int | str) -> bytes:
     central = _central_entry(data, pick)
     if central is None:
         return data
-    local = int.from_bytes(data[central + 42: central + 46], "little")
+    local = int.from_bytes(data[central + 42 : central + 46], "little")
     out = bytearray(data)
     for at in (central + 16, local + 14):
         out[at] ^= 0xFF
@@ -405,10 +419,10 @@ def flip_compressed_byte(data: bytes, pick: int | str, offset: int) -> bytes:
     central = _central_entry(data, pick)
     if central is None:
         return data
-    local = int.from_bytes(data[central + 42: central + 46], "little")
-    size = int.from_bytes(data[central + 20: central + 24], "little")
-    name_length = int.from_bytes(data[local + 26: local + 28], "little")
-    extra_length = int.from_bytes(data[local + 28: local + 30], "little")
+    local = int.from_bytes(data[central + 42 : central + 46], "little")
+    size = int.from_bytes(data[central + 20 : central + 24], "little")
+    name_length = int.from_bytes(data[local + 26 : local + 28], "little")
+    extra_length = int.from_bytes(data[local + 28 : local + 30], "little")
     if size == 0:
         return data
     at = local + 30 + name_length + extra_length + offset % size
@@ -460,8 +474,9 @@ def write_parts(parts: Parts) -> bytes:
         warnings.simplefilter("ignore")  # a duplicate part name is one of the mutations
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in parts:
-                archive.writestr(zipfile.ZipInfo(name, date_time=(2022, 1, 1, 0, 0, 0)), data,
-                                 compress_type=zipfile.ZIP_DEFLATED)
+                archive.writestr(
+                    zipfile.ZipInfo(name, date_time=(2022, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED
+                )
     return buffer.getvalue()
 
 
@@ -487,14 +502,70 @@ def mutate_workbook(data: bytes, mutations: list[Mutation]) -> bytes:
 # --- strategies: what the mutations write ------------------------------------------------------------------
 
 ODD_TEXTS = [
-    "", " ", "\u3000", "\u200b", "\u202e反转", "\ufeff", "\x00", "\x01\x1f", "_x0000_", "_x001F_", "𠀀𪚥", "e\u0301",
-    "ﬁ", "Ａ１", "１２３", "😀", "'", '"', "&amp;", "<b>", "]]>", "\\", "%", "%s",
-    "{{ 1 }}", "=1+1", "@SUM(1)", "\n\r\t", "字" * 33000, "x" * 300,
+    "",
+    " ",
+    "\u3000",
+    "\u200b",
+    "\u202e反转",
+    "\ufeff",
+    "\x00",
+    "\x01\x1f",
+    "_x0000_",
+    "_x001F_",
+    "𠀀𪚥",
+    "e\u0301",
+    "ﬁ",
+    "Ａ１",
+    "１２３",
+    "😀",
+    "'",
+    '"',
+    "&amp;",
+    "<b>",
+    "]]>",
+    "\\",
+    "%",
+    "%s",
+    "{{ 1 }}",
+    "=1+1",
+    "@SUM(1)",
+    "\n\r\t",
+    "字" * 33000,
+    "x" * 300,
 ]
 NUMBER_TEXTS = [
-    "", " ", "-0", "-1", "1e308", "-1e308", "1e309", "1E+28", "9" * 400, "1e-400", "4.9e-324", "NaN", "nan", "inf",
-    "-inf", "Infinity", "0x10", "1,000", "１２３", "1_000", "12e", "--1", "+5", ".5", "5.", "1e28", "-1E+28",
-    "123456789012345678901234567890.5", "0.30000000000000004", "TRUE", "#N/A", "1 2",
+    "",
+    " ",
+    "-0",
+    "-1",
+    "1e308",
+    "-1e308",
+    "1e309",
+    "1E+28",
+    "9" * 400,
+    "1e-400",
+    "4.9e-324",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "0x10",
+    "1,000",
+    "１２３",
+    "1_000",
+    "12e",
+    "--1",
+    "+5",
+    ".5",
+    "5.",
+    "1e28",
+    "-1E+28",
+    "123456789012345678901234567890.5",
+    "0.30000000000000004",
+    "TRUE",
+    "#N/A",
+    "1 2",
 ]
 texts = st.one_of(st.sampled_from(ODD_TEXTS), st.text(max_size=24))
 number_texts = st.one_of(
@@ -504,55 +575,215 @@ number_texts = st.one_of(
     st.decimals(allow_nan=False, allow_infinity=False).map(str),
 )
 values = st.one_of(number_texts, texts)
-CELL_REFS = ["A0", "ZZZZ1", "XFD1048576", "XFE1", "A1048577", "a1", "1A", "A-1", "$A$1", "A1:B2", "A01", " A1", "",
-             "R1C1", "业1"]
+CELL_REFS = [
+    "A0",
+    "ZZZZ1",
+    "XFD1048576",
+    "XFE1",
+    "A1048577",
+    "a1",
+    "1A",
+    "A-1",
+    "$A$1",
+    "A1:B2",
+    "A01",
+    " A1",
+    "",
+    "R1C1",
+    "业1",
+]
 ROW_REFS = ["0", "-1", "", "1048577", "1048576", "x", "1.5", "99999999999999999999"]
 DEEP = "(" * 400 + "1" + ")" * 400
 FORMULAS = [
-    DEEP, "(" * 5000 + "1" + ")" * 5000, "-" * 3000 + "1", "1" + "+1" * 5000, "SUM(" * 300 + "1" + ")" * 300,
-    "SUM(A1:XFD1048576)", "SUM(A:A)", "SUM(1:1048576)", "COUNT(A:XFD)", "AVERAGE(A1:XFD1048576)*2",
-    "{self}", "{self}+1", "SUM({self}:{self})", "IF({self}>0,1,{self})",
-    "FOOBAR(1)", "_xludf.NOPE(1)", "PERF_SCORE()", "PERF_SCORE(" + ",".join(["1"] * 40) + ")", "_xlfn.LET(x,1,x)",
-    "'不存在的表'!A1", "[1]Sheet1!A1", "Sheet9!A1:B2", "#REF!", "#REF!+1", "1/0", 'INDIRECT("A1")',
+    DEEP,
+    "(" * 5000 + "1" + ")" * 5000,
+    "-" * 3000 + "1",
+    "1" + "+1" * 5000,
+    "SUM(" * 300 + "1" + ")" * 300,
+    "SUM(A1:XFD1048576)",
+    "SUM(A:A)",
+    "SUM(1:1048576)",
+    "COUNT(A:XFD)",
+    "AVERAGE(A1:XFD1048576)*2",
+    "{self}",
+    "{self}+1",
+    "SUM({self}:{self})",
+    "IF({self}>0,1,{self})",
+    "FOOBAR(1)",
+    "_xludf.NOPE(1)",
+    "PERF_SCORE()",
+    "PERF_SCORE(" + ",".join(["1"] * 40) + ")",
+    "_xlfn.LET(x,1,x)",
+    "'不存在的表'!A1",
+    "[1]Sheet1!A1",
+    "Sheet9!A1:B2",
+    "#REF!",
+    "#REF!+1",
+    "1/0",
+    'INDIRECT("A1")',
     "OFFSET(A1,1048576,0)",
-    '"', "SUM(", ")", "", " ", "=1", "==", "1 2", "A1:", ":A1", "A1048577", "XFE1", "$", "@A1", "A1#",
-    'REPT("x",32767)', 'REPT("x",1E9)', 'REPT("x",1E9)&REPT("x",1E9)', "10^308*10", "10^10^10", "ROUND(1E+300,-400)",
-    "ROUND(1,1E9)", '"' + "x" * 5000 + '"', "1E+28*10", "IF(1,,)", "CHOOSE(0,1)", "INDEX(A:A,0)", 'MID("abc",-1,2)',
-    "DATE(99999,1,1)", 'TEXT(1,"0"&REPT("0",1000))', "A1:B2:C3:D4", "SUM(A1 B1)", "SUM((A1,B1))", "{1,2;3}",
-    'TRUE+"x"', "1E+308+1E+308", "-1E+308-1E+308", "0^0", "(-8)^(1/3)", "FACT(1E6)", "MOD(1,0)", "SQRT(-1)",
-    "LN(0)", "NaN", "1e999", "A1:A1048576*A1:A1048576",
+    '"',
+    "SUM(",
+    ")",
+    "",
+    " ",
+    "=1",
+    "==",
+    "1 2",
+    "A1:",
+    ":A1",
+    "A1048577",
+    "XFE1",
+    "$",
+    "@A1",
+    "A1#",
+    'REPT("x",32767)',
+    'REPT("x",1E9)',
+    'REPT("x",1E9)&REPT("x",1E9)',
+    "10^308*10",
+    "10^10^10",
+    "ROUND(1E+300,-400)",
+    "ROUND(1,1E9)",
+    '"' + "x" * 5000 + '"',
+    "1E+28*10",
+    "IF(1,,)",
+    "CHOOSE(0,1)",
+    "INDEX(A:A,0)",
+    'MID("abc",-1,2)',
+    "DATE(99999,1,1)",
+    'TEXT(1,"0"&REPT("0",1000))',
+    "A1:B2:C3:D4",
+    "SUM(A1 B1)",
+    "SUM((A1,B1))",
+    "{1,2;3}",
+    'TRUE+"x"',
+    "1E+308+1E+308",
+    "-1E+308-1E+308",
+    "0^0",
+    "(-8)^(1/3)",
+    "FACT(1E6)",
+    "MOD(1,0)",
+    "SQRT(-1)",
+    "LN(0)",
+    "NaN",
+    "1e999",
+    "A1:A1048576*A1:A1048576",
 ]
 formulas = st.one_of(st.sampled_from(FORMULAS), st.text(max_size=30))
 cached_values = st.one_of(st.none(), st.sampled_from(["1", "", "junk", "1E+28", "-1", "#N/A", "TRUE"]))
-FORMULA_ATTRIBUTES = ["", ' t="shared" si="0"', ' t="shared" si="99999"', ' t="shared" si="0" ref="A1:XFD1048576"',
-                      ' t="array" ref="A1:XFD1048576"', ' t="array" ref="junk"', ' t="dataTable" ref="A1:B2"',
-                      ' t="junk"', ' ca="1"']
-SHEET_NAMES = ["", "History", "history", "perfxl", "PERFXL", "目录", "x" * 40, "'", "O'Brien", "[x]", "a:b", "a/b", "*",
-               "𠀀" * 16, "业务工作经历", "鉴定考务经费", "Sheet1", " ", "run.py", "项目", "指标", "说明"]
-NAME_TARGETS = [
-    "#REF!", "'不存在'!$A$1", "$A$1:$XFD$1048576", "", "junk!!", "!", "'业务工作经历'!$A$1:$A$1048576",
-    "'业务工作经历'!$XFD$1048576", "'鉴定考务经费'!$H$6", "'业务工作经历'!$H$6", "'perfxl'!$A$1", "SUM(1,2)", "1",
-    '"text"', "'业务工作经历'!$F$13:$F$34,'业务工作经历'!$H$13", "'业务工作经历:鉴定考务经费'!$A$1", "[1]Sheet1!$A$1",
-    "'业务工作经历'!$1:$1048576", "'业务工作经历'!$A:$XFD", "'业务工作经历'!A1", "'业务工作经历'!$F$34:$F$13",
-    "OFFSET('业务工作经历'!$A$1,0,0,1048576,1)", "'" + "x" * 300 + "'!$A$1", "'业务工作经历'!$A$0",
+FORMULA_ATTRIBUTES = [
+    "",
+    ' t="shared" si="0"',
+    ' t="shared" si="99999"',
+    ' t="shared" si="0" ref="A1:XFD1048576"',
+    ' t="array" ref="A1:XFD1048576"',
+    ' t="array" ref="junk"',
+    ' t="dataTable" ref="A1:B2"',
+    ' t="junk"',
+    ' ca="1"',
 ]
-NAME_NAMES = ["PERFXL_TOTAL", "PERFXL_IND_ACTUAL", "PERFXL_IND_SCORE", "PERFXL_IND_WEIGHT", "PERFXL_IND_NAME",
-              "PERFXL_FUNDS_FISCAL_EXECUTED", "PERFXL_RATE", "", "1X", "_xlnm.Print_Area", "A1", "perfxl_total", "名称"]
+SHEET_NAMES = [
+    "",
+    "History",
+    "history",
+    "perfxl",
+    "PERFXL",
+    "目录",
+    "x" * 40,
+    "'",
+    "O'Brien",
+    "[x]",
+    "a:b",
+    "a/b",
+    "*",
+    "𠀀" * 16,
+    "业务工作经历",
+    "鉴定考务经费",
+    "Sheet1",
+    " ",
+    "run.py",
+    "项目",
+    "指标",
+    "说明",
+]
+NAME_TARGETS = [
+    "#REF!",
+    "'不存在'!$A$1",
+    "$A$1:$XFD$1048576",
+    "",
+    "junk!!",
+    "!",
+    "'业务工作经历'!$A$1:$A$1048576",
+    "'业务工作经历'!$XFD$1048576",
+    "'鉴定考务经费'!$H$6",
+    "'业务工作经历'!$H$6",
+    "'perfxl'!$A$1",
+    "SUM(1,2)",
+    "1",
+    '"text"',
+    "'业务工作经历'!$F$13:$F$34,'业务工作经历'!$H$13",
+    "'业务工作经历:鉴定考务经费'!$A$1",
+    "[1]Sheet1!$A$1",
+    "'业务工作经历'!$1:$1048576",
+    "'业务工作经历'!$A:$XFD",
+    "'业务工作经历'!A1",
+    "'业务工作经历'!$F$34:$F$13",
+    "OFFSET('业务工作经历'!$A$1,0,0,1048576,1)",
+    "'" + "x" * 300 + "'!$A$1",
+    "'业务工作经历'!$A$0",
+]
+NAME_NAMES = [
+    "PERFXL_TOTAL",
+    "PERFXL_IND_ACTUAL",
+    "PERFXL_IND_SCORE",
+    "PERFXL_IND_WEIGHT",
+    "PERFXL_IND_NAME",
+    "PERFXL_FUNDS_FISCAL_EXECUTED",
+    "PERFXL_RATE",
+    "",
+    "1X",
+    "_xlnm.Print_Area",
+    "A1",
+    "perfxl_total",
+    "名称",
+]
 LOCAL_IDS = [None, "99", "-1", "x", "", "0", "1", "2", "3", "4294967296"]
 ADDED_PARTS = [
-    ("xl/worksheets/sheet99.xml", b"<junk"), ("xl/worksheets/sheet1.xml", b"<worksheet/>"),
-    ("xl/sharedStrings.xml", b"<sst/>"), ("../evil.xml", b"x"), ("/abs.xml", b"x"), ("xl/workbook.xml", b""),
-    ("docProps/custom.xml", b"<Properties/>"), ("xl/media/image1.png", b"\x89PNG" + b"\x00" * 1000),
-    ("xl/worksheets/_rels/sheet1.xml.rels", b"<Relationships xmlns='http://schemas.openxmlformats.org/package/"
-     b"2006/relationships'><Relationship Id='rId1' Type='x' Target='../../../../etc/passwd' TargetMode='Internal'/>"
-     b"</Relationships>"),
+    ("xl/worksheets/sheet99.xml", b"<junk"),
+    ("xl/worksheets/sheet1.xml", b"<worksheet/>"),
+    ("xl/sharedStrings.xml", b"<sst/>"),
+    ("../evil.xml", b"x"),
+    ("/abs.xml", b"x"),
+    ("xl/workbook.xml", b""),
+    ("docProps/custom.xml", b"<Properties/>"),
+    ("xl/media/image1.png", b"\x89PNG" + b"\x00" * 1000),
+    (
+        "xl/worksheets/_rels/sheet1.xml.rels",
+        b"<Relationships xmlns='http://schemas.openxmlformats.org/package/"
+        b"2006/relationships'><Relationship Id='rId1' Type='x' Target='../../../../etc/passwd' TargetMode='Internal'/>"
+        b"</Relationships>",
+    ),
     ("xl/big.xml", b"<a>" + b"x" * 5_000_000 + b"</a>"),
 ]
-NAMED_PARTS = ["xl/sharedStrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
-               "xl/vbaProject.bin", "_rels/.rels", "docProps/core.xml", "xl/worksheets/sheet1.xml",
-               "xl/worksheets/sheet2.xml", "xl/theme/theme1.xml", "xl/workbook.xml"]
-RENAMES = [("xl/workbook.xml", "xl/workbook2.xml"), ("xl/workbook.xml", "xl/Workbook.xml"),
-           ("xl/sharedStrings.xml", "xl/strings.xml"), ("xl/worksheets/sheet1.xml", "xl/worksheets/Sheet1.xml")]
+NAMED_PARTS = [
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "xl/_rels/workbook.xml.rels",
+    "[Content_Types].xml",
+    "xl/vbaProject.bin",
+    "_rels/.rels",
+    "docProps/core.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/worksheets/sheet2.xml",
+    "xl/theme/theme1.xml",
+    "xl/workbook.xml",
+]
+RENAMES = [
+    ("xl/workbook.xml", "xl/workbook2.xml"),
+    ("xl/workbook.xml", "xl/Workbook.xml"),
+    ("xl/sharedStrings.xml", "xl/strings.xml"),
+    ("xl/worksheets/sheet1.xml", "xl/worksheets/Sheet1.xml"),
+]
 DOCTYPES = [
     '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;'
     '&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]>',
@@ -580,13 +811,22 @@ sheet_mutations = st.one_of(
     _on("sheet", shuffle_rows, picks),
     _on("sheet", set_cell_ref, picks, st.one_of(st.none(), st.sampled_from(CELL_REFS))),
     _on("sheet", set_row_ref, picks, st.one_of(st.none(), st.sampled_from(ROW_REFS))),
-    _on("sheet", set_cell_type, picks, st.sampled_from(["s", "b", "e", "inlineStr", "str", "n", "d", "zzz", None]),
-        st.one_of(st.none(), values)),
+    _on(
+        "sheet",
+        set_cell_type,
+        picks,
+        st.sampled_from(["s", "b", "e", "inlineStr", "str", "n", "d", "zzz", None]),
+        st.one_of(st.none(), values),
+    ),
     _on("sheet", set_inline_string, picks, texts),
     _on("sheet", insert_formula, picks, formulas, cached_values, st.sampled_from(FORMULA_ATTRIBUTES)),
     _on("sheet", truncate, fractions),
-    _on("sheet", insert_bytes, fractions, st.sampled_from([b"\xff\xfe", b"\x00", b"<", b"&", b"<c r='A1'>",
-                                                            b"</sheetData>"])),
+    _on(
+        "sheet",
+        insert_bytes,
+        fractions,
+        st.sampled_from([b"\xff\xfe", b"\x00", b"<", b"&", b"<c r='A1'>", b"</sheetData>"]),
+    ),
     _on("sheet", add_merge, st.sampled_from(["A1:XFD1048576", "A1:A1", "B13:B1048576", "junk", "", "K1:A1"])),
     _on("sheet", set_dimension, st.sampled_from(["A1:XFD1048576", "", "junk", "A0"])),
     _on("sheet", add_doctype, st.sampled_from(DOCTYPES)),
@@ -601,8 +841,13 @@ string_mutations = st.one_of(
 )
 workbook_part_mutations = st.one_of(
     _on("workbook", rename_sheet, picks, st.one_of(st.sampled_from(SHEET_NAMES), texts), st.booleans()),
-    _on("workbook", set_sheet_attribute, picks, st.sampled_from(["state", "r:id", "sheetId", "name"]),
-        st.one_of(st.none(), st.sampled_from(["hidden", "veryHidden", "rId99", "", "junk", "0", "-1"]))),
+    _on(
+        "workbook",
+        set_sheet_attribute,
+        picks,
+        st.sampled_from(["state", "r:id", "sheetId", "name"]),
+        st.one_of(st.none(), st.sampled_from(["hidden", "veryHidden", "rId99", "", "junk", "0", "-1"])),
+    ),
     _on("workbook", set_name_target, picks, st.one_of(st.sampled_from(NAME_TARGETS), texts)),
     _on("workbook", set_name_attribute, picks, st.just("localSheetId"), st.sampled_from(LOCAL_IDS)),
     _on("workbook", set_name_attribute, picks, st.just("name"), st.sampled_from(NAME_NAMES)),
@@ -613,8 +858,12 @@ workbook_part_mutations = st.one_of(
 package_mutations = st.one_of(
     _whole("package", drop_part, st.one_of(picks, st.sampled_from(NAMED_PARTS))),
     st.builds(Mutation, st.just("package"), st.just(add_part), st.sampled_from(ADDED_PARTS)),
-    st.builds(Mutation, st.just("package"), st.just(rename_part),
-              st.tuples(st.sampled_from(RENAMES), st.booleans()).map(lambda drawn: (*drawn[0], drawn[1]))),
+    st.builds(
+        Mutation,
+        st.just("package"),
+        st.just(rename_part),
+        st.tuples(st.sampled_from(RENAMES), st.booleans()).map(lambda drawn: (*drawn[0], drawn[1])),
+    ),
     _whole("package", swap_parts, picks, picks),
     _on("rels", truncate, fractions),
 )
@@ -624,21 +873,56 @@ file_mutations = st.one_of(
     _whole("file", truncate, fractions),
 )
 FORM_NAMES = [
-    "PERFXL_IND_ACTUAL", "PERFXL_IND_ACTUAL", "PERFXL_IND_SCORE", "PERFXL_IND_WEIGHT", "PERFXL_IND_TARGET",
-    "PERFXL_IND_NAME", "PERFXL_IND_LEVEL1", "PERFXL_IND_LEVEL2", "PERFXL_IND_REASON", "PERFXL_IND_RULE_SCORE",
-    "PERFXL_FUNDS_FISCAL_EXECUTED", "PERFXL_FUNDS_FISCAL_ANNUAL", "PERFXL_FUNDS_FISCAL_INITIAL",
-    "PERFXL_FUNDS_CARRYOVER_EXECUTED", "PERFXL_FUNDS_OTHER_ANNUAL", "PERFXL_FUNDS_TOTAL_EXECUTED",
-    "PERFXL_BUDGET_WEIGHT", "PERFXL_BUDGET_SCORE", "PERFXL_RATE", "PERFXL_TOTAL", "PERFXL_TOTAL_WEIGHT",
-    "PERFXL_GRADE", "PERFXL_NAME", "PERFXL_GOAL_ACTUAL", "PERFXL_META", "PERFXL_META_INDICATORS", "PERFXL_PROFILE",
-    "PERFXL_INDICATORS", "PERFXL_STAMP", "PERFXL_STATUS",
+    "PERFXL_IND_ACTUAL",
+    "PERFXL_IND_ACTUAL",
+    "PERFXL_IND_SCORE",
+    "PERFXL_IND_WEIGHT",
+    "PERFXL_IND_TARGET",
+    "PERFXL_IND_NAME",
+    "PERFXL_IND_LEVEL1",
+    "PERFXL_IND_LEVEL2",
+    "PERFXL_IND_REASON",
+    "PERFXL_IND_RULE_SCORE",
+    "PERFXL_FUNDS_FISCAL_EXECUTED",
+    "PERFXL_FUNDS_FISCAL_ANNUAL",
+    "PERFXL_FUNDS_FISCAL_INITIAL",
+    "PERFXL_FUNDS_CARRYOVER_EXECUTED",
+    "PERFXL_FUNDS_OTHER_ANNUAL",
+    "PERFXL_FUNDS_TOTAL_EXECUTED",
+    "PERFXL_BUDGET_WEIGHT",
+    "PERFXL_BUDGET_SCORE",
+    "PERFXL_RATE",
+    "PERFXL_TOTAL",
+    "PERFXL_TOTAL_WEIGHT",
+    "PERFXL_GRADE",
+    "PERFXL_NAME",
+    "PERFXL_GOAL_ACTUAL",
+    "PERFXL_META",
+    "PERFXL_META_INDICATORS",
+    "PERFXL_PROFILE",
+    "PERFXL_INDICATORS",
+    "PERFXL_STAMP",
+    "PERFXL_STATUS",
 ]
 CELL_KINDS = ["number", "number", "text", "text", "formula", "formula", "bool", "error", "shared"]
 named_cell_mutations = st.builds(
-    Mutation, st.just("package"), st.just(edit_named_cell),
-    st.tuples(st.sampled_from(FORM_NAMES), picks, st.sampled_from(CELL_KINDS), st.one_of(values, formulas),
-              cached_values))
-workbook_mutations = st.one_of(named_cell_mutations, named_cell_mutations, sheet_mutations, sheet_mutations,
-                               string_mutations, workbook_part_mutations, package_mutations, file_mutations)
+    Mutation,
+    st.just("package"),
+    st.just(edit_named_cell),
+    st.tuples(
+        st.sampled_from(FORM_NAMES), picks, st.sampled_from(CELL_KINDS), st.one_of(values, formulas), cached_values
+    ),
+)
+workbook_mutations = st.one_of(
+    named_cell_mutations,
+    named_cell_mutations,
+    sheet_mutations,
+    sheet_mutations,
+    string_mutations,
+    workbook_part_mutations,
+    package_mutations,
+    file_mutations,
+)
 
 
 # --- project lists -------------------------------------------------------------------------------------------
@@ -731,7 +1015,7 @@ def duplicate_item(data: Any, pick: int) -> Any:
     path = paths[pick % len(paths)]
 
     def twice(parent: list[Any]) -> list[Any]:
-        return [*parent[: path[-1] + 1], parent[path[-1]], *parent[path[-1] + 1:]]
+        return [*parent[: path[-1] + 1], parent[path[-1]], *parent[path[-1] + 1 :]]
 
     return _replace_at(data, path[:-1], twice)
 
@@ -794,26 +1078,69 @@ YAML_OBSCURE = [
     "\nx: &a [a, a, a, a, a, a, a, a, a, a]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
     "z: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nw: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
     "v: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
-    "\nprojects: &p [*p]\n", "\n? [a, b]\n: c\n", "\n<<: {year: 1}\n", "\n---\nyear: 2022\n", "%YAML 1.1\n---\n",
-    "\nyear: 2022-01-01\n", "\nyear: 2022-01-01 10:00:00\n", "\nyear: .nan\n", "\nyear: .inf\n", "\nyear: 0x7E6\n",
-    "\nyear: 1_000\n", "\nyear: 1E+28\n", "\nyear: !!binary aGVsbG8=\n", "\nyear: !!set {a, b}\n",
-    "\nyear: !!timestamp 2022-01-01\n", "\nyear: !!float 2022\n", "\nyear: !!str 2022\n", "\nyear: ~\n",
+    "\nprojects: &p [*p]\n",
+    "\n? [a, b]\n: c\n",
+    "\n<<: {year: 1}\n",
+    "\n---\nyear: 2022\n",
+    "%YAML 1.1\n---\n",
+    "\nyear: 2022-01-01\n",
+    "\nyear: 2022-01-01 10:00:00\n",
+    "\nyear: .nan\n",
+    "\nyear: .inf\n",
+    "\nyear: 0x7E6\n",
+    "\nyear: 1_000\n",
+    "\nyear: 1E+28\n",
+    "\nyear: !!binary aGVsbG8=\n",
+    "\nyear: !!set {a, b}\n",
+    "\nyear: !!timestamp 2022-01-01\n",
+    "\nyear: !!float 2022\n",
+    "\nyear: !!str 2022\n",
+    "\nyear: ~\n",
     "\nyear: yes\n",
-    "\n\tyear: 1\n", "\ufeff", "\x00", "\ufffd", "\nyear: " + "[" * 100_000 + "\n",
+    "\n\tyear: 1\n",
+    "\ufeff",
+    "\x00",
+    "\ufffd",
+    "\nyear: " + "[" * 100_000 + "\n",
     "\nyear: " + "[" * 20_000 + "]" * 20_000 + "\n",
-    "\nyear:\n  " + "- " * 30_000 + "1\n", "\nyear: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n",
-    "\nyear: 2022\nyear: 2023\n", "\n" + "x" * 100_000 + ": 1\n", "\n\u2028year: 1\n", "\n'unclosed\n", "\n[\n",
+    "\nyear:\n  " + "- " * 30_000 + "1\n",
+    "\nyear: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n",
+    "\nyear: 2022\nyear: 2023\n",
+    "\n" + "x" * 100_000 + ": 1\n",
+    "\n\u2028year: 1\n",
+    "\n'unclosed\n",
+    "\n[\n",
 ]
-JSON_OBSCURE = ["[" * 100_000, "[" * 20_000 + "]" * 20_000, '{"a":' * 5000 + "1" + "}" * 5000, "NaN", "Infinity",
-                '"\\ud800"', "\x00", "\ufeff", "1e999", "}", ',"year":2022', '{"year": 2022, "year": 2023}']
+JSON_OBSCURE = [
+    "[" * 100_000,
+    "[" * 20_000 + "]" * 20_000,
+    '{"a":' * 5000 + "1" + "}" * 5000,
+    "NaN",
+    "Infinity",
+    '"\\ud800"',
+    "\x00",
+    "\ufeff",
+    "1e999",
+    "}",
+    ',"year":2022',
+    '{"year": 2022, "year": 2023}',
+]
 WORDS_IN_LISTS = ["2022", "weight", "target", "actual", "funds", "projects", "name", ": ", "- ", "万元", "%", '"', "{"]
 ODD_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
-    st.sampled_from([10**28, -(10**28), 2**63, 10**400, 1e28, 1e308, float("inf"), float("-inf"), float("nan"), -0.0,
-                     5e-324]),
-    st.floats(), texts, st.sampled_from(["1E+28", "100%", "≥95%", "=100%", "1,000", "１００", "0.96", "完成", "-1"]),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.sampled_from(
+        [10**28, -(10**28), 2**63, 10**400, 1e28, 1e308, float("inf"), float("-inf"), float("nan"), -0.0, 5e-324]
+    ),
+    st.floats(),
+    texts,
+    st.sampled_from(["1E+28", "100%", "≥95%", "=100%", "1,000", "１００", "0.96", "完成", "-1"]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
 )
+
+
 def _list(on: str, function: Callable[..., Any], *args: st.SearchStrategy[Any]) -> st.SearchStrategy[ListMutation]:
     return st.builds(ListMutation, st.just(on), st.just(function), st.tuples(*args))
 

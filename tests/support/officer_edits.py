@@ -18,8 +18,35 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 # Values pasted into an actual cell: numbers, numeric text, dropdown answers and words outside them.
 ACTUALS: tuple[object, ...] = (
-    0.88, 0.97, 1, 3, 18, 1745, 0.5, 0, -1, "88%", "88", "97%", "18次", "1,745人次", "100%", "较顺利", "已完成",
-    "顺利完成", "完成", "基本完成", "达成", "部分达成", "未达成", "未完成", "顺利完成 ", "未统计", "", None, "TRUE",
+    0.88,
+    0.97,
+    1,
+    3,
+    18,
+    1745,
+    0.5,
+    0,
+    -1,
+    "88%",
+    "88",
+    "97%",
+    "18次",
+    "1,745人次",
+    "100%",
+    "较顺利",
+    "已完成",
+    "顺利完成",
+    "完成",
+    "基本完成",
+    "达成",
+    "部分达成",
+    "未达成",
+    "未完成",
+    "顺利完成 ",
+    "未统计",
+    "",
+    None,
+    "TRUE",
 )
 SCORES: tuple[object, ...] = (4, 3.5, 0, 10, 12, -1, "4分", "4", "—", None)
 AMOUNTS: tuple[object, ...] = (588865, 1200.5, 0, "588,865", " 1200 ", "壹万元", None, -5)
@@ -62,8 +89,9 @@ def random_edits(book: XlsxBook, sheet: str, rng: random.Random, count: int) -> 
         elif what < 0.8:
             edits.append(Edit(_row(names["PERFXL_IND_REASON"], row), rng.choice(REASONS)))
         elif what < 0.95:
-            key = rng.choice(["PERFXL_FUNDS_FISCAL_EXECUTED", "PERFXL_FUNDS_FISCAL_ANNUAL",
-                              "PERFXL_FUNDS_CARRYOVER_EXECUTED"])
+            key = rng.choice(
+                ["PERFXL_FUNDS_FISCAL_EXECUTED", "PERFXL_FUNDS_FISCAL_ANNUAL", "PERFXL_FUNDS_CARRYOVER_EXECUTED"]
+            )
             edits.append(Edit(names[key], rng.choice(AMOUNTS)))
         else:  # a computed cell typed over: the rate, the budget score or the total
             key = rng.choice(["PERFXL_RATE", "PERFXL_BUDGET_SCORE", "PERFXL_TOTAL"])
@@ -83,7 +111,10 @@ def _row(ref: Ref, index: int) -> Ref:
 def edited_copy(source: Path, target: Path, rng: random.Random, count: int) -> dict[str, list[Edit]]:
     """A copy of a generated workbook with random officer edits in every form sheet, saved."""
     with XlsxBook(source) as book:
-        edits = {sheet: random_edits(book, sheet, rng, count) for sheet in book.sheet_names()
-                 if "PERFXL_TOTAL" in book.names(sheet)}
+        edits = {
+            sheet: random_edits(book, sheet, rng, count)
+            for sheet in book.sheet_names()
+            if "PERFXL_TOTAL" in book.names(sheet)
+        }
         book.save(target)
     return edits

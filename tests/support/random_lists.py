@@ -13,15 +13,35 @@ from perfxl.core.grammar import parse_target
 from perfxl.generate.inputs import design_actual
 
 QUANTITATIVE = [
-    ("≥{v}%", "%"), (">={v}%", "%"), ("不低于{v}%", "%"), ("{v}%以上", "%"), ("={v}%", "%"), (">{v}%", "%"),
-    ("≤{v}%", "%"), ("不超过{v}%", "%"), ("{v}%以内", "%"), ("<{v}%", "%"), ("≥{v}次", "次"), ("={v}台", "台"),
-    (">={v}人次", "人次"), ("≤{v}万元", "万元"), ("控制在{v}万元内", "万元"), ("≤{v}天", "天"), ("≥{v}‰", "‰"),
-    ("{v}", ""), ("≥{v}个", "个"),
+    ("≥{v}%", "%"),
+    (">={v}%", "%"),
+    ("不低于{v}%", "%"),
+    ("{v}%以上", "%"),
+    ("={v}%", "%"),
+    (">{v}%", "%"),
+    ("≤{v}%", "%"),
+    ("不超过{v}%", "%"),
+    ("{v}%以内", "%"),
+    ("<{v}%", "%"),
+    ("≥{v}次", "次"),
+    ("={v}台", "台"),
+    (">={v}人次", "人次"),
+    ("≤{v}万元", "万元"),
+    ("控制在{v}万元内", "万元"),
+    ("≤{v}天", "天"),
+    ("≥{v}‰", "‰"),
+    ("{v}", ""),
+    ("≥{v}个", "个"),
 ]
 ZERO_TARGETS = ["0起", "=0", "≤0", "≥0", ">0", "<0"]
 QUALITATIVE = ["顺利完成", "及时", "完成", "合理", "有效", "得到应用", "按期完成", "规范", "无安全事故"]
-LEVELS = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("效益指标", "社会效益指标"),
-          ("满意度指标", "服务对象满意度指标")]
+LEVELS = [
+    ("产出指标", "数量指标"),
+    ("产出指标", "质量指标"),
+    ("产出指标", "时效指标"),
+    ("效益指标", "社会效益指标"),
+    ("满意度指标", "服务对象满意度指标"),
+]
 
 
 def _amount(rng: random.Random) -> float:
@@ -76,17 +96,30 @@ def random_project(rng: random.Random, index: int) -> dict:
         funds["carryover"] = {"initial": 0, "annual": 1000.5, "executed": 999.25}
     if rng.random() < 0.05:
         funds = {"fiscal": {"initial": 0, "annual": 0, "executed": 10}}
-    return {"name": f"随机项目{index:03d}", "funds": funds, "goal": {"expected": "保障工作顺利完成。"},
-            "indicators": indicators}
+    return {
+        "name": f"随机项目{index:03d}",
+        "funds": funds,
+        "goal": {"expected": "保障工作顺利完成。"},
+        "indicators": indicators,
+    }
 
 
-PROFILES = [None, "mof-2020", {"base": "mof-2020", "reverse_rule": "linear"},
-            {"base": "mof-2020", "partial_share": 0.6, "over_achievement": 1.5, "cap_budget_rate": False}]
+PROFILES = [
+    None,
+    "mof-2020",
+    {"base": "mof-2020", "reverse_rule": "linear"},
+    {"base": "mof-2020", "partial_share": 0.6, "over_achievement": 1.5, "cap_budget_rate": False},
+]
 
 
 def random_list(rng: random.Random, projects: int) -> dict:
-    data = {"perfxl": 1, "year": 2023, "department": "某市财政局", "unit": "某中心",
-            "projects": [random_project(rng, i) for i in range(projects)]}
+    data = {
+        "perfxl": 1,
+        "year": 2023,
+        "department": "某市财政局",
+        "unit": "某中心",
+        "projects": [random_project(rng, i) for i in range(projects)],
+    }
     profile = rng.choice(PROFILES)
     if profile is not None:
         data["profile"] = profile

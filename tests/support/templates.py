@@ -16,8 +16,14 @@ def insert_row(ws, at: int) -> None:
     for merged in list(ws.merged_cells.ranges):
         if merged.min_row >= at:
             ws.merged_cells.remove(merged)
-            ws.merged_cells.add(CellRange(min_col=merged.min_col, min_row=merged.min_row + 1,
-                                          max_col=merged.max_col, max_row=merged.max_row + 1))
+            ws.merged_cells.add(
+                CellRange(
+                    min_col=merged.min_col,
+                    min_row=merged.min_row + 1,
+                    max_col=merged.max_col,
+                    max_row=merged.max_row + 1,
+                )
+            )
         elif merged.max_row >= at:
             merged.expand(down=1)
     heights = {r: d.height for r, d in ws.row_dimensions.items() if r >= at}

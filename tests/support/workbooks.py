@@ -30,8 +30,13 @@ def named_values(path: Path) -> dict[str, dict[str, list]]:
 def formula_cells(path: Path) -> dict[tuple[str, str], str]:
     """{(sheet, cell): formula} of every formula in the workbook."""
     book = openpyxl.load_workbook(path)
-    return {(ws.title, c.coordinate): c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str) and c.value.startswith("=")}
+    return {
+        (ws.title, c.coordinate): c.value
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    }
 
 
 CELL_WITH_FORMULA = re.compile(rb"<c [^>]*>(?:(?!</c>).)*<f>(?:(?!</c>).)*</c>", re.S)

@@ -34,18 +34,48 @@ def json_book(path: Path, monkeypatch) -> xw.Book:
         cells = source._sheet(sheet).cells
         last_row, last_col = max(r for r, _ in cells), max(c for _, c in cells)
         values = source.values(Ref(sheet, 1, 1, last_row, last_col))
-        sheets.append({"name": sheet, "values": [["" if v is None else v for v in row] for row in values],
-                       "visibility": "Hidden" if sheet in hidden else "Visible",
-                       "pictures": [], "tables": [], "notes": [], "notes_supported": True})
+        sheets.append(
+            {
+                "name": sheet,
+                "values": [["" if v is None else v for v in row] for row in values],
+                "visibility": "Hidden" if sheet in hidden else "Visible",
+                "pictures": [],
+                "tables": [],
+                "notes": [],
+                "notes_supported": True,
+            }
+        )
         for name, ref in source.names(sheet).items():
-            names.append({"name": name, "sheet_index": index, "address": ref.address, "book_scope": False,
-                          "scope_sheet_index": index, "scope_sheet_name": sheet,
-                          "refers_to": f"='{sheet}'!{ref.address}"})
+            names.append(
+                {
+                    "name": name,
+                    "sheet_index": index,
+                    "address": ref.address,
+                    "book_scope": False,
+                    "scope_sheet_index": index,
+                    "scope_sheet_name": sheet,
+                    "refers_to": f"='{sheet}'!{ref.address}",
+                }
+            )
     for name, ref in source.names(None).items():
-        names.append({"name": name, "sheet_index": order.index(ref.sheet), "address": ref.address,
-                      "book_scope": True, "scope_sheet_index": None, "scope_sheet_name": None,
-                      "refers_to": f"='{ref.sheet}'!{ref.address}"})
+        names.append(
+            {
+                "name": name,
+                "sheet_index": order.index(ref.sheet),
+                "address": ref.address,
+                "book_scope": True,
+                "scope_sheet_index": None,
+                "scope_sheet_name": None,
+                "refers_to": f"='{ref.sheet}'!{ref.address}",
+            }
+        )
     source.close()
-    return xw.Book(json={"client": "Office.js", "version": xw.__version__,
-                         "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
-                         "names": names, "sheets": sheets})
+    return xw.Book(
+        json={
+            "client": "Office.js",
+            "version": xw.__version__,
+            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+            "names": names,
+            "sheets": sheets,
+        }
+    )

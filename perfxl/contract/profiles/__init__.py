@@ -18,8 +18,7 @@ DEFAULT_PROFILE = "mof-2020"
 
 
 def available_profiles() -> list[str]:
-    return sorted(p.name.removesuffix(".toml") for p in resources.files(__name__).iterdir()
-                  if p.name.endswith(".toml"))
+    return sorted(p.name.removesuffix(".toml") for p in resources.files(__name__).iterdir() if p.name.endswith(".toml"))
 
 
 @cache
@@ -49,6 +48,7 @@ def resolve_profile(selection: str | Mapping[str, object] | None) -> Profile:
 
 def profile_to_json(profile: Profile) -> str:
     """The profile as compact JSON: stored in a form so that its UDFs score with the list's profile."""
+
     def plain(value: object) -> object:
         if isinstance(value, Mapping):
             return {str(k): plain(v) for k, v in value.items()}
