@@ -160,6 +160,7 @@ def test_check_reads_the_same_form(saved: Saved, capsys: pytest.CaptureFixture[s
         assert (form["rate"], form["total"], form["grade"]) == (None, None, None)
 
 
+@pytest.mark.slow  # a recalculation of each saved file: about a second
 @by_name
 def test_recalc_on_a_copy_gives_back_every_number_of_the_original(
     saved: Saved, tmp_path: Path, capsys: pytest.CaptureFixture[str]
