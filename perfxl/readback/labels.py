@@ -28,7 +28,6 @@ from perfxl.contract.profiles import load_profile
 from perfxl.core.budget import COLUMN_LABELS, COLUMNS, SOURCES, TOTAL_LABEL, Funds, FundsRow
 from perfxl.core.cells import folded, is_blank
 from perfxl.core.findings import Finding, error, warning
-from perfxl.core.form import FormInput
 from perfxl.core.indicator import IndicatorInput
 from perfxl.core.labels import ACTUAL, NAME, SCORE, TARGET, WEIGHT
 from perfxl.core.numbers import NotANumber, to_decimal
@@ -58,7 +57,7 @@ from perfxl.readback.label_table import (
     table_at,
 )
 from perfxl.readback.percent_cells import read_row_percentages, shown_number
-from perfxl.readback.reader import ReadForm, is_generated
+from perfxl.readback.reader import ReadForm, form_input, is_generated
 from perfxl.workbook.base import Book, Ref, cell_text
 
 __all__ = ["find_forms", "normalise_label", "read_labelled_form", "read_labelled_forms"]
@@ -178,15 +177,7 @@ class _Reader:
         indicators, rows, actual_cells = self._indicators(table) if table else ([], [], [])
         if table is not None:
             self._other_tables()
-        form = FormInput(
-            name=cell_text(values.get("project.name")),
-            department=cell_text(values.get("project.department")),
-            unit=cell_text(values.get("project.unit")),
-            funds=funds,
-            indicators=tuple(indicators),
-            goal_expected=cell_text(values.get("goal.expected")),
-            goal_actual=cell_text(values.get("goal.actual")),
-        )
+        form = form_input(values, funds, indicators)
         return ReadForm(self.sheet, form, profile, "udf", None, self.fields, rows, actual_cells, self.problems)
 
     # -- where the form lies --

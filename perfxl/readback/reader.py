@@ -7,7 +7,7 @@ targets and weights as generated, to detect a changed target.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -116,6 +116,19 @@ def read_metadata(book: Book) -> Metadata | None:
     return Metadata(settings, indicators, profile, profile_json)
 
 
+def form_input(values: Mapping[str, object], funds: Funds, indicators: Sequence[IndicatorInput]) -> FormInput:
+    """The form's input from its head fields' values (by field key), however they were found."""
+    return FormInput(
+        name=cell_text(values.get("project.name")),
+        department=cell_text(values.get("project.department")),
+        unit=cell_text(values.get("project.unit")),
+        funds=funds,
+        indicators=tuple(indicators),
+        goal_expected=cell_text(values.get("goal.expected")),
+        goal_actual=cell_text(values.get("goal.actual")),
+    )
+
+
 def _decimal_or_zero(value: object) -> Decimal:
     try:
         return to_decimal(value)
@@ -201,15 +214,7 @@ def read_form(book: Book, sheet: str, metadata: Metadata | None) -> ReadForm:
         )
         kept_refs.append(rows_refs[i])
         actual_cells.append(actual)
-    form = FormInput(
-        name=cell_text(values.get("project.name")),
-        department=cell_text(values.get("project.department")),
-        unit=cell_text(values.get("project.unit")),
-        funds=funds,
-        indicators=tuple(indicators),
-        goal_expected=cell_text(values.get("goal.expected")),
-        goal_actual=cell_text(values.get("goal.actual")),
-    )
+    form = form_input(values, funds, indicators)
     read = ReadForm(
         sheet,
         form,
