@@ -28,9 +28,13 @@ def available_rulebooks() -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in _bundled().iterdir() if p.name.endswith(".toml"))
 
 
-@cache
 def load_rulebook(name: str = DEFAULT_RULEBOOK) -> Rulebook:
-    """The named rulebook; RulebookError naming the choices when there is none of that name."""
+    """The named rulebook, read once; RulebookError naming the choices when there is none of that name."""
+    return _load(name)
+
+
+@cache
+def _load(name: str) -> Rulebook:
     source = _bundled() / f"{name}.toml"
     if not name or "/" in name or not source.is_file():
         raise RulebookError("base", f"没有名为「{name}」的复核规则，可选：{'、'.join(available_rulebooks())}")
