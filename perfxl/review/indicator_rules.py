@@ -42,8 +42,8 @@ def placeholder(row: IndicatorResult, where: str, rulebook: Rulebook) -> ReviewF
 
 
 def rate_above_100(row: IndicatorResult, where: str, rulebook: Rulebook) -> ReviewFinding | None:
-    name = name_key(row.input.name)
-    if not name or not name.endswith(rulebook.settings.rate_suffixes):
+    key = name_key(row.input.name)
+    if not key or not key.endswith(rulebook.settings.rate_suffixes):
         return None
     over = []
     target, actual = row.target, row.actual
@@ -53,7 +53,7 @@ def rate_above_100(row: IndicatorResult, where: str, rulebook: Rulebook) -> Revi
         over.append((ACTUAL, actual.text, "actual"))
     if not over:
         return None
-    what = "、".join(f"{name}「{text}」" for name, text, _ in over)
+    what = "、".join(f"{field}「{text}」" for field, text, _ in over)
     return finding(
         rulebook,
         "rate_above_100",

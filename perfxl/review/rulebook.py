@@ -158,40 +158,40 @@ class Rulebook:
 
     def with_overrides(self, overrides: Mapping[str, object], name: str | None = None) -> Rulebook:
         """A copy with some rules' fields and some settings changed (``{rules: {code: {…}}, settings: {…}}``)."""
-        data = self.to_mapping()
         for key in overrides:
             if key not in TOP_LEVEL_KEYS or key == "base":
-                raise RulebookError(
-                    str(key), f"未知的设置项，可用：{'、'.join(k for k in TOP_LEVEL_KEYS if k != 'base')}"
-                )
-        rules = _mapping(overrides.get("rules", {}), "rules", "应为「规则代码: 设置」的对应表")
-        merged_rules = dict(data["rules"])  # type: ignore[call-overload]
-        for code, changes in rules.items():
+                usable = "、".join(k for k in TOP_LEVEL_KEYS if k != "base")
+                raise RulebookError(str(key), f"未知的设置项，可用：{usable}")
+        rules: dict[str, Mapping[str, object]] = {code: self._rule_data(rule) for code, rule in self.rules.items()}
+        for code, changes in _mapping(overrides.get("rules", {}), "rules", "应为「规则代码: 设置」的对应表").items():
             if code not in RULE_SCOPES:
                 raise RulebookError(f"rules.{code}", f"未知的规则，可选：{'、'.join(RULE_CODES)}")
             change = _mapping(changes, f"rules.{code}", "应为该规则要改动设置的对应表，如 {enabled = false}")
-            merged_rules[code] = {**merged_rules[code], **change}
-        data["rules"] = merged_rules
+            rules[code] = {**rules[code], **change}
         settings = _mapping(overrides.get("settings", {}), "settings", "应为「设置名: 值」的对应表")
-        data["settings"] = {**data["settings"], **settings}  # type: ignore[dict-item]
-        if "description" in overrides:
-            data["description"] = overrides["description"]
-        data["name"] = name or overrides.get("name") or self.name
-        return rulebook_from_mapping(data)
+        return rulebook_from_mapping(
+            {
+                "name": name or overrides.get("name") or self.name,
+                "description": overrides.get("description", self.description),
+                "rules": rules,
+                "settings": {**self.settings.to_mapping(), **settings},
+            }
+        )
+
+    @staticmethod
+    def _rule_data(rule: Rule) -> dict[str, object]:
+        return {
+            "description": rule.description,
+            "severity": rule.severity.value,
+            "deduction": rule.deduction,
+            "enabled": rule.enabled,
+        }
 
     def to_mapping(self) -> dict[str, object]:
         return {
             "name": self.name,
             "description": self.description,
-            "rules": {
-                code: {
-                    "description": rule.description,
-                    "severity": rule.severity.value,
-                    "deduction": rule.deduction,
-                    "enabled": rule.enabled,
-                }
-                for code, rule in self.rules.items()
-            },
+            "rules": {code: self._rule_data(rule) for code, rule in self.rules.items()},
             "settings": self.settings.to_mapping(),
         }
 
