@@ -538,15 +538,8 @@ def test_the_seed_forms_trigger_only_what_their_content_breaks() -> None:
     review = review_forms(forms, RULEBOOK, declared=project_list.forms)
     first, second = review.forms
     named = {
-        form.result.form.name: [
-            (
-                f.code,
-                ""
-                if f.field.startswith(("funds", "indicators."))
-                else form.result.form.indicators[int(f.field[11:].split("]")[0])].name,
-            )
-            for f in form.all_findings()
-        ]
+        form.result.form.name: [(f.code, "") for f in form.findings]
+        + [(f.code, row.input.name) for row in form.indicators for f in row.findings]
         for form in review.forms
     }
     assert named == {
