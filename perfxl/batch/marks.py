@@ -1,7 +1,7 @@
 """perfxl's mark on the files it writes for the bureau, so that a later run replaces them and nothing else.
 
-- 汇总 and 问题清单 workbooks carry a custom document property ``perfxl`` = ``summary`` / ``report``
-  (docProps/custom.xml: Excel, WPS and LibreOffice keep it when they save). A workbook saved by another
+- 汇总, 问题清单 and 复核表 workbooks carry a custom document property ``perfxl`` = ``summary`` / ``report`` /
+  ``review`` (docProps/custom.xml: Excel, WPS and LibreOffice keep it when they save). A workbook saved by another
   program since perfxl wrote it (its modified time differs from its created time) is still recognised,
   as edited: someone may have added notes to it.
 - PDFs carry the keyword ``perfxl-pdf``: set in the recalculated copy's core properties before LibreOffice
@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # only the writers of summaries and reports, which import it 
     import xlsxwriter
 
 MARK_PROPERTY = "perfxl"
-SUMMARY, REPORT = "summary", "report"
-KIND_NAMES = {SUMMARY: "汇总表", REPORT: "问题清单"}
+SUMMARY, REPORT, REVIEW = "summary", "report", "review"
+KIND_NAMES = {SUMMARY: "汇总表", REPORT: "问题清单", REVIEW: "复核表"}
 PDF_KEYWORD = "perfxl-pdf"
 MAX_PART_BYTES = 1 << 16  # docProps parts are a few hundred bytes
 PDF_TAIL_BYTES = 1 << 20  # the document information comes last in LibreOffice's PDFs
@@ -49,7 +49,7 @@ _PDF_MARK = re.compile(
 
 @dataclass(frozen=True)
 class Mark:
-    kind: str  # SUMMARY, REPORT, or what a newer perfxl wrote
+    kind: str  # SUMMARY, REPORT, REVIEW, or what a newer perfxl wrote
     edited: bool  # saved by another program after perfxl wrote it
 
     @property

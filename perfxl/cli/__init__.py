@@ -47,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿、文件夹或项目清单")
     summary.add_argument("-o", "--output", required=True, metavar="汇总.xlsx", help="汇总工作簿（自动补上 .xlsx）")
     summary.add_argument("--force", action="store_true", help="允许覆盖不是 perfxl 生成的同名文件")
+    review = commands.add_parser("review", help="复核交回的自评表：按复核规则给出建议复核得分，写出复核表")
+    review.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿、文件夹或项目清单")
+    review.add_argument("-o", "--output", required=True, metavar="复核表.xlsx", help="复核表工作簿（自动补上 .xlsx）")
+    review.add_argument("--rules", metavar="FILE", help="复核规则文件（TOML/JSON/YAML）；不填则使用默认复核规则")
+    review.add_argument("--declared", metavar="LIST", help="申报时的项目清单：比对年度指标值、分值和指标是否与申报一致")
+    review.add_argument(
+        "--reviewed", metavar="复核表.xlsx", help="复核人已填写的复核表：读回复核得分等，写出最终复核表和各单位的反馈表"
+    )
+    review.add_argument("--force", action="store_true", help="允许覆盖不是 perfxl 生成的同名文件")
     pdf = commands.add_parser("pdf", help="用 LibreOffice 把自评表导出为可打印的 PDF")
     pdf.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿或文件夹")
     pdf.add_argument("-o", "--output", required=True, metavar="DIR", help="PDF 输出目录")
@@ -94,6 +103,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "summary":
                 return batch.run_summary(args.sources, args.output, force=args.force)
             return batch.run_pdf(args.sources, args.output, strict=args.strict, force=args.force)
+        if args.command == "review":
+            from perfxl.cli.review import run_review
+
+            return run_review(
+                args.sources,
+                args.output,
+                rules=args.rules,
+                declared=args.declared,
+                reviewed=args.reviewed,
+                force=args.force,
+            )
         if args.command == "generate":
             from perfxl.cli.generate import run_generate
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from perfxl.batch.files import LIST_SUFFIXES, WORKBOOK_SUFFIXES, gather
-from perfxl.batch.marks import KIND_NAMES, SUMMARY, is_perfxl_pdf, workbook_mark
+from perfxl.batch.marks import KIND_NAMES, REPORT, REVIEW, SUMMARY, is_perfxl_pdf, workbook_mark
 from perfxl.output import check_writable, file_identity
 from perfxl.output_errors import OutputError, cannot_write
 
@@ -23,6 +23,7 @@ WORKBOOK_SUFFIX = ".xlsx"
 REPLACED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".et", ".ods", ".csv")
 FORCE_HINT = "确认可以覆盖时加 --force"
 LISTED = 5  # files named in one message
+EXAMPLE_NAMES = {SUMMARY: "汇总.xlsx", REPORT: "问题清单.xlsx", REVIEW: "复核表.xlsx"}
 
 
 @contextmanager
@@ -43,7 +44,7 @@ def output_workbook_path(given: str, option: str, kind: str) -> Path:
     path = Path(given)
     with _explained(path, what):
         if given.endswith(("/", os.sep)) or path.is_dir():
-            example = path / ("汇总.xlsx" if kind == SUMMARY else "问题清单.xlsx")
+            example = path / EXAMPLE_NAMES.get(kind, "输出.xlsx")
             raise OutputError(
                 f"{option} 应给出{what}的文件名，「{given}」是文件夹：请写成 {example} 这样的文件名。",
                 given,
