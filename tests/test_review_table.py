@@ -375,11 +375,8 @@ def test_each_reviewer_input_error_names_its_cell(
     assert len(matched.problems) == 1, matched.problems
     problem = matched.problems[0]
     assert message in problem.message and problem.project == "鉴定考务经费"
-    row = next(
-        r
-        for r in range(FIRST, 100)
-        if openpyxl.load_workbook(filled)[INDICATOR_SHEET][f"{ICOL['name']}{r}"].value == "考务人员安排完成率"
-    )
+    ws = openpyxl.load_workbook(filled)[INDICATOR_SHEET]
+    row = next(r for r in range(FIRST, ws.max_row + 1) if ws[f"{ICOL['name']}{r}"].value == "考务人员安排完成率")
     column = ICOL["evidence"] if "evidence" in entry else ICOL["review_score"]
     assert problem.field == f"{INDICATOR_SHEET}!{column}{row}"
 
