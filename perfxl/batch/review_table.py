@@ -42,6 +42,7 @@ from perfxl.batch.tables import (
     write_problem_table,
     write_table,
 )
+from perfxl.core.labels import ACTUAL, NAME, TARGET, WEIGHT
 from perfxl.core.numbers import plain
 from perfxl.core.profile import GRADE_NAMES, Profile
 from perfxl.naming import sheet_name
@@ -66,10 +67,10 @@ INDICATOR_COLUMNS: dict[str, TableColumn] = {
     "project": TableColumn("项目", 22, "wrap"),
     "level1": TableColumn("一级指标", 10, "wrap"),
     "level2": TableColumn("二级指标", 12, "wrap"),
-    "name": TableColumn("三级指标", 22, "wrap"),
-    "target": TableColumn("年度指标值", 14, "wrap"),
-    "actual": TableColumn("实际完成值", 14, "wrap"),
-    "weight": TableColumn("分值", 7, "score"),
+    "name": TableColumn(NAME, 22, "wrap"),
+    "target": TableColumn(TARGET, 14, "wrap"),
+    "actual": TableColumn(ACTUAL, 14, "wrap"),
+    "weight": TableColumn(WEIGHT, 7, "score"),
     "self_score": TableColumn("自评得分", 8, "score"),
     "suggested": TableColumn("建议复核得分", 9, "score"),
     "difference": TableColumn("差异", 8, "score"),

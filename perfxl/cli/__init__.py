@@ -13,6 +13,7 @@ from perfxl import __version__
 from perfxl.cli.chinese_argparse import ChineseArgumentParser
 from perfxl.cli.exit_codes import ExitCode
 from perfxl.cli.progress import end_line
+from perfxl.core.labels import TARGET, WEIGHT
 from perfxl.errors import InputError
 from perfxl.interrupts import Interrupted, raise_on_terminate
 from perfxl.output_errors import OutputError, explain
@@ -51,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿、文件夹或项目清单")
     review.add_argument("-o", "--output", required=True, metavar="复核表.xlsx", help="复核表工作簿（自动补上 .xlsx）")
     review.add_argument("--rules", metavar="FILE", help="复核规则文件（TOML/JSON/YAML）；不填则使用默认复核规则")
-    review.add_argument("--declared", metavar="LIST", help="申报时的项目清单：比对年度指标值、分值和指标是否与申报一致")
+    review.add_argument(
+        "--declared", metavar="LIST", help=f"申报时的项目清单：比对{TARGET}、{WEIGHT}和指标是否与申报一致"
+    )
     review.add_argument(
         "--reviewed", metavar="复核表.xlsx", help="复核人已填写的复核表：读回复核得分等，写出最终复核表和各单位的反馈表"
     )
