@@ -458,3 +458,25 @@ def test_round_half_up_matches_the_totals_formula_rounding(review: Review) -> No
     form = review.forms[0]
     summed = form.result.budget_score + sum(r.suggested for r in form.indicators)
     assert form.review_total == round_half_up(summed, form.result.profile.score_decimals)
+
+
+@pytest.mark.slow
+def test_a_table_of_a_thousand_forms_is_read_back_beyond_the_part_limit(tmp_path: Path) -> None:
+    """17,000 indicator rows make a sheet part beyond the 8 MB XlsxBook parses whole: it is streamed."""
+    import zipfile
+
+    from perfxl.limits import MAX_PART_BYTES
+
+    seed = load_project_list(bundled_example())
+    forms = []
+    for i in range(1000):
+        typed = dataclasses.replace(seed.forms[i % 2], unit=f"单位{i // 10}", name=f"项目{i}")
+        forms.append(ReviewedForm(evaluate_form(typed, seed.profile), f"{i}.xlsx"))
+    review = review_forms(forms)
+    path = write_review_table(tmp_path / "big.xlsx", review)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > MAX_PART_BYTES
+    read = read_reviewed_table(path, "big.xlsx")
+    assert len(read.entries) == 17_000 and read.problems == []
+    matched = match_entries(review, read)
+    assert (matched.problems, matched.unreviewed, matched.gone) == ([], [], [])

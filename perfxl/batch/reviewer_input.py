@@ -2,7 +2,8 @@
 
 Rows are matched by 主管部门, 实施单位, 项目 and 三级指标 (perfxl.review.model's FormKey and IndicatorKey: folded
 text), never by row number: the reviewer may filter, and the next run may order the forms differently. The
-file is read with perfxl's own XML reader (any program may have saved it: Excel, WPS, LibreOffice).
+file is streamed (perfxl.batch.review_sheet: a table of 1,000 forms is beyond what XlsxBook parses whole), and
+any program may have saved it: Excel, WPS, LibreOffice.
 
 Problems in the entries (a 复核得分 that is not a number, negative, above the 分值, or below the 建议复核得分
 without a 复核说明; a 佐证材料 other than 有/无) name the cell; the command writes no final table while any
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from perfxl.batch.review_sheet import NoSuchSheet, stream_sheet
 from perfxl.batch.review_table import (
     EVIDENCE_CHOICES,
     INDICATOR_COLUMNS,
@@ -29,8 +31,7 @@ from perfxl.errors import InputError, Problem, Stage
 from perfxl.review.model import FormKey, IndicatorKey, Review, indicator_key
 from perfxl.review.texts import name_key
 from perfxl.sheetlib.addresses import column_letters
-from perfxl.sheetlib.package import UnusableFile, check_package
-from perfxl.workbook.xlsx_book import XlsxBook, XlsxError
+from perfxl.sheetlib.package import UnusableFile
 
 KEY_HEADINGS = ("department", "unit", "project", "name")
 READ_HEADINGS = (*KEY_HEADINGS, "review_score", "evidence", "note")
@@ -55,42 +56,43 @@ class ReviewedTable:
 def read_reviewed_table(path: Path, source: str) -> ReviewedTable:
     """The reviewer's entries; InputError when the file is no 复核表 perfxl can read (naming file and sheet)."""
     try:
-        check_package(path)
-        with XlsxBook(path) as book:
-            if INDICATOR_SHEET not in book.sheet_names():
-                raise InputError(
-                    [
-                        Problem(
-                            source,
-                            f"没有「{INDICATOR_SHEET}」工作表：不是 perfxl review 生成的复核表",
-                            stage=Stage.FILE,
-                        )
-                    ]
-                )
-            cells = book.cell_values(INDICATOR_SHEET)
-    except (UnusableFile, XlsxError) as exc:
+        cells = stream_sheet(path, INDICATOR_SHEET, HEADER_ROW + 1, _wanted)
+    except UnusableFile as exc:
         raise InputError([Problem(source, str(exc), stage=Stage.FILE)]) from None
+    except NoSuchSheet:
+        message = f"没有「{INDICATOR_SHEET}」工作表：不是 perfxl review 生成的复核表"
+        raise InputError([Problem(source, message, stage=Stage.FILE)]) from None
     except FileNotFoundError:
         raise InputError([Problem(source, "文件不存在", stage=Stage.FILE)]) from None
+    except OSError as exc:
+        raise InputError([Problem(source, f"无法读取文件（{exc.strerror or exc}）", stage=Stage.FILE)]) from None
     return _entries(source, cells)
+
+
+def _headings(cells: dict[tuple[int, int], object]) -> dict[str, int]:
+    """The header row's headings (folded) → their columns."""
+    header_row = HEADER_ROW + 1
+    return {folded(value): col for (row, col), value in cells.items() if row == header_row and isinstance(value, str)}
+
+
+def _wanted(cells: dict[tuple[int, int], object]) -> set[int]:
+    found = _headings(cells)
+    return {found[INDICATOR_COLUMNS[key].heading] for key in READ_HEADINGS if INDICATOR_COLUMNS[key].heading in found}
 
 
 def _entries(source: str, cells: dict[tuple[int, int], object]) -> ReviewedTable:
     table = ReviewedTable(source)
     header_row = HEADER_ROW + 1  # 1-based
-    found = {folded(value): col for (row, col), value in cells.items() if row == header_row and isinstance(value, str)}
+    found = _headings(cells)
     columns: dict[str, int] = {}
     for key in READ_HEADINGS:
         heading = INDICATOR_COLUMNS[key].heading
         if heading not in found:
             where = f"{INDICATOR_SHEET}!第{header_row}行"
-            raise InputError(
-                [
-                    Problem(
-                        source, f"缺少「{heading}」列：不是 perfxl review 生成的复核表", field=where, stage=Stage.FILE
-                    )
-                ]
+            problem = Problem(
+                source, f"缺少「{heading}」列：不是 perfxl review 生成的复核表", field=where, stage=Stage.FILE
             )
+            raise InputError([problem])
         columns[key] = found[heading]
     last = max((row for row, _ in cells), default=header_row)
     for row in range(header_row + 1, last + 1):

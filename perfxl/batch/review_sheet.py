@@ -1,0 +1,151 @@
+"""The cells of one sheet of a reviewed 复核表, streamed: a bureau's table of 1,000 forms holds some 25,000
+indicator rows, a sheet part beyond the 8 MB that perfxl's XlsxBook parses whole (perfxl.limits). Streaming
+with lxml's iterparse keeps memory to the values kept, whatever the part's size; only the columns asked for
+are kept beyond the header rows. The file's size, its unpacked size and each part's compression ratio are
+bounded as perfxl.sheetlib.package bounds a returned form's."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from perfxl.limits import MAX_PART_BYTES, part_too_large
+from perfxl.sheetlib.addresses import parse_cell
+from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
+from perfxl.sheetlib.package import (
+    MAX_FILE_BYTES,
+    MAX_RATIO,
+    MAX_UNPACKED_BYTES,
+    OLE_SIGNATURE,
+    ZIP_READ_ERRORS,
+    UnusableFile,
+    unreadable_part,
+)
+
+Cells = dict[tuple[int, int], object]
+_PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False}
+
+
+def _q(tag: str) -> str:
+    return clark(SPREADSHEET, tag)
+
+
+class NoSuchSheet(Exception):
+    pass
+
+
+def stream_sheet(path: Path, sheet: str, header_row: int, wanted: Callable[[Cells], set[int]]) -> Cells:
+    """(row, column) → value of the sheet's cells up to ``header_row``, and beyond it those of the columns
+    ``wanted`` picks from the header cells. UnusableFile (Chinese) for a file that is no safe workbook;
+    NoSuchSheet when the workbook has no such sheet. Values: text, float, bool, or an error's text."""
+    _check_file(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_parts(archive)
+            part = _sheet_part(archive, sheet)
+            strings = list(_shared_strings(archive))
+            with archive.open(part) as stream:
+                return _cells(stream, strings, header_row, wanted)
+    except zipfile.BadZipFile:
+        raise UnusableFile("文件已损坏，无法作为压缩包读取") from None
+    except ZIP_READ_ERRORS as exc:
+        raise UnusableFile(unreadable_part(exc)) from None
+    except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
+        raise UnusableFile(f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
+
+
+def _check_file(path: Path) -> None:
+    size = path.stat().st_size  # FileNotFoundError for the caller to name
+    if size > MAX_FILE_BYTES:
+        raise UnusableFile(f"文件过大（{size / 2**20:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB）")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(OLE_SIGNATURE):
+        raise UnusableFile("文件已加密（设置了打开密码）或是旧版 .xls 格式：请取消密码并另存为 .xlsx")
+
+
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    parts = archive.infolist()
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UnusableFile(f"解压后过大（{unpacked / 2**20:.0f} MB），疑似压缩炸弹，已拒绝打开")
+    for part in parts:
+        if part.compress_size and part.file_size / part.compress_size > MAX_RATIO and part.file_size > 1 << 20:
+            raise UnusableFile(f"部件 {part.filename} 压缩比异常，疑似压缩炸弹，已拒绝打开")
+
+
+def _small(archive: zipfile.ZipFile, name: str) -> etree._Element:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_PART_BYTES:
+        raise UnusableFile(part_too_large(name, info.file_size))
+    return etree.fromstring(archive.read(info), etree.XMLParser(**_PARSER_OPTIONS))
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
+    workbook = _small(archive, "xl/workbook.xml")
+    rels = _small(archive, "xl/_rels/workbook.xml.rels")
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(clark(PACKAGE_RELATIONSHIPS, "Relationship"))}
+    for element in workbook.iter(_q("sheet")):
+        if element.get("name") == sheet:
+            target = targets[element.get(clark(RELATIONSHIPS, "id"))]
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    raise NoSuchSheet(sheet)
+
+
+def _text(item: etree._Element) -> str:
+    """A shared or inline string's text: its runs, without phonetic guides (<rPh>)."""
+    return "".join(t.text or "" for t in item.iter(_q("t")) if t.getparent().tag != _q("rPh"))
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> Iterator[str]:
+    try:
+        stream = archive.open("xl/sharedStrings.xml")
+    except KeyError:
+        return
+    with stream:
+        for _, item in etree.iterparse(stream, events=("end",), tag=_q("si"), **_PARSER_OPTIONS):
+            yield _text(item)
+            item.clear()
+
+
+def _value(cell: etree._Element, strings: list[str]) -> object:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = cell.find(_q("is"))
+        return _text(inline) if inline is not None else ""
+    text = cell.findtext(_q("v"))
+    if text is None:
+        return None
+    if kind == "s":
+        return strings[int(text)] if text.isdigit() and int(text) < len(strings) else None
+    if kind in ("str", "e"):
+        return text
+    if kind == "b":
+        return text == "1"
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _cells(stream: object, strings: list[str], header_row: int, wanted: Callable[[Cells], set[int]]) -> Cells:
+    cells: Cells = {}
+    columns: set[int] | None = None
+    for _, element in etree.iterparse(stream, events=("end",), tag=(_q("c"), _q("row")), **_PARSER_OPTIONS):
+        if element.tag == _q("row"):
+            if columns is None and int(element.get("r", "0")) >= header_row:
+                columns = wanted(cells)
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            continue
+        row, col = parse_cell(element.get("r", ""))
+        if row <= header_row or (columns is not None and col in columns):
+            value = _value(element, strings)
+            if value is not None:
+                cells[(row, col)] = value
+    return cells
