@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from perfxl.core.errors import PerfxlError
 from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.sheetlib.addresses import parse_cell
 from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
@@ -34,7 +35,7 @@ def _q(tag: str) -> str:
     return clark(SPREADSHEET, tag)
 
 
-class NoSuchSheet(Exception):
+class NoSuchSheet(PerfxlError):
     pass
 
 

@@ -165,7 +165,7 @@ def over_130_no_deduction(row: IndicatorResult, where: str, rulebook: Rulebook) 
         f"{where}.reason",
         f"{label(row.input.name)}的{ACTUAL}「{row.actual.text}」为{TARGET}「{row.target.text}」的"
         f"{plain(round_half_up(share * HUNDRED, 0))}%（{plain(ratio * HUNDRED)}%以上），未说明原因：不扣分，"
-        "请说明超额完成的原因（年度指标值是否设定过低）",
+        f"请说明超额完成的原因（{TARGET}是否设定过低）",
     )
 
 
