@@ -5,6 +5,9 @@ text), never by row number: the reviewer may filter, and the next run may order 
 file is streamed (perfxl.batch.review_sheet: a table of 1,000 forms is beyond what XlsxBook parses whole), and
 any program may have saved it: Excel, WPS, LibreOffice.
 
+The table's 建议复核得分 must be this run's: a table made with another rulebook (or other forms) is refused,
+naming the cell, so that the final totals never silently disagree with what the reviewer saw.
+
 Problems in the entries (a 复核得分 that is not a number, negative, above the 分值, or below the 建议复核得分
 without a 复核说明; a 佐证材料 other than 有/无) name the cell; the command writes no final table while any
 remains. What no longer matches (a form not in the table, a row whose form or indicator is gone) is noted.
@@ -27,14 +30,16 @@ from perfxl.batch.review_table import (
 from perfxl.batch.tables import HEADER_ROW
 from perfxl.core.cells import folded, is_blank
 from perfxl.core.numbers import NotANumber, plain, round_half_up, shown, to_decimal
+from perfxl.core.profile import Profile
 from perfxl.errors import InputError, Problem, Stage
-from perfxl.review.model import FormKey, IndicatorKey, Review, indicator_key
+from perfxl.review.model import FormKey, IndicatorKey, IndicatorReview, Review, indicator_key
+from perfxl.review.scores import suggested_score
 from perfxl.review.texts import name_key
 from perfxl.sheetlib.addresses import column_letters
 from perfxl.sheetlib.package import UnusableFile
 
 KEY_HEADINGS = ("department", "unit", "project", "name")
-READ_HEADINGS = (*KEY_HEADINGS, "review_score", "evidence", "note")
+READ_HEADINGS = (*KEY_HEADINGS, "suggested", "review_score", "evidence", "note")
 
 
 @dataclass
@@ -44,6 +49,8 @@ class ReviewedTable:
     source: str  # the file as the user gave it
     entries: dict[IndicatorKey, ReviewerEntry] = field(default_factory=dict)
     rows: dict[IndicatorKey, str] = field(default_factory=dict)  # every row's key → its 三级指标 cell
+    # every row's 建议复核得分 as the table has it, and its cell: checked against this run's (match_entries)
+    suggested: dict[IndicatorKey, tuple[object, str]] = field(default_factory=dict)
     forms: dict[FormKey, str] = field(default_factory=dict)  # every form of the table → its 项目 as typed
     problems: list[Problem] = field(default_factory=list)
 
@@ -133,6 +140,7 @@ def _read_row(
         return
     table.rows[key] = where
     table.forms.setdefault(form, texts["project"].strip())
+    table.suggested[key] = (cells.get((row, columns["suggested"])), _cell("suggested", row, columns))
     score_cell = _cell("review_score", row, columns)
     score = _score(table, cells.get((row, columns["review_score"])), score_cell, texts["project"].strip())
     evidence = _evidence(table, cells.get((row, columns["evidence"])), _cell("evidence", row, columns), texts)
@@ -193,6 +201,10 @@ def match_entries(review: Review, table: ReviewedTable) -> Matched:
         for row in form.indicators:
             key = indicator_key(typed, row.input)
             seen.add(key)
+            if key in table.suggested:
+                problem = _suggested_problem(table.suggested[key][0], row, form.result.profile)
+                if problem:
+                    problems.append(Problem(table.source, problem, typed.name.strip(), table.suggested[key][1]))
             entry = table.entries.get(key)
             if entry is None or entry.score is None:
                 continue
@@ -212,6 +224,28 @@ def match_entries(review: Review, table: ReviewedTable) -> Matched:
         else:
             gone.append(f"{cell}：本次读取的自评表中没有项目「{project}」（{key.form.unit}），此行未使用")
     return Matched(problems, unreviewed, gone)
+
+
+def _suggested_problem(value: object, row: IndicatorReview, profile: Profile) -> str | None:
+    """The table's 建议复核得分 against this run's: a table made with another rulebook or other forms would make
+    the totals disagree with what the reviewer saw. A row the reviewer marked 佐证材料 无 was suggested without
+    the no_evidence deduction in the table they filled in; that value stands too."""
+    try:
+        typed = None if is_blank(value) else to_decimal(value.strip() if isinstance(value, str) else value)
+    except NotANumber:
+        typed = None
+    accepted = {row.suggested}
+    if any(f.code == "no_evidence" for f in row.findings):
+        before = max((f.deduction for f in row.findings if f.code != "no_evidence"), default=Decimal(0))
+        accepted.add(suggested_score(row.self_score, row.weight, before, profile))
+    if typed in accepted and (typed is not None or is_blank(value)):
+        return None
+    shown_value = _text(value).strip() if typed is None else plain(typed)
+    return (
+        f"复核表中的建议复核得分 {shown_value or '（空）'} 与本次按复核规则计算的 "
+        f"{'（空）' if row.suggested is None else plain(row.suggested)} 不同："
+        "请使用生成该复核表时的复核规则（--rules）和同样的自评表"
+    )
 
 
 def _score_problem(score: Decimal, note: str, weight: Decimal, suggested: Decimal | None, decimals: int) -> str | None:

@@ -3,6 +3,10 @@
 Sheets: 汇总表 (the forms, sorted by 主管部门, 实施单位 and 总分, with a totals row of formulas), 图表 (等级分布
 table and native charts of 总分, 等级 and 执行率), 问题清单 (every finding and every unusable file) and 说明.
 
+With a reviewed 复核表 (SummaryReview), 汇总表 has 复核总分 and 复核等级 right after 总分 and 等级, the totals row
+their average and grade counts, and 等级分布 the distribution before and after the review; without one the
+workbook is what it was before the review existed.
+
 Numbers are real numbers with number formats. Formulas carry the value perfxl computed as their cached
 value, by the rule the formula states (rules.md §2–§3: ROUND is half away from zero), so a viewer that does
 not recalculate shows the same numbers as Excel.
@@ -67,6 +71,10 @@ SUMMARY_COLUMNS: dict[str, TableColumn] = {
     "sheet": TableColumn("工作表", 16),
 }
 COL = {key: index for index, key in enumerate(SUMMARY_COLUMNS)}
+REVIEW_COLUMNS: dict[str, TableColumn] = {
+    "review_total": TableColumn("复核总分", 9, "score"),
+    "review_grade": TableColumn("复核等级", 8, "center"),
+}
 PROBLEM_KEYS = ("no", "source", "sheet", "project", "level", "cell", "message")
 
 # The notes of the scoring rules (执行率, 预算执行率得分, 总分、等级) come from the forms' profiles: rule_notes.
@@ -88,6 +96,35 @@ NOTES_AFTER_RULES = (
     (PROBLEM_SHEET, "单元格", "问题所在的单元格（在“工作表”列所示的工作表中）；为空时指整张表或整个文件。"),
     (PROBLEM_SHEET, "无法读取的文件", "级别为错误、项目名称为空的行：该文件未能读取，未计入汇总表。"),
 )
+
+
+@dataclass(frozen=True)
+class ReviewScore:
+    """One form's 复核总分 and 复核等级 (None and "": the form is not in the reviewed table, or has no total)."""
+
+    total: Decimal | None
+    grade: str
+
+
+@dataclass(frozen=True)
+class SummaryReview:
+    """What the reviewed 复核表 says of the forms: ``scores`` in the order of the forms given to write_summary."""
+
+    rulebook: str  # the rulebook's name
+    table: str  # the reviewed 复核表, as the user gave it
+    scores: Sequence[ReviewScore]
+
+
+def summary_columns(review: SummaryReview | None) -> dict[str, TableColumn]:
+    """汇总表's columns: with a review, 复核总分 and 复核等级 right after 总分 and 等级."""
+    if review is None:
+        return SUMMARY_COLUMNS
+    columns: dict[str, TableColumn] = {}
+    for key, column in SUMMARY_COLUMNS.items():
+        columns[key] = column
+        if key == "grade":
+            columns.update(REVIEW_COLUMNS)
+    return columns
 
 
 @dataclass(frozen=True)
@@ -196,16 +233,19 @@ def write_summary(
     year: int | None = None,
     levels: Collection[Level] = DEFAULT_LEVELS,
     generated: dt.datetime | None = None,
+    review: SummaryReview | None = None,
 ) -> Path:
     """Write the 汇总 workbook to ``path`` (atomically) and return the path.
 
     ``levels``: which findings 问题清单 lists (errors and warnings by default; add ``Level.INFO`` for 提示).
     ``generated``: the time on the generated-at line (now by default).
+    ``review``: the 复核总分 and 复核等级 of a reviewed 复核表, one per form of ``forms``.
     """
     path = Path(path)
     title = f"{year} 年度项目支出绩效自评汇总" if year is not None else "项目支出绩效自评汇总"
     ordered = summary_order(forms)
     rules = summary_rules(ordered)
+    layout = _Layout(summary_columns(review), _scores_by_form(forms, review))
     with output_workbook(path, title, SUMMARY) as (workbook, styles):
         styles.set_number_format("rate", rules.rate_format)
         styles.set_number_format("score", rules.score_format)
@@ -217,18 +257,40 @@ def write_summary(
         note = f"{generated_text(generated)}　共 {len(ordered)} 张自评表"
         if problems:
             note += f"，另有 {len(problems)} 个文件无法读取（见问题清单）"
-        _write_forms(summary, styles, ordered, rules, title, note)
-        _write_charts(workbook, charts, styles, ordered, rules)
+        _write_forms(summary, styles, ordered, rules, layout, title, note)
+        _write_charts(workbook, charts, styles, ordered, rules, layout)
         rows = problem_rows(ordered, problems, levels)
         write_problem_table(
             problem_sheet, styles, rows, PROBLEM_KEYS, title="问题清单", note=f"共 {len(rows)} 项：{{counts}}"
         )
-        _write_notes(notes, styles, rules)
+        _write_notes(notes, styles, rules, review)
         summary.activate()
     return path
 
 
-def _form_row(number: int, checked: CheckedForm) -> list[Cell]:
+@dataclass(frozen=True)
+class _Layout:
+    """汇总表's columns for this workbook, and each form's review scores (None: no review)."""
+
+    columns: dict[str, TableColumn]
+    scores: dict[int, ReviewScore] | None  # by id() of the CheckedForm
+
+    @property
+    def col(self) -> dict[str, int]:
+        return {key: index for index, key in enumerate(self.columns)}
+
+    def score(self, checked: CheckedForm) -> ReviewScore:
+        assert self.scores is not None
+        return self.scores[id(checked)]
+
+
+def _scores_by_form(forms: Sequence[CheckedForm], review: SummaryReview | None) -> dict[int, ReviewScore] | None:
+    if review is None:
+        return None
+    return {id(checked): score for checked, score in zip(forms, review.scores, strict=True)}
+
+
+def _form_row(number: int, checked: CheckedForm, layout: _Layout) -> list[Cell]:
     result = checked.result
     total = result.form.funds.total
     values: dict[str, Cell] = {
@@ -248,18 +310,27 @@ def _form_row(number: int, checked: CheckedForm) -> list[Cell]:
         "source": checked.source,
         "sheet": checked.sheet or "",
     }
-    return [values[key] for key in SUMMARY_COLUMNS]
+    if layout.scores is not None:
+        score = layout.score(checked)
+        values["review_total"], values["review_grade"] = score.total, score.grade
+    return [values[key] for key in layout.columns]
 
 
 def _write_forms(
-    sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], rules: SummaryRules, title: str, note: str
+    sheet: Worksheet,
+    styles: Styles,
+    forms: Sequence[CheckedForm],
+    rules: SummaryRules,
+    layout: _Layout,
+    title: str,
+    note: str,
 ) -> None:
-    rows = [_form_row(i, checked) for i, checked in enumerate(forms, start=1)]
-    totals = _totals(forms, rules) if forms else None
+    rows = [_form_row(i, checked, layout) for i, checked in enumerate(forms, start=1)]
+    totals = _totals(forms, rules, layout) if forms else None
     write_table(
         sheet,
         styles,
-        list(SUMMARY_COLUMNS.values()),
+        list(layout.columns.values()),
         rows,
         title=title,
         note=note,
@@ -267,29 +338,34 @@ def _write_forms(
         total_lines=len(GRADE_NAMES),
     )
     if not forms:
-        sheet.write_string(FIRST_ROW, COL["project"], "没有可汇总的自评表。", styles.note)
+        sheet.write_string(FIRST_ROW, layout.col["project"], "没有可汇总的自评表。", styles.note)
 
 
-def _totals(forms: Sequence[CheckedForm], rules: SummaryRules) -> list[Cell]:
+def _totals(forms: Sequence[CheckedForm], rules: SummaryRules, layout: _Layout) -> list[Cell]:
     """The totals row under the forms: formulas over the columns, each with its value computed here."""
     last = FIRST_ROW + len(forms) - 1
     here = last + 2  # 1-based row of the totals row itself
+    col = layout.col
 
     def column(key: str) -> str:
-        return column_range(COL[key], FIRST_ROW, last)
+        return column_range(col[key], FIRST_ROW, last)
 
     def cell_here(key: str) -> str:
-        return f"{xl_col_to_name(COL[key])}{here}"
+        return f"{xl_col_to_name(col[key])}{here}"
+
+    def average_of(key: str, scores: list[Decimal]) -> Formula:
+        average = round_half_up(sum(scores, Decimal(0)) / len(scores), score_decimals) if scores else None
+        return Formula(f'=IF(COUNT({column(key)})=0,"",ROUND(AVERAGE({column(key)}),{score_decimals}))', average)
+
+    def grade_counts(key: str, grades: list[str]) -> Formula:
+        formula = "&CHAR(10)&".join(f'"{g} "&COUNTIF({column(key)},"{g}")' for g in GRADE_NAMES)
+        return Formula(f"={formula}", "\n".join(f"{g} {grades.count(g)}" for g in GRADE_NAMES))
 
     results = [f.result for f in forms]
     annual = sum_present(r.form.funds.total.annual for r in results) or Decimal(0)
     executed = sum_present(r.form.funds.total.executed for r in results) or Decimal(0)
     rate_decimals, score_decimals = rules.rate_decimals, rules.score_decimals
     rate = None if annual == 0 else round_half_up(executed / annual, rate_decimals)
-    scored = [r.total for r in results if r.total is not None]
-    average = round_half_up(sum(scored, Decimal(0)) / len(scored), score_decimals) if scored else None
-    grades = "&CHAR(10)&".join(f'"{g} "&COUNTIF({column("grade")},"{g}")' for g in GRADE_NAMES)
-    grade_text = "\n".join(f"{g} {sum(1 for r in results if r.grade == g)}" for g in GRADE_NAMES)
     e, f = cell_here("annual"), cell_here("executed")
     values: dict[str, Cell] = {
         "no": "合计",
@@ -297,32 +373,50 @@ def _totals(forms: Sequence[CheckedForm], rules: SummaryRules) -> list[Cell]:
         "annual": Formula(f"=SUM({column('annual')})", annual),
         "executed": Formula(f"=SUM({column('executed')})", executed),
         "rate": Formula(f'=IF({e}=0,"",ROUND({f}/{e},{rate_decimals}))', rate),
-        "total": Formula(
-            f'=IF(COUNT({column("total")})=0,"",ROUND(AVERAGE({column("total")}),{score_decimals}))', average
-        ),
-        "grade": Formula(f"={grades}", grade_text),
+        "total": average_of("total", [r.total for r in results if r.total is not None]),
+        "grade": grade_counts("grade", [r.grade for r in results if r.grade]),
         "missed": Formula(f"=SUM({column('missed')})", sum(r.missed_indicators for r in results)),
         "errors": Formula(f"=SUM({column('errors')})", sum(c.count(Level.ERROR) for c in forms)),
         "warnings": Formula(f"=SUM({column('warnings')})", sum(c.count(Level.WARNING) for c in forms)),
     }
-    return [values.get(key) for key in SUMMARY_COLUMNS]
+    if layout.scores is not None:
+        scores = [layout.score(checked) for checked in forms]
+        values["review_total"] = average_of("review_total", [s.total for s in scores if s.total is not None])
+        values["review_grade"] = grade_counts("review_grade", [s.grade for s in scores if s.grade])
+    return [values.get(key) for key in layout.columns]
 
 
 def _write_charts(
-    workbook: xlsxwriter.Workbook, sheet: Worksheet, styles: Styles, forms: Sequence[CheckedForm], rules: SummaryRules
+    workbook: xlsxwriter.Workbook,
+    sheet: Worksheet,
+    styles: Styles,
+    forms: Sequence[CheckedForm],
+    rules: SummaryRules,
+    layout: _Layout,
 ) -> None:
-    """The 等级分布 table (COUNTIF over 汇总表's 等级 column) and three native charts over the real ranges."""
+    """The 等级分布 table (COUNTIF over 汇总表's 等级 column, and with a review over its 复核等级 column too) and
+    three native charts over the real ranges."""
     count = len(forms)
+    col = layout.col
+    reviewed = layout.scores is not None
     sheet.write_string(0, 0, "等级分布", styles.header)
     sheet.write_string(1, 0, "等级", styles.header)
-    sheet.write_string(1, 1, "项目数", styles.header)
+    # Per column of the table: its heading, the 汇总表 column it counts, each form's grade there.
+    counted: list[tuple[str, str, Callable[[CheckedForm], str | None]]] = [
+        ("自评" if reviewed else "项目数", "grade", lambda f: f.result.grade)
+    ]
+    if reviewed:
+        counted.append(("复核后", "review_grade", lambda f: layout.score(f).grade))
     last = FIRST_ROW + max(count, 1) - 1
-    grades = f"{quote_sheet(SUMMARY_SHEET)}!{column_range(COL['grade'], FIRST_ROW, last)}"
-    for i, grade in enumerate(GRADE_NAMES):
-        sheet.write_string(2 + i, 0, grade, styles.cell("center"))
-        cached = sum(1 for f in forms if f.result.grade == grade)
-        sheet.write_formula(2 + i, 1, f'=COUNTIF({grades},"{grade}")', styles.cell("int"), cached)
-    sheet.set_column(0, 1, 10)
+    for c, (heading, key, grade_of) in enumerate(counted, start=1):
+        sheet.write_string(1, c, heading, styles.header)
+        grades = f"{quote_sheet(SUMMARY_SHEET)}!{column_range(col[key], FIRST_ROW, last)}"
+        for i, grade in enumerate(GRADE_NAMES):
+            if c == 1:
+                sheet.write_string(2 + i, 0, grade, styles.cell("center"))
+            cached = sum(1 for f in forms if grade_of(f) == grade)
+            sheet.write_formula(2 + i, c, f'=COUNTIF({grades},"{grade}")', styles.cell("int"), cached)
+    sheet.set_column(0, len(counted), 10)
     print_setup(sheet)
     if count == 0:
         sheet.write_string(7, 0, "没有可汇总的自评表，未生成图表。", styles.note)
@@ -331,18 +425,19 @@ def _write_charts(
     title_font = {"name": "黑体", "size": 12}
 
     grade_chart = workbook.add_chart({"type": "column"})
-    grade_chart.add_series(
-        {
-            "name": "项目数",
-            "categories": [CHART_SHEET, 2, 0, 1 + len(GRADE_NAMES), 0],
-            "values": [CHART_SHEET, 2, 1, 1 + len(GRADE_NAMES), 1],
-            "data_labels": {"value": True},
-        }
-    )
+    for c, (heading, _, _) in enumerate(counted, start=1):
+        grade_chart.add_series(
+            {
+                "name": heading,
+                "categories": [CHART_SHEET, 2, 0, 1 + len(GRADE_NAMES), 0],
+                "values": [CHART_SHEET, 2, c, 1 + len(GRADE_NAMES), c],
+                "data_labels": {"value": True},
+            }
+        )
     grade_chart.set_title({"name": "等级分布", "name_font": title_font})
     grade_chart.set_x_axis({"name": "等级", "name_font": font, "num_font": font})
     grade_chart.set_y_axis({"name": "项目数", "name_font": font, "num_font": font, "min": 0, "num_format": "0"})
-    grade_chart.set_legend({"none": True})
+    grade_chart.set_legend({"position": "bottom", "font": font} if reviewed else {"none": True})
     sheet.insert_chart(0, 3, grade_chart, {"x_scale": 1.0, "y_scale": 1.0})
 
     # One bar per project, first project at the top, as in 汇总表; the chart grows with the number of forms.
@@ -355,8 +450,8 @@ def _write_charts(
         chart.add_series(
             {
                 "name": SUMMARY_COLUMNS[key].heading,
-                "categories": [SUMMARY_SHEET, FIRST_ROW, COL["project"], FIRST_ROW + count - 1, COL["project"]],
-                "values": [SUMMARY_SHEET, FIRST_ROW, COL[key], FIRST_ROW + count - 1, COL[key]],
+                "categories": [SUMMARY_SHEET, FIRST_ROW, col["project"], FIRST_ROW + count - 1, col["project"]],
+                "values": [SUMMARY_SHEET, FIRST_ROW, col[key], FIRST_ROW + count - 1, col[key]],
                 "data_labels": {
                     "value": True,
                     "font": font,
@@ -373,9 +468,34 @@ def _write_charts(
         sheet.insert_chart(16, top_col, chart)
 
 
-def _write_notes(sheet: Worksheet, styles: Styles, rules: SummaryRules) -> None:
+def review_notes(review: SummaryReview) -> tuple[tuple[str, str, str], ...]:
+    """What 复核总分 and 复核等级 are, and which rulebook and table they come from."""
+    return (
+        (
+            SUMMARY_SHEET,
+            "复核总分、复核等级",
+            f"按复核规则「{review.rulebook}」和已填写的复核表「{Path(review.table).name}」计算，"
+            "与 perfxl review --reviewed 写出的最终复核表相同：预算执行率得分与各三级指标最终得分"
+            "（复核人填写的复核得分，未填写时为建议复核得分）之和，保留位数同总分；复核等级按该自评表的评分配置分档。"
+            "不在复核表中的自评表为空。",
+        ),
+    )
+
+
+def _notes_after_rules(review: SummaryReview | None) -> tuple[tuple[str, str, str], ...]:
+    if review is None:
+        return NOTES_AFTER_RULES
+    extra = {
+        "合计行": "复核总分为有复核总分的自评表的平均分；复核等级为复核后各等级的项目数。",
+        "等级分布": "有复核时，“自评”列按汇总表的等级列、“复核后”列按复核等级列统计。",
+    }
+    return tuple((sheet, column, text + extra.get(column, "")) for sheet, column, text in NOTES_AFTER_RULES)
+
+
+def _write_notes(sheet: Worksheet, styles: Styles, rules: SummaryRules, review: SummaryReview | None) -> None:
     columns = [TableColumn("工作表", 10, "center"), TableColumn("列", 22), TableColumn("说明", 80, "wrap")]
-    notes = (*NOTES_BEFORE_RULES, *rule_notes(rules), *NOTES_AFTER_RULES)
+    reviewed = review_notes(review) if review is not None else ()
+    notes = (*NOTES_BEFORE_RULES, *rule_notes(rules), *reviewed, *_notes_after_rules(review))
     write_table(
         sheet,
         styles,

@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="汇总全部自评表：一览表、图表和问题清单")
     summary.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿、文件夹或项目清单")
     summary.add_argument("-o", "--output", required=True, metavar="汇总.xlsx", help="汇总工作簿（自动补上 .xlsx）")
+    summary.add_argument(
+        "--reviewed", metavar="复核表.xlsx", help="复核人已填写的复核表：汇总表中加上复核总分、复核等级"
+    )
+    summary.add_argument("--rules", metavar="FILE", help="生成该复核表时使用的复核规则文件（与 --reviewed 一起使用）")
     summary.add_argument("--force", action="store_true", help="允许覆盖不是 perfxl 生成的同名文件")
     review = commands.add_parser("review", help="复核交回的自评表：按复核规则给出建议复核得分，写出复核表")
     review.add_argument("sources", nargs="+", metavar="FILES|DIRS", help="自评表工作簿、文件夹或项目清单")
@@ -104,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "recalc":
                 return batch.run_recalc(args.sources)
             if args.command == "summary":
-                return batch.run_summary(args.sources, args.output, force=args.force)
+                return batch.run_summary(
+                    args.sources, args.output, reviewed=args.reviewed, rules=args.rules, force=args.force
+                )
             return batch.run_pdf(args.sources, args.output, strict=args.strict, force=args.force)
         if args.command == "review":
             from perfxl.cli.review import run_review

@@ -6,10 +6,11 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perfxl.batch.marks import SUMMARY, copy_marked_for_pdf
 from perfxl.batch.runner import run
-from perfxl.cli.check import batch_paths, check_sources
+from perfxl.cli.check import Checked, batch_paths, check_sources
 from perfxl.cli.exit_codes import ExitCode
 from perfxl.cli.outputs import check_pdf_outputs, check_workbook_output, output_workbook_path
 from perfxl.cli.progress import ProgressBar
@@ -19,6 +20,9 @@ from perfxl.output import atomic_path, check_writable, unique_name
 from perfxl.output_errors import OutputError
 from perfxl.readback.recalc import stamp_text
 from perfxl.sheetlib.package import UnusableFile, check_package
+
+if TYPE_CHECKING:
+    from perfxl.batch.summary import SummaryReview
 
 
 def run_recalc(sources: Sequence[str]) -> int:
@@ -55,20 +59,52 @@ def run_recalc(sources: Sequence[str]) -> int:
     return ExitCode.ERRORS if errors or problems else ExitCode.OK
 
 
-def run_summary(sources: Sequence[str], output: str, force: bool = False) -> int:
+def run_summary(
+    sources: Sequence[str],
+    output: str,
+    *,
+    reviewed: str | None = None,
+    rules: str | None = None,
+    force: bool = False,
+) -> int:
     from perfxl.batch.summary import write_summary
 
+    if rules and not reviewed:
+        raise InputError([Problem(rules, "--rules 只与 --reviewed 一起使用：请同时给出已填写的复核表")])
     target = output_workbook_path(output, "-o", SUMMARY)
-    check_workbook_output(target, sources, SUMMARY, force, "-o")
+    check_workbook_output(target, [*sources, *(path for path in (reviewed, rules) if path)], SUMMARY, force, "-o")
     checked = check_sources(sources)
+    review, unmatched = _summary_review(checked, reviewed, rules) if reviewed else (None, [])
     years = {form.year for form in checked.forms} - {None}
-    path = write_summary(target, checked.forms, checked.problems, year=years.pop() if len(years) == 1 else None)
+    path = write_summary(
+        target, checked.forms, checked.problems, year=years.pop() if len(years) == 1 else None, review=review
+    )
+    for line in unmatched:
+        print(line)
     print(
         f"已汇总 {len(checked.forms)} 张自评表"
         + (f"（跳过 {len(checked.problems)} 个文件）" if checked.problems else "")
+        + (f"，含复核结果（复核规则「{review.rulebook}」）" if review is not None else "")
         + f"：{path}"
     )
-    return ExitCode.ERRORS if checked.has_errors else ExitCode.OK
+    return ExitCode.ERRORS if checked.has_errors or unmatched else ExitCode.OK
+
+
+def _summary_review(checked: Checked, reviewed: str, rules: str | None) -> tuple[SummaryReview, list[str]]:
+    """The forms' 复核总分 and 复核等级 as ``perfxl review --reviewed`` computes them for its final table."""
+    from perfxl.batch.review_table import final_total
+    from perfxl.batch.reviewer_input import read_reviewed_table
+    from perfxl.batch.summary import ReviewScore, SummaryReview
+    from perfxl.cli.review import load_rulebook, review_checked
+
+    rulebook = load_rulebook(rules)
+    table = read_reviewed_table(Path(reviewed), reviewed)
+    review, unmatched = review_checked(checked, rulebook, table, unreviewed="复核总分留空")
+    scores = []
+    for form in review.forms:
+        total = final_total(form, table.entries) if form.key in table.forms else None
+        scores.append(ReviewScore(total, "" if total is None else form.result.profile.grade(total)))
+    return SummaryReview(review.rulebook.name, reviewed, scores), unmatched
 
 
 def run_pdf(sources: Sequence[str], output: str, strict: bool = False, force: bool = False) -> int:

@@ -23,6 +23,7 @@ from perfxl.cli.exit_codes import ExitCode
 from perfxl.cli.outputs import check_workbook_output, output_workbook_path
 from perfxl.cli.table import render_table
 from perfxl.core.findings import Level
+from perfxl.core.form import FormInput
 from perfxl.errors import InputError, Problem, Stage
 from perfxl.output import file_identity
 from perfxl.output_errors import OutputError
@@ -53,19 +54,11 @@ def run_review(
             errno.EEXIST,
         )
     check_workbook_output(target, inputs, REVIEW, force, "-o")
-    rulebook = _rulebook(rules)
+    rulebook = load_rulebook(rules)
     declared_forms = load_project_list(declared).forms if declared else None
     table = read_reviewed_table(Path(reviewed), reviewed) if reviewed else None
     checked = check_sources(sources)
-    forms = [ReviewedForm(c.result, c.source, c.sheet or "") for c in checked.forms]
-    review = review_forms(forms, rulebook, declared_forms, no_evidence=table.no_evidence if table else ())
-    unmatched: list[str] = []
-    if table is not None:
-        matched = match_entries(review, table)
-        if matched.problems:
-            raise InputError(_reviewer_problems(matched.problems, table))
-        unmatched = [f"[未复核] {line}：不在已填写的复核表中，按建议复核得分计" for line in matched.unreviewed]
-        unmatched += [f"[已无此表] {line}" for line in matched.gone]
+    review, unmatched = review_checked(checked, rulebook, table, declared_forms, unreviewed="按建议复核得分计")
     years = {form.year for form in checked.forms} - {None}
     path = write_review_table(
         target,
@@ -84,7 +77,32 @@ def run_review(
     return ExitCode.ERRORS if checked.has_errors or errors or unmatched else ExitCode.OK
 
 
-def _rulebook(rules: str | None) -> Rulebook | None:
+def review_checked(
+    checked: Checked,
+    rulebook: Rulebook | None,
+    table: ReviewedTable | None,
+    declared_forms: Sequence[FormInput] | None = None,
+    *,
+    unreviewed: str,
+) -> tuple[Review, list[str]]:
+    """The review of the checked forms, with the reviewed table's 佐证材料 无 marks; its entries checked against
+    it (InputError while any cannot stand). Also the lines to print for what does not match: forms not in the
+    table (``unreviewed`` says how they count) and rows whose form is gone. ``perfxl review --reviewed`` and
+    ``perfxl summary --reviewed`` both come here, so that their 复核总分 are one number."""
+    forms = [ReviewedForm(c.result, c.source, c.sheet or "") for c in checked.forms]
+    review = review_forms(forms, rulebook, declared_forms, no_evidence=table.no_evidence if table else ())
+    if table is None:
+        return review, []
+    matched = match_entries(review, table)
+    if matched.problems:
+        raise InputError(_reviewer_problems(matched.problems, table))
+    lines = [f"[未复核] {line}：不在已填写的复核表中，{unreviewed}" for line in matched.unreviewed]
+    lines += [f"[已无此表] {line}" for line in matched.gone]
+    return review, lines
+
+
+def load_rulebook(rules: str | None) -> Rulebook | None:
+    """The rulebook of ``--rules`` (None: the default); InputError naming the file when it is bad."""
     if not rules:
         return None
     try:
