@@ -102,7 +102,7 @@ def test_help_of_every_command_is_chinese(command: list[str]) -> None:
         (
             ["chek"],
             "perfxl",
-            "命令：'chek' 不是可选的值（可选：'check', 'recalc', 'summary', 'pdf', 'generate', 'excel'）",
+            "命令：'chek' 不是可选的值（可选：'check', 'recalc', 'summary', 'review', 'pdf', 'generate', 'excel'）",
         ),
     ],
 )
