@@ -16,6 +16,7 @@ from lxml import etree
 from perfxl.core.errors import PerfxlError
 from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.sheetlib.addresses import parse_cell
+from perfxl.sheetlib.cell_xml import cell_value, string_item_text
 from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
 from perfxl.sheetlib.package import (
     MAX_FILE_BYTES,
@@ -97,11 +98,6 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
     raise NoSuchSheet(sheet)
 
 
-def _text(item: etree._Element) -> str:
-    """A shared or inline string's text: its runs, without phonetic guides (<rPh>)."""
-    return "".join(t.text or "" for t in item.iter(_q("t")) if t.getparent().tag != _q("rPh"))
-
-
 def _shared_strings(archive: zipfile.ZipFile) -> Iterator[str]:
     try:
         stream = archive.open("xl/sharedStrings.xml")
@@ -109,28 +105,8 @@ def _shared_strings(archive: zipfile.ZipFile) -> Iterator[str]:
         return
     with stream:
         for _, item in etree.iterparse(stream, events=("end",), tag=_q("si"), **_PARSER_OPTIONS):
-            yield _text(item)
+            yield string_item_text(item)
             item.clear()
-
-
-def _value(cell: etree._Element, strings: list[str]) -> object:
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        inline = cell.find(_q("is"))
-        return _text(inline) if inline is not None else ""
-    text = cell.findtext(_q("v"))
-    if text is None:
-        return None
-    if kind == "s":
-        return strings[int(text)] if text.isdigit() and int(text) < len(strings) else None
-    if kind in ("str", "e"):
-        return text
-    if kind == "b":
-        return text == "1"
-    try:
-        return float(text)
-    except ValueError:
-        return text
 
 
 def _cells(stream: object, strings: list[str], header_row: int, wanted: Callable[[Cells], set[int]]) -> Cells:
@@ -146,7 +122,7 @@ def _cells(stream: object, strings: list[str], header_row: int, wanted: Callable
             continue
         row, col = parse_cell(element.get("r", ""))
         if row <= header_row or (columns is not None and col in columns):
-            value = _value(element, strings)
+            value = cell_value(element, lambda: strings)
             if value is not None:
                 cells[(row, col)] = value
     return cells

@@ -32,6 +32,7 @@ from perfxl.core.errors import PerfxlError
 from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.output import atomic_path
 from perfxl.sheetlib.addresses import cell_address, column_number
+from perfxl.sheetlib.cell_xml import cell_value, string_item_text
 from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
 from perfxl.sheetlib.number_formats import builtin_format
 from perfxl.sheetlib.package import ZIP_READ_ERRORS, unreadable_part
@@ -175,7 +176,7 @@ class XlsxBook(Book):
             except KeyError:
                 self._strings = []
             else:
-                self._strings = [_string_item(si) for si in root.iterfind(_q("si"))]
+                self._strings = [string_item_text(si) for si in root.iterfind(_q("si"))]
         return self._strings
 
     def _sheet(self, name: str) -> _Sheet:
@@ -210,28 +211,7 @@ class XlsxBook(Book):
         del self._sheets[sheet]
 
     def _value(self, cell: etree._Element | None) -> object:
-        if cell is None:
-            return None
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            inline = cell.find(_q("is"))
-            return _string_item(inline) if inline is not None else ""
-        text = cell.findtext(_q("v"))
-        if text is None:
-            return None
-        if kind == "s":
-            strings = self._shared_strings()
-            return strings[int(text)] if text.isdigit() and int(text) < len(strings) else None
-        if kind in ("str", "e"):
-            return text
-        if kind == "b":
-            return text == "1"
-        if text == "":
-            return ""  # an empty formula result written without its type
-        try:
-            return float(text)
-        except ValueError:
-            return text
+        return None if cell is None else cell_value(cell, self._shared_strings)
 
     def values(self, ref: Ref) -> list[list[object]]:
         sheet = self._sheet(ref.sheet)
@@ -521,11 +501,6 @@ def _true(value: str | None) -> bool:
 def _locked_xf(xf: etree._Element) -> bool:
     protection = xf.find(_q("protection"))
     return protection is None or _true(protection.get("locked", "1"))
-
-
-def _string_item(item: etree._Element) -> str:
-    """The text of a shared or inline string: its runs, without phonetic guides (<rPh>, East Asian Excel)."""
-    return "".join(t.text or "" for t in item.iter(_q("t")) if t.getparent().tag != _q("rPh"))
 
 
 def _serialised(sheet: _Sheet) -> bytes:
