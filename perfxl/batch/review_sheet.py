@@ -1,8 +1,8 @@
 """The cells of one sheet of a reviewed 复核表, streamed: a bureau's table of 1,000 forms holds some 25,000
 indicator rows, a sheet part beyond the 8 MB that perfxl's XlsxBook parses whole (perfxl.limits). Streaming
 with lxml's iterparse keeps memory to the values kept, whatever the part's size; only the columns asked for
-are kept beyond the header rows. The file's size, its unpacked size and each part's compression ratio are
-bounded as perfxl.sheetlib.package bounds a returned form's."""
+are kept beyond the header rows. The returned forms' package check applies (perfxl.sheetlib.package: the file's
+size, its unpacked size, each part's compression ratio, a sound zip), all but its limit on one part's size."""
 
 from __future__ import annotations
 
@@ -18,15 +18,7 @@ from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.sheetlib.addresses import parse_cell
 from perfxl.sheetlib.cell_xml import cell_value, string_item_text
 from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
-from perfxl.sheetlib.package import (
-    MAX_FILE_BYTES,
-    MAX_RATIO,
-    MAX_UNPACKED_BYTES,
-    OLE_SIGNATURE,
-    ZIP_READ_ERRORS,
-    UnusableFile,
-    unreadable_part,
-)
+from perfxl.sheetlib.package import ZIP_READ_ERRORS, UnusableFile, check_package, unreadable_part
 
 Cells = dict[tuple[int, int], object]
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False}
@@ -44,10 +36,9 @@ def stream_sheet(path: Path, sheet: str, header_row: int, wanted: Callable[[Cell
     """(row, column) → value of the sheet's cells up to ``header_row``, and beyond it those of the columns
     ``wanted`` picks from the header cells. UnusableFile (Chinese) for a file that is no safe workbook;
     NoSuchSheet when the workbook has no such sheet. Values: text, float, bool, or an error's text."""
-    _check_file(path)
+    check_package(path, streamed_parts=True)
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_parts(archive)
             part = _sheet_part(archive, sheet)
             strings = list(_shared_strings(archive))
             with archive.open(part) as stream:
@@ -58,26 +49,6 @@ def stream_sheet(path: Path, sheet: str, header_row: int, wanted: Callable[[Cell
         raise UnusableFile(unreadable_part(exc)) from None
     except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
         raise UnusableFile(f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
-
-
-def _check_file(path: Path) -> None:
-    size = path.stat().st_size  # FileNotFoundError for the caller to name
-    if size > MAX_FILE_BYTES:
-        raise UnusableFile(f"文件过大（{size / 2**20:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB）")
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(OLE_SIGNATURE):
-        raise UnusableFile("文件已加密（设置了打开密码）或是旧版 .xls 格式：请取消密码并另存为 .xlsx")
-
-
-def _check_parts(archive: zipfile.ZipFile) -> None:
-    parts = archive.infolist()
-    unpacked = sum(p.file_size for p in parts)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise UnusableFile(f"解压后过大（{unpacked / 2**20:.0f} MB），疑似压缩炸弹，已拒绝打开")
-    for part in parts:
-        if part.compress_size and part.file_size / part.compress_size > MAX_RATIO and part.file_size > 1 << 20:
-            raise UnusableFile(f"部件 {part.filename} 压缩比异常，疑似压缩炸弹，已拒绝打开")
 
 
 def _small(archive: zipfile.ZipFile, name: str) -> etree._Element:

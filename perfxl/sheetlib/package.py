@@ -59,8 +59,12 @@ class UnusableFile(PerfxlError):
         return self.message
 
 
-def check_package(path: Path) -> None:
-    """Raise UnusableFile (in Chinese) unless ``path`` is a workbook package that is safe to open."""
+def check_package(path: Path, *, streamed_parts: bool = False) -> None:
+    """Raise UnusableFile (in Chinese) unless ``path`` is a workbook package that is safe to open.
+
+    ``streamed_parts``: the caller streams the parts it reads (a reviewed 复核表's long sheet) rather than
+    parsing them whole, so no XML part is refused for its size; the file, its unpacked total and each part's
+    compression ratio stay bounded."""
     if not path.exists():
         raise UnusableFile("文件不存在")
     if path.suffix.lower() in OLD_SUFFIXES:
@@ -84,7 +88,7 @@ def check_package(path: Path) -> None:
             if unpacked > MAX_UNPACKED_BYTES:
                 raise UnusableFile(f"解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝打开")
             for part in parts:
-                if part.file_size > MAX_PART_BYTES and part.filename.endswith((".xml", ".rels")):
+                if not streamed_parts and part.file_size > MAX_PART_BYTES and part.filename.endswith((".xml", ".rels")):
                     raise UnusableFile(part_too_large(part.filename, part.file_size))
                 if part.compress_size and part.file_size / part.compress_size > MAX_RATIO and part.file_size > 1 << 20:
                     raise UnusableFile(
