@@ -6,7 +6,6 @@ size, its unpacked size, each part's compression ratio, a sound zip), all but it
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,8 +16,9 @@ from perfxl.core.errors import PerfxlError
 from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.sheetlib.addresses import parse_cell
 from perfxl.sheetlib.cell_xml import cell_value, string_item_text
-from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
+from perfxl.sheetlib.namespaces import SPREADSHEET, clark
 from perfxl.sheetlib.package import ZIP_READ_ERRORS, UnusableFile, check_package, unreadable_part
+from perfxl.sheetlib.workbook_parts import worksheet_parts
 
 Cells = dict[tuple[int, int], object]
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False}
@@ -61,11 +61,9 @@ def _small(archive: zipfile.ZipFile, name: str) -> etree._Element:
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
     workbook = _small(archive, "xl/workbook.xml")
     rels = _small(archive, "xl/_rels/workbook.xml.rels")
-    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(clark(PACKAGE_RELATIONSHIPS, "Relationship"))}
-    for element in workbook.iter(_q("sheet")):
-        if element.get("name") == sheet:
-            target = targets[element.get(clark(RELATIONSHIPS, "id"))]
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    for found in worksheet_parts(workbook, rels):
+        if found.name == sheet:
+            return found.part
     raise NoSuchSheet(sheet)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy as copy_module
 import math
 import os
-import posixpath
 import re
 import struct
 import zipfile
@@ -33,9 +32,10 @@ from perfxl.limits import MAX_PART_BYTES, part_too_large
 from perfxl.output import atomic_path
 from perfxl.sheetlib.addresses import cell_address, column_number
 from perfxl.sheetlib.cell_xml import cell_value, string_item_text
-from perfxl.sheetlib.namespaces import PACKAGE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET, clark
+from perfxl.sheetlib.namespaces import SPREADSHEET, clark
 from perfxl.sheetlib.number_formats import builtin_format
 from perfxl.sheetlib.package import ZIP_READ_ERRORS, unreadable_part
+from perfxl.sheetlib.workbook_parts import worksheet_parts
 from perfxl.workbook.base import Book, Calculation, Ref, parse_reference
 from perfxl.workbook.protection import Protection
 from perfxl.workbook.xlsx_formulas import XlsxCells, cached_value, needs_writing
@@ -114,20 +114,10 @@ class XlsxBook(Book):
             rels = etree.fromstring(self._part_bytes("xl/_rels/workbook.xml.rels"), _PARSER)
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
             raise XlsxError(f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
-        targets = {r.get("Id"): r.get("Target") for r in rels.iterfind(clark(PACKAGE_RELATIONSHIPS, "Relationship"))}
-        self._sheet_parts: dict[str, str] = {}
-        self._order: list[str] = []
-        self._hidden: set[str] = set()
-        for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
-            name = sheet.get("name")
-            target = targets.get(sheet.get(clark(RELATIONSHIPS, "id")))
-            if name is None or target is None:
-                continue
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-            self._sheet_parts[name] = part
-            self._order.append(name)
-            if sheet.get("state") in ("hidden", "veryHidden"):
-                self._hidden.add(name)
+        sheets = worksheet_parts(workbook, rels)
+        self._sheet_parts: dict[str, str] = {sheet.name: sheet.part for sheet in sheets}
+        self._order: list[str] = [sheet.name for sheet in sheets]
+        self._hidden: set[str] = {sheet.name for sheet in sheets if sheet.hidden}
         self._names: dict[str | None, dict[str, Ref]] = {}
         for defined in workbook.iterfind("m:definedNames/m:definedName", NS):
             scope_index = defined.get("localSheetId")
