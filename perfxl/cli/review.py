@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from perfxl.batch.marks import REVIEW
-from perfxl.batch.review_table import write_review_table
+from perfxl.batch.review_table import final_total, write_review_table
 from perfxl.batch.reviewer_input import ReviewedTable, match_entries, read_reviewed_table
 from perfxl.cli.check import Checked, check_sources
 from perfxl.cli.exit_codes import ExitCode
@@ -134,8 +134,6 @@ def _finding_line(form: FormReview, finding: ReviewFinding) -> str:
 
 def render_review(review: Review, checked: Checked, table: ReviewedTable | None) -> str:
     """The forms' totals before and after the review, then every error and warning of the review."""
-    from perfxl.batch.review_table import final_total
-
     entries = table.entries if table is not None else {}
     rows = []
     for form in review.forms:
